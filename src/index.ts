@@ -1,0 +1,22 @@
+/** @module fetch-session: sessions for any Web Fetch API handler. */
+
+export type { CookieAuthorizationOptions } from './authorization/cookie.ts'
+export { cookieAuthorization } from './authorization/cookie.ts'
+export type {
+  AuthorizationBackend,
+  CodecBackend,
+  CodecContext,
+  SessionBackends,
+  SessionData,
+  StorageBackend,
+} from './backends.ts'
+export type { SignedCodecOptions } from './codecs/signed.ts'
+export { signedCodec } from './codecs/signed.ts'
+export { cookie } from './cookie.ts'
+export type { DecodeErrorReason, SessionErrorCode } from './errors.ts'
+export { DecodeError, SessionError } from './errors.ts'
+export { Session } from './session.ts'
+export type { CookieOptions, SameSite } from './storage/cookie.ts'
+export { cookieStorage } from './storage/cookie.ts'
+export type { BackendsInit, SessionOptions } from './with-session.ts'
+export { getSession, withSession } from './with-session.ts'

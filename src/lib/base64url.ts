@@ -1,0 +1,80 @@
+/** @module base64url without padding (RFC 4648 §5), strict on decode. Internal. */
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+const VALUES = new Int8Array(128).fill(-1)
+for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i
+
+const encoder = new TextEncoder()
+const decoder = new TextDecoder('utf-8', { fatal: true })
+
+export function encodeBase64url(bytes: Uint8Array): string {
+  let out = ''
+  const whole = bytes.length - (bytes.length % 3)
+  for (let i = 0; i < whole; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+    out +=
+      ALPHABET[n >> 18]! + ALPHABET[(n >> 12) & 63]! + ALPHABET[(n >> 6) & 63]! + ALPHABET[n & 63]!
+  }
+  const left = bytes.length - whole
+  if (left === 1) {
+    const n = bytes[whole]!
+    out += ALPHABET[n >> 2]! + ALPHABET[(n & 3) << 4]!
+  } else if (left === 2) {
+    const n = (bytes[whole]! << 8) | bytes[whole + 1]!
+    out += ALPHABET[n >> 10]! + ALPHABET[(n >> 4) & 63]! + ALPHABET[(n & 15) << 2]!
+  }
+  return out
+}
+
+/**
+ * Decodes canonical unpadded base64url, or returns `undefined`: any character outside the
+ * alphabet, padding, an impossible length or non-zero trailing bits make the input non-canonical.
+ */
+export function decodeBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
+  const length = text.length
+  const left = length % 4
+  if (left === 1) return undefined
+  const out = new Uint8Array((length * 3) >> 2)
+  let o = 0
+  const whole = length - left
+  for (let i = 0; i < whole; i += 4) {
+    const n =
+      (value(text, i) << 18) |
+      (value(text, i + 1) << 12) |
+      (value(text, i + 2) << 6) |
+      value(text, i + 3)
+    if (n < 0) return undefined
+    out[o++] = n >> 16
+    out[o++] = (n >> 8) & 255
+    out[o++] = n & 255
+  }
+  if (left === 2) {
+    const a = value(text, whole)
+    const b = value(text, whole + 1)
+    if (a < 0 || b < 0 || (b & 15) !== 0) return undefined
+    out[o++] = (a << 2) | (b >> 4)
+  } else if (left === 3) {
+    const a = value(text, whole)
+    const b = value(text, whole + 1)
+    const c = value(text, whole + 2)
+    if (a < 0 || b < 0 || c < 0 || (c & 3) !== 0) return undefined
+    out[o++] = (a << 2) | (b >> 4)
+    out[o++] = ((b & 15) << 4) | (c >> 2)
+  }
+  return out
+}
+
+/** A negative number for anything outside the alphabet, so one check covers a whole quantum. */
+function value(text: string, index: number): number {
+  const code = text.charCodeAt(index)
+  return code < 128 ? VALUES[code]! : -1
+}
+
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(text) as Uint8Array<ArrayBuffer>
+}
+
+/** Decodes UTF-8, throwing on invalid sequences. */
+export function fromUtf8(bytes: Uint8Array): string {
+  return decoder.decode(bytes)
+}

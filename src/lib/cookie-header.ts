@@ -1,0 +1,81 @@
+/** @module The Cookie header parser and the Set-Cookie grammar checks (RFC 6265bis). Internal. */
+
+/** cookie-name: an RFC 9110 token. */
+const NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+/** cookie-value: cookie-octets, optionally inside one pair of double quotes. */
+const VALUE =
+  /^(?:[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*|"[\x21\x23-\x2B\x2D-\x3A\x3C-\x5B\x5D-\x7E]*")$/
+/** An attribute value: any CHAR but controls and `;`. */
+const ATTRIBUTE = /^[\x20-\x3A\x3C-\x7E]*$/
+
+export function isCookieName(name: unknown): name is string {
+  return typeof name === 'string' && NAME.test(name)
+}
+
+export function isCookieValue(value: string): boolean {
+  return VALUE.test(value)
+}
+
+export function isAttributeValue(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 1024 && ATTRIBUTE.test(value)
+}
+
+/**
+ * The value of cookie `name` in a Cookie header, or `undefined`.
+ *
+ * Rules: pairs are split on `;`; only space and tab around a name or value are trimmed (never
+ * U+00A0); one pair of double quotes around a value is removed; a pair without `=` is a nameless
+ * cookie and never matches. When a name occurs more than once, the first occurrence wins: browsers
+ * send the cookie with the longest path, then the oldest, first.
+ */
+export function readCookie(header: string | null, name: string): string | undefined {
+  if (header === null) return undefined
+  let start = 0
+  while (start < header.length) {
+    let end = header.indexOf(';', start)
+    if (end < 0) end = header.length
+    const eq = header.indexOf('=', start)
+    if (eq >= 0 && eq < end && trim(header.slice(start, eq)) === name) {
+      return unquote(trim(header.slice(eq + 1, end)))
+    }
+    start = end + 1
+  }
+  return undefined
+}
+
+/** Every cookie of a Cookie header, by the same rules as `readCookie`; names never reach a prototype. */
+export function parseCookies(header: string | null): Map<string, string> {
+  const cookies = new Map<string, string>()
+  if (header === null) return cookies
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=')
+    if (eq < 0) continue
+    const name = trim(pair.slice(0, eq))
+    if (name !== '' && !cookies.has(name)) cookies.set(name, unquote(trim(pair.slice(eq + 1))))
+  }
+  return cookies
+}
+
+/** The cookie name of a Set-Cookie header value. */
+export function setCookieName(setCookie: string): string {
+  const eq = setCookie.indexOf('=')
+  return trim(eq < 0 ? '' : setCookie.slice(0, eq))
+}
+
+function trim(text: string): string {
+  let start = 0
+  let end = text.length
+  while (start < end && isBlank(text.charCodeAt(start))) start++
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--
+  return start === 0 && end === text.length ? text : text.slice(start, end)
+}
+
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09
+}
+
+function unquote(value: string): string {
+  return value.length >= 2 && value[0] === '"' && value[value.length - 1] === '"'
+    ? value.slice(1, -1)
+    : value
+}

@@ -1,0 +1,185 @@
+/** @module cookieStorage: the token goes to the client in a Set-Cookie header. */
+import type { CodecContext, StorageBackend } from '../backends.ts'
+import { SessionError } from '../errors.ts'
+import {
+  isAttributeValue,
+  isCookieName,
+  isCookieValue,
+  setCookieName,
+} from '../lib/cookie-header.ts'
+
+/** How a browser accepts `SameSite`; any letter case is accepted. */
+export type SameSite =
+  | 'lax'
+  | 'strict'
+  | 'none'
+  | 'Lax'
+  | 'Strict'
+  | 'None'
+  | 'LAX'
+  | 'STRICT'
+  | 'NONE'
+
+export interface CookieOptions {
+  /** Cookie name; default `session`. `__Host-` and `__Secure-` prefixes are checked. */
+  name?: string
+  /** Default `/`. */
+  path?: string
+  /** Default: none (the cookie goes to this host only). */
+  domain?: string
+  /**
+   * Seconds the browser keeps the cookie. Default: as long as the token is valid (the codec's
+   * lifetime), else until the browser closes. `null`: until the browser closes. Never more than
+   * 400 days, and never longer than the token is valid.
+   */
+  maxAge?: number | null
+  /** Default `lax`. */
+  sameSite?: SameSite
+  /** Default `true`; browsers accept Secure cookies on http://localhost. */
+  secure?: boolean
+  /** Default `true`: scripts cannot read the cookie. */
+  httpOnly?: boolean
+  /** CHIPS: a cookie partitioned by top-level site. Default `false`; needs `secure`. */
+  partitioned?: boolean
+}
+
+/** RFC 6265bis caps Max-Age at 400 days. */
+export const MAX_COOKIE_AGE: number = 400 * 24 * 60 * 60
+/** Browsers drop cookies whose name and value exceed 4096 bytes. */
+export const MAX_COOKIE_SIZE: number = 4096
+
+const DEFAULT_NAME = 'session'
+
+/**
+ * Writes the token as a cookie. Every option is checked here, once, so a bad one fails at startup
+ * instead of producing a cookie the browser drops or an injected header.
+ *
+ * @example
+ * const storage = cookieStorage({ name: '__Host-session', sameSite: 'strict', maxAge: 86400 })
+ */
+export function cookieStorage(options: CookieOptions = {}): StorageBackend {
+  const { name, attributes, maxAge } = checkCookieOptions(options)
+  const clearing = `${name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT${attributes}`
+
+  return {
+    persist(headers: Headers, token: string, context: CodecContext): void {
+      if (!isCookieValue(token)) {
+        throw new SessionError(
+          'ERR_SESSION_TOKEN',
+          'the session token has characters a cookie cannot carry',
+        )
+      }
+      if (name.length + 1 + token.length > MAX_COOKIE_SIZE) {
+        throw new SessionError(
+          'ERR_SESSION_TOO_LARGE',
+          `session cookie ${name} would be ${name.length + 1 + token.length} bytes; browsers keep at most ${MAX_COOKIE_SIZE}`,
+        )
+      }
+      const age = cookieAge(maxAge, context.maxAge)
+      const lifetime = age === undefined ? '' : `; Max-Age=${age}`
+      setCookie(headers, name, `${name}=${token}${lifetime}${attributes}`)
+    },
+    clear(headers: Headers): void {
+      setCookie(headers, name, clearing)
+    },
+  }
+}
+
+interface CheckedCookie {
+  name: string
+  /** `; Path=/; Secure; ...`: every attribute but Max-Age, serialized once. */
+  attributes: string
+  maxAge: number | null | undefined
+}
+
+/** Validates cookie options the way a browser would judge the resulting Set-Cookie. */
+export function checkCookieOptions(options: CookieOptions): CheckedCookie {
+  const fail = (message: string): never => {
+    throw new SessionError('ERR_SESSION_CONFIG', `cookie: ${message}`)
+  }
+  if (typeof options !== 'object' || options === null) fail('options must be an object')
+  const name = options.name ?? DEFAULT_NAME
+  const path = options.path ?? '/'
+  const { domain, maxAge } = options
+  const secure = options.secure ?? true
+  const httpOnly = options.httpOnly ?? true
+  const partitioned = options.partitioned ?? false
+  const sameSite =
+    typeof options.sameSite === 'string' ? options.sameSite.toLowerCase() : options.sameSite
+
+  if (!isCookieName(name)) fail("name must be an RFC 6265 token (letters, digits, !#$%&'*+-.^_`|~)")
+  if (!isAttributeValue(path) || !path.startsWith('/'))
+    fail('path must start with / and hold no ; or control characters')
+  if (
+    domain !== undefined &&
+    (!isAttributeValue(domain) || !/^\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/.test(domain))
+  ) {
+    fail('domain must be a host name')
+  }
+  if (
+    maxAge !== undefined &&
+    maxAge !== null &&
+    (!Number.isSafeInteger(maxAge) || maxAge < 0 || maxAge > MAX_COOKIE_AGE)
+  ) {
+    fail(`maxAge must be a whole number of seconds from 0 to ${MAX_COOKIE_AGE} (400 days), or null`)
+  }
+  if (
+    sameSite !== undefined &&
+    sameSite !== 'lax' &&
+    sameSite !== 'strict' &&
+    sameSite !== 'none'
+  ) {
+    fail('sameSite must be lax, strict or none')
+  }
+  for (const [flag, value] of [
+    ['secure', secure],
+    ['httpOnly', httpOnly],
+    ['partitioned', partitioned],
+  ] as const) {
+    if (typeof value !== 'boolean') fail(`${flag} must be a boolean`)
+  }
+  if (sameSite === 'none' && !secure) fail('sameSite none needs secure')
+  if (partitioned && !secure) fail('partitioned needs secure')
+  const lower = name.toLowerCase()
+  if (lower.startsWith('__secure-') && !secure) fail('a __Secure- cookie needs secure')
+  if (lower.startsWith('__host-') && (!secure || path !== '/' || domain !== undefined)) {
+    fail('a __Host- cookie needs secure, path / and no domain')
+  }
+
+  const site = sameSite ?? 'lax'
+  const attributes =
+    `; Path=${path}` +
+    (domain === undefined ? '' : `; Domain=${domain}`) +
+    (secure ? '; Secure' : '') +
+    (httpOnly ? '; HttpOnly' : '') +
+    `; SameSite=${site[0]!.toUpperCase()}${site.slice(1)}` +
+    (partitioned ? '; Partitioned' : '')
+  return { name, attributes, maxAge }
+}
+
+function cookieAge(
+  configured: number | null | undefined,
+  token: number | undefined,
+): number | undefined {
+  if (configured === null) return undefined
+  const age =
+    configured === undefined
+      ? token
+      : token === undefined
+        ? configured
+        : Math.min(configured, token)
+  return age === undefined ? undefined : Math.max(0, Math.min(age, MAX_COOKIE_AGE))
+}
+
+/** Sets one Set-Cookie for `name`, replacing any the handler already set for it. */
+function setCookie(headers: Headers, name: string, value: string): void {
+  if (headers.has('set-cookie')) {
+    const others = headers.getSetCookie().filter((cookie) => setCookieName(cookie) !== name)
+    headers.delete('set-cookie')
+    for (const cookie of others) headers.append('set-cookie', cookie)
+  }
+  headers.append('set-cookie', value)
+  const vary = headers.get('vary')
+  if (vary === null) headers.set('vary', 'Cookie')
+  else if (!/(?:^|,)\s*(?:cookie|\*)\s*(?:,|$)/i.test(vary)) headers.set('vary', `${vary}, Cookie`)
+}

@@ -1,0 +1,215 @@
+/** @module withSession and getSession: load on demand, run the handler, commit. */
+import type {
+  AuthorizationBackend,
+  CodecContext,
+  SessionBackends,
+  SessionData,
+} from './backends.ts'
+import { DecodeError, SessionError } from './errors.ts'
+import { Session, type SessionRecord } from './session.ts'
+
+/** Options of `withSession` that apply whatever the backends. */
+export interface SessionOptions {
+  /**
+   * Called when a request presents a token that does not decode (bad signature, expired, garbage).
+   * The request goes on with an empty session.
+   */
+  onInvalid?: (error: DecodeError, request: Request) => void
+}
+
+/** A backend set, or a function that builds one from the handler's arguments (a Workers `env`). */
+export type BackendsInit<Rest extends unknown[]> =
+  | SessionBackends
+  | ((request: Request, ...rest: Rest) => SessionBackends)
+
+interface Loaded {
+  session: Session
+  record: SessionRecord
+  /** The valid token the request presented. */
+  token: string | undefined
+  /** The data as decoded, serialized, to see whether the handler changed it. */
+  snapshot: string
+}
+
+const requests = new WeakMap<Request, RequestSession>()
+
+/**
+ * Wraps a fetch handler so that `getSession(request)` works inside it. The returned handler takes
+ * the same arguments.
+ *
+ * @example
+ * export default {
+ *   fetch: withSession(async (request: Request) => {
+ *     const session = await getSession<{ count: number }>(request)
+ *     session.set('count', (session.get('count') ?? 0) + 1)
+ *     return new Response(`count ${session.get('count')}`)
+ *   }, { codec: signedCodec({ secrets: [SECRET] }), ...cookie({ name: '__Host-session' }) }),
+ * }
+ */
+export function withSession<Rest extends unknown[], Res extends Response | undefined>(
+  handler: (request: Request, ...rest: Rest) => Res | Promise<Res>,
+  backends: BackendsInit<Rest>,
+  options: SessionOptions = {},
+): (request: Request, ...rest: Rest) => Promise<Res> {
+  if (typeof backends !== 'function') checkBackends(backends)
+  return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
+    const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, options)
+    requests.set(request, state)
+    const response = await handler(request, ...rest)
+    return (await state.commit(response)) as Res
+  }
+}
+
+/**
+ * The session of a request that `withSession` wrapped. The token is decoded on the first call only.
+ *
+ * @example
+ * const session = await getSession<{ user?: string }>(request)
+ * if (!session.get('user')) return Response.redirect(new URL('/login', request.url), 303)
+ */
+export function getSession<Data extends SessionData = SessionData>(
+  request: Request,
+): Promise<Session<Data>> {
+  const state = requests.get(request)
+  if (state === undefined) {
+    return Promise.reject(
+      new SessionError(
+        'ERR_SESSION_MISSING',
+        'getSession() needs a request wrapped by withSession()',
+      ),
+    )
+  }
+  return state.session() as Promise<Session<Data>>
+}
+
+class RequestSession {
+  #loaded: Promise<Loaded> | undefined
+  #backends: SessionBackends | undefined
+
+  constructor(
+    readonly request: Request,
+    readonly rest: unknown[],
+    readonly init: BackendsInit<unknown[]>,
+    readonly options: SessionOptions,
+  ) {}
+
+  backends(): SessionBackends {
+    if (this.#backends === undefined) {
+      const init = this.init
+      this.#backends =
+        typeof init === 'function' ? checkBackends(init(this.request, ...this.rest)) : init
+    }
+    return this.#backends
+  }
+
+  async session(): Promise<Session> {
+    this.#loaded ??= this.#load()
+    return (await this.#loaded).session
+  }
+
+  async #load(): Promise<Loaded> {
+    const { codec, authorization } = this.backends()
+    const presented = readToken(authorization, this.request)
+    if (presented !== undefined) {
+      const context: CodecContext = {}
+      try {
+        const data = await codec.decode(presented, context)
+        if (!isPlainObject(data))
+          throw new DecodeError('malformed', 'session data is not an object')
+        const record: SessionRecord = { data, rotate: false, context }
+        const snapshot = JSON.stringify(data)
+        return { session: new Session(record, false), record, token: presented, snapshot }
+      } catch (error) {
+        if (!(error instanceof DecodeError)) throw error
+        this.options.onInvalid?.(error, this.request)
+      }
+    }
+    const record: SessionRecord = { data: {}, rotate: false, context: {} }
+    return { session: new Session(record, true), record, token: undefined, snapshot: '{}' }
+  }
+
+  async commit<Res extends Response | undefined>(response: Res): Promise<Res> {
+    // Never loaded (or loading failed and the handler answered anyway): nothing to write.
+    if (this.#loaded === undefined || response === undefined || response.status === 101) {
+      return response
+    }
+    let loaded: Loaded
+    try {
+      loaded = await this.#loaded
+    } catch {
+      return response
+    }
+    const { record, token, snapshot } = loaded
+    const { codec, storage } = this.backends()
+    if (record.rotate && token !== undefined) await codec.destroy?.(token, record.context)
+
+    if (isEmpty(record.data)) {
+      if (token === undefined || (snapshot === '{}' && !record.rotate)) return response
+      const copy = copyResponse(response)
+      storage.clear(copy.headers)
+      return markPrivate(copy) as Res
+    }
+    if (!record.rotate && !record.context.renew && JSON.stringify(record.data) === snapshot) {
+      return response
+    }
+    const context: CodecContext = record.rotate ? {} : record.context
+    const issued = await codec.encode(record.data, context)
+    record.context = context
+    const copy = copyResponse(response)
+    storage.persist(copy.headers, issued, context)
+    return markPrivate(copy) as Res
+  }
+}
+
+function readToken(
+  authorization: AuthorizationBackend | readonly AuthorizationBackend[],
+  request: Request,
+): string | undefined {
+  if (!Array.isArray(authorization))
+    return (authorization as AuthorizationBackend).getToken(request)
+  for (const backend of authorization as readonly AuthorizationBackend[]) {
+    const token = backend.getToken(request)
+    if (token !== undefined) return token
+  }
+  return undefined
+}
+
+function checkBackends(backends: SessionBackends): SessionBackends {
+  const { codec, storage, authorization } = backends ?? {}
+  const list = Array.isArray(authorization) ? authorization : [authorization]
+  if (
+    typeof codec?.encode !== 'function' ||
+    typeof codec.decode !== 'function' ||
+    typeof storage?.persist !== 'function' ||
+    typeof storage.clear !== 'function' ||
+    list.length === 0 ||
+    !list.every((backend) => typeof backend?.getToken === 'function')
+  ) {
+    throw new SessionError(
+      'ERR_SESSION_CONFIG',
+      'withSession() needs { codec, storage, authorization } backends',
+    )
+  }
+  return backends
+}
+
+function isPlainObject(value: unknown): value is SessionData {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function isEmpty(data: SessionData): boolean {
+  for (const _ in data) return false
+  return true
+}
+
+/** A response whose headers we may change, whatever the original's (redirects, `fetch()` results). */
+function copyResponse(response: Response): Response {
+  return new Response(response.body, response)
+}
+
+function markPrivate(response: Response): Response {
+  if (!response.headers.has('cache-control')) {
+    response.headers.set('cache-control', 'private, no-store')
+  }
+  return response
+}
