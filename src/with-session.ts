@@ -141,9 +141,12 @@ class RequestSession {
     }
     const { record, token, snapshot } = loaded
     const { codec, storage } = this.backends()
-    if (record.rotate && token !== undefined) await codec.destroy?.(token, record.context)
-
-    if (isEmpty(record.data)) {
+    const empty = isEmpty(record.data)
+    // Emptied, destroyed or regenerated: the record behind the old token goes (server-side codecs).
+    if (token !== undefined && (record.rotate || (empty && snapshot !== '{}'))) {
+      await codec.destroy?.(token, record.context)
+    }
+    if (empty) {
       if (token === undefined || (snapshot === '{}' && !record.rotate)) return response
       const copy = copyResponse(response)
       storage.clear(copy.headers)
