@@ -1,7 +1,11 @@
 /** @module fetch-session: sessions for any Web Fetch API handler. */
 
+export type { BearerAuthorizationOptions } from './authorization/bearer.ts'
+export { bearerAuthorization } from './authorization/bearer.ts'
 export type { CookieAuthorizationOptions } from './authorization/cookie.ts'
 export { cookieAuthorization } from './authorization/cookie.ts'
+export type { HeaderAuthorizationOptions } from './authorization/header.ts'
+export { headerAuthorization } from './authorization/header.ts'
 export type {
   AuthorizationBackend,
   CodecBackend,
@@ -18,5 +22,7 @@ export { DecodeError, SessionError } from './errors.ts'
 export { Session } from './session.ts'
 export type { CookieOptions, SameSite } from './storage/cookie.ts'
 export { cookieStorage } from './storage/cookie.ts'
+export type { HeaderStorageOptions } from './storage/header.ts'
+export { headerStorage } from './storage/header.ts'
 export type { BackendsInit, SessionOptions } from './with-session.ts'
 export { getSession, withSession } from './with-session.ts'

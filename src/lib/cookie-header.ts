@@ -29,7 +29,7 @@ export function isAttributeValue(value: unknown): value is string {
  * send the cookie with the longest path, then the oldest, first.
  */
 export function readCookie(header: string | null, name: string): string | undefined {
-  if (header === null) return undefined
+  if (header === null || name === '') return undefined
   let start = 0
   while (start < header.length) {
     let end = header.indexOf(';', start)

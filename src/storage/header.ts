@@ -1,0 +1,57 @@
+/** @module headerStorage: the token goes to the client in a response header (API clients). */
+import type { StorageBackend } from '../backends.ts'
+import { SessionError } from '../errors.ts'
+import { checkHeaderName } from '../lib/http.ts'
+
+export interface HeaderStorageOptions {
+  /** The response header that carries the token; default `x-session-token`. */
+  header?: string
+}
+
+/** Visible ASCII only: a token never splits or ends a header. */
+const VISIBLE = /^[\x21-\x7E]+$/
+
+/**
+ * Writes a new token to a response header. Clearing sends the header with an empty value, which
+ * tells the client to drop the token it holds. The header is also listed in
+ * `Access-Control-Expose-Headers`, so browser clients on another origin can read it.
+ *
+ * @example
+ * const backends = {
+ *   codec: signedCodec({ secrets: env.SESSION_SECRET }),
+ *   storage: headerStorage({ header: 'x-session-token' }),
+ *   authorization: bearerAuthorization(),
+ * }
+ */
+export function headerStorage(options: HeaderStorageOptions = {}): StorageBackend {
+  const header = checkHeaderName(options.header ?? 'x-session-token', 'headerStorage')
+
+  function write(headers: Headers, value: string): void {
+    headers.set(header, value)
+    const exposed = headers.get('access-control-expose-headers')
+    if (exposed === null) headers.set('access-control-expose-headers', header)
+    else if (
+      !exposed
+        .toLowerCase()
+        .split(/\s*,\s*/)
+        .includes(header.toLowerCase())
+    ) {
+      headers.set('access-control-expose-headers', `${exposed}, ${header}`)
+    }
+  }
+
+  return {
+    persist(headers: Headers, token: string): void {
+      if (!VISIBLE.test(token)) {
+        throw new SessionError(
+          'ERR_SESSION_TOKEN',
+          'the session token has characters a header cannot carry',
+        )
+      }
+      write(headers, token)
+    },
+    clear(headers: Headers): void {
+      write(headers, '')
+    },
+  }
+}
