@@ -23,7 +23,7 @@ type Key<Data> = keyof Data & string
  * session.get('cart')?.push('apple')
  * session.flash('notice', 'Added to the cart')
  */
-export class Session<Data extends SessionData = SessionData> {
+export class Session<Data extends object = SessionData> {
   /** True when the request presented no valid token. */
   readonly isNew: boolean
   readonly #record: SessionRecord
