@@ -58,7 +58,7 @@ function redirect(url: URL): Response {
   return new Response(null, { status: 303, headers: { location: new URL('/', url).href } })
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 }
 
@@ -89,7 +89,7 @@ function page(
 </style></head>
 <body><main>
 <h1>fetch-session <small>demo</small></h1>
-${notice ? `<div class="card notice" role="status" id="notice">${escape(notice)}</div>` : ''}
+${notice ? `<div class="card notice" role="status" id="notice">${escapeHtml(notice)}</div>` : ''}
 <div class="card">
   <div class="meta">Visits in this session</div>
   <div class="count" id="visits">${visits}</div>
@@ -97,7 +97,7 @@ ${notice ? `<div class="card notice" role="status" id="notice">${escape(notice)}
 <div class="card">
 ${
   user
-    ? `<p>Signed in as <strong id="user">${escape(user)}</strong>.</p>
+    ? `<p>Signed in as <strong id="user">${escapeHtml(user)}</strong>.</p>
   <form method="post" action="/logout"><button class="secondary" type="submit">Log out</button></form>`
     : `<form method="post" action="/login">
     <label>Your name <input name="user" autocomplete="username" required maxlength="40"></label>
@@ -107,7 +107,7 @@ ${
 </div>
 <div class="card">
   <div class="meta">The session as this request decoded it · cookie <code>${COOKIE}</code>: <span id="size">${size}</span></div>
-  <pre id="session">${escape(JSON.stringify(data, null, 2))}</pre>
+  <pre id="session">${escapeHtml(JSON.stringify(data, null, 2))}</pre>
   <div class="meta">HttpOnly, Secure, SameSite=Lax · signed with HMAC-SHA256 · the page cannot read the cookie from JavaScript.</div>
 </div>
 </main></body></html>`

@@ -46,7 +46,13 @@ test('get, set, has, delete and toJSON work on the data', async () => {
 
 test('isNew is true without a token and false with a valid one', async () => {
   const step = steps()
-  assert.equal(await step((s) => (s.set('user', 'ada'), s.isNew)), true)
+  assert.equal(
+    await step((s) => {
+      s.set('user', 'ada')
+      return s.isNew
+    }),
+    true,
+  )
   assert.equal(await step((s) => s.isNew), false)
   assert.equal(await step((s) => s.id ?? 'no id'), 'no id')
 })
