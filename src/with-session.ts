@@ -15,6 +15,16 @@ export interface SessionOptions {
    * The request goes on with an empty session.
    */
   onInvalid?: (error: DecodeError, request: Request) => void
+  /**
+   * Revocation for stateless tokens: return the time (ms since the epoch) before which sessions
+   * of this data are no longer accepted (a user's "log out everywhere"), or `undefined`. A session
+   * that started earlier, or whose codec cannot tell when it started, is turned down with reason
+   * `revoked`. Compared in whole seconds, the resolution of token times.
+   */
+  validAfter?: (
+    data: SessionData,
+    request: Request,
+  ) => number | undefined | Promise<number | undefined>
 }
 
 /** A backend set, or a function that builds one from the handler's arguments (a Workers `env`). */
@@ -136,6 +146,7 @@ class RequestSession {
         const data = await codec.decode(presented, context)
         if (!isPlainObject(data))
           throw new DecodeError('malformed', 'session data is not an object')
+        if (this.options.validAfter !== undefined) await this.#checkRevocation(data, context)
         const record: SessionRecord = { data, rotate: false, context }
         const snapshot = JSON.stringify(data)
         return { session: new Session(record, false), record, token: presented, snapshot }
@@ -146,6 +157,15 @@ class RequestSession {
     }
     const record: SessionRecord = { data: {}, rotate: false, context: {} }
     return { session: new Session(record, true), record, token: undefined, snapshot: '{}' }
+  }
+
+  async #checkRevocation(data: SessionData, context: CodecContext): Promise<void> {
+    const after = await this.options.validAfter?.(data, this.request)
+    if (after === undefined) return
+    const started = context.created
+    if (started === undefined || Math.floor(started / 1000) < Math.floor(after / 1000)) {
+      throw new DecodeError('revoked')
+    }
   }
 
   async commit<Res extends Response | undefined>(response: Res): Promise<Res> {

@@ -69,6 +69,7 @@ export function counter(
     },
     backends,
     {
+      ...options,
       onInvalid: (error, req) => {
         invalid.push(error)
         options.onInvalid?.(error, req)
