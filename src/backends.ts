@@ -51,10 +51,10 @@ export interface CodecBackend {
  * }
  */
 export interface StorageBackend {
-  /** Writes `token` onto the response headers. */
-  persist(headers: Headers, token: string, context: CodecContext): void
+  /** Writes `token` onto the response headers; `request` is the one being answered. */
+  persist(headers: Headers, token: string, context: CodecContext, request?: Request): void
   /** Tells the client to forget its token. */
-  clear(headers: Headers): void
+  clear(headers: Headers, request?: Request): void
 }
 
 /**

@@ -16,6 +16,6 @@ export function cookie(options: CookieOptions = {}): {
 } {
   return {
     storage: cookieStorage(options),
-    authorization: cookieAuthorization({ name: options.name }),
+    authorization: cookieAuthorization({ name: options.name, maxChunks: options.maxChunks }),
   }
 }

@@ -189,7 +189,7 @@ class RequestSession {
     if (empty) {
       if (token === undefined || (snapshot === '{}' && !record.rotate)) return response
       const copy = copyResponse(response)
-      storage.clear(copy.headers)
+      storage.clear(copy.headers, this.request)
       return markPrivate(copy) as Res
     }
     if (!record.rotate && !record.context.renew && JSON.stringify(record.data) === snapshot) {
@@ -199,7 +199,7 @@ class RequestSession {
     const issued = await codec.encode(record.data, context)
     record.context = context
     const copy = copyResponse(response)
-    storage.persist(copy.headers, issued, context)
+    storage.persist(copy.headers, issued, context, this.request)
     return markPrivate(copy) as Res
   }
 }

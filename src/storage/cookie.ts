@@ -5,6 +5,7 @@ import {
   isAttributeValue,
   isCookieName,
   isCookieValue,
+  parseCookies,
   setCookieName,
 } from '../lib/cookie-header.ts'
 
@@ -41,6 +42,12 @@ export interface CookieOptions {
   httpOnly?: boolean
   /** CHIPS: a cookie partitioned by top-level site. Default `false`; needs `secure`. */
   partitioned?: boolean
+  /**
+   * Opt-in chunking: the most cookies one session may take. A token too large for one cookie is
+   * split over `name.0`, `name.1`, …; more than this is `ERR_SESSION_TOO_LARGE`. Default 1 (no
+   * chunking), at most 10. Mind the server's limit on request headers (Node: 16 KiB in all).
+   */
+  maxChunks?: number
 }
 
 /** RFC 6265bis caps Max-Age at 400 days. */
@@ -58,29 +65,58 @@ const DEFAULT_NAME = 'session'
  * const storage = cookieStorage({ name: '__Host-session', sameSite: 'strict', maxAge: 86400 })
  */
 export function cookieStorage(options: CookieOptions = {}): StorageBackend {
-  const { name, attributes, maxAge } = checkCookieOptions(options)
-  const clearing = `${name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT${attributes}`
+  const { name, attributes, maxAge, maxChunks } = checkCookieOptions(options)
+  const chunkNames = Array.from({ length: maxChunks > 1 ? maxChunks : 0 }, (_, i) => `${name}.${i}`)
+  /** Room for a value in one chunk: the name grows by `.N`. */
+  const chunkSize = MAX_COOKIE_SIZE - name.length - 3
+
+  const expire = (headers: Headers, cookie: string) =>
+    setCookie(
+      headers,
+      cookie,
+      `${cookie}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT${attributes}`,
+    )
+  /** Expires the given cookies the request holds (all of them when the request is not known). */
+  const expireHeld = (headers: Headers, names: string[], request: Request | undefined) => {
+    const held = request && parseCookies(request.headers.get('cookie'))
+    for (const cookie of names) if (held === undefined || held.has(cookie)) expire(headers, cookie)
+  }
 
   return {
-    persist(headers: Headers, token: string, context: CodecContext): void {
+    persist(headers: Headers, token: string, context: CodecContext, request?: Request): void {
       if (!isCookieValue(token)) {
         throw new SessionError(
           'ERR_SESSION_TOKEN',
           'the session token has characters a cookie cannot carry',
         )
       }
-      if (name.length + 1 + token.length > MAX_COOKIE_SIZE) {
+      const age = cookieAge(maxAge, context.maxAge)
+      const tail = `${age === undefined ? '' : `; Max-Age=${age}`}${attributes}`
+      if (name.length + 1 + token.length <= MAX_COOKIE_SIZE) {
+        setCookie(headers, name, `${name}=${token}${tail}`)
+        expireHeld(headers, chunkNames, request)
+        return
+      }
+      const count = Math.ceil(token.length / chunkSize)
+      if (count > chunkNames.length) {
         throw new SessionError(
           'ERR_SESSION_TOO_LARGE',
-          `session cookie ${name} would be ${name.length + 1 + token.length} bytes; browsers keep at most ${MAX_COOKIE_SIZE}`,
+          `session cookie ${name} would be ${name.length + 1 + token.length} bytes; ` +
+            `${chunkNames.length > 1 ? `${chunkNames.length} chunks hold` : 'browsers keep'} at most ${Math.max(chunkNames.length, 1) * MAX_COOKIE_SIZE}`,
         )
       }
-      const age = cookieAge(maxAge, context.maxAge)
-      const lifetime = age === undefined ? '' : `; Max-Age=${age}`
-      setCookie(headers, name, `${name}=${token}${lifetime}${attributes}`)
+      chunkNames.slice(0, count).forEach((chunk, i) => {
+        setCookie(
+          headers,
+          chunk,
+          `${chunk}=${token.slice(i * chunkSize, (i + 1) * chunkSize)}${tail}`,
+        )
+      })
+      expireHeld(headers, [name, ...chunkNames.slice(count)], request)
     },
-    clear(headers: Headers): void {
-      setCookie(headers, name, clearing)
+    clear(headers: Headers, request?: Request): void {
+      expire(headers, name)
+      expireHeld(headers, chunkNames, request)
     },
   }
 }
@@ -90,6 +126,7 @@ interface CheckedCookie {
   /** `; Path=/; Secure; ...`: every attribute but Max-Age, serialized once. */
   attributes: string
   maxAge: number | null | undefined
+  maxChunks: number
 }
 
 /** Validates cookie options the way a browser would judge the resulting Set-Cookie. */
@@ -101,6 +138,7 @@ export function checkCookieOptions(options: CookieOptions): CheckedCookie {
   const name = options.name ?? DEFAULT_NAME
   const path = options.path ?? '/'
   const { domain, maxAge } = options
+  const maxChunks = options.maxChunks ?? 1
   const secure = options.secure ?? true
   const httpOnly = options.httpOnly ?? true
   const partitioned = options.partitioned ?? false
@@ -138,6 +176,9 @@ export function checkCookieOptions(options: CookieOptions): CheckedCookie {
   ] as const) {
     if (typeof value !== 'boolean') fail(`${flag} must be a boolean`)
   }
+  if (!Number.isSafeInteger(maxChunks) || maxChunks < 1 || maxChunks > 10) {
+    fail('maxChunks must be a whole number from 1 to 10')
+  }
   if (sameSite === 'none' && !secure) fail('sameSite none needs secure')
   if (partitioned && !secure) fail('partitioned needs secure')
   const lower = name.toLowerCase()
@@ -154,7 +195,7 @@ export function checkCookieOptions(options: CookieOptions): CheckedCookie {
     (httpOnly ? '; HttpOnly' : '') +
     `; SameSite=${site[0]!.toUpperCase()}${site.slice(1)}` +
     (partitioned ? '; Partitioned' : '')
-  return { name, attributes, maxAge }
+  return { name, attributes, maxAge, maxChunks }
 }
 
 function cookieAge(
