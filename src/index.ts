@@ -16,6 +16,8 @@ export type {
 } from './backends.ts'
 export type { SignedCodecOptions } from './codecs/signed.ts'
 export { signedCodec } from './codecs/signed.ts'
+export type { StarletteCodecOptions } from './codecs/starlette.ts'
+export { starletteCodec } from './codecs/starlette.ts'
 export { cookie } from './cookie.ts'
 export type { DecodeErrorReason, SessionErrorCode } from './errors.ts'
 export { DecodeError, SessionError } from './errors.ts'

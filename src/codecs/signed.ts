@@ -4,14 +4,13 @@ import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
 import { hmacKey, secretList } from '../lib/keys.ts'
 import { type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
+import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
 
 export interface SignedCodecOptions extends LifetimeOptions {
   /** HMAC secrets of at least 32 bytes, newest first: the first signs, every one verifies. */
   secrets: string | readonly string[]
 }
 
-/** Tokens longer than this are not even parsed: no cookie or header that carries one is larger. */
-const MAX_TOKEN = 16_384
 const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
 
 /**
@@ -38,7 +37,7 @@ export function signedCodec(options: SignedCodecOptions): CodecBackend {
     },
 
     async decode(token: string, context: CodecContext): Promise<SessionData> {
-      const dot = token.length <= MAX_TOKEN ? token.indexOf('.') : -1
+      const dot = token.length <= MAX_TOKEN_LENGTH ? token.indexOf('.') : -1
       if (dot < 0 || token.length - dot - 1 !== TAG_LENGTH) throw new DecodeError('malformed')
       const payload = token.slice(0, dot)
       const tag = decodeBase64url(token.slice(dot + 1))

@@ -61,7 +61,7 @@ test('tampered, truncated, wrong-key and garbage tokens are turned down with a r
     [`${payload} .${tag}`, 'malformed'],
     [`${payload}.${tag.slice(0, -1)}B`, 'malformed'], // non-zero trailing bits: not canonical
     [await signedCodec({ secrets: OTHER_SECRET }).encode({ user: 'ada' }, {}), 'signature'],
-    ['x'.repeat(20_000), 'malformed'],
+    ['x'.repeat(50_000), 'malformed'],
     [`${'.'.repeat(100_000)}`, 'malformed'],
   ]
   for (const [bad, expected] of cases)

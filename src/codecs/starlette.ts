@@ -1,0 +1,154 @@
+/** @module starletteCodec: the signed session cookie of Starlette's SessionMiddleware. */
+import type { CodecBackend, CodecContext, SessionData } from '../backends.ts'
+import { DecodeError, SessionError } from '../errors.ts'
+import { decodeBase64url, encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
+import { hmacKey } from '../lib/keys.ts'
+import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
+import { decodeBase64, encodeBase64, pythonJsonDumps } from '../lib/python-json.ts'
+
+export interface StarletteCodecOptions {
+  /**
+   * The Python service's `secret_key`, as is; a list to rotate, newest first: the first signs,
+   * every one verifies. Any non-empty string is accepted because the other service already uses
+   * it, but the key is only as strong as the secret: anyone holding one cookie can test guesses
+   * offline, so a short or guessable secret lets them forge sessions. Use 32 random bytes or more.
+   */
+  secretKey: string | readonly string[]
+  /**
+   * Starlette's `max_age` in seconds (default 14 days): older tokens are rejected and the cookie
+   * gets this Max-Age. `0` writes no Max-Age (a browser-session cookie); `null` checks no age.
+   */
+  maxAge?: number | null
+  /** The clock, in milliseconds like `Date.now`. */
+  now?: () => number
+}
+
+/** itsdangerous' default salt, then the constant its 'django-concat' key derivation adds. */
+const DERIVATION_PREFIX = 'itsdangerous.Signersigner'
+const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
+const SIGNATURE_BYTES = 20 // HMAC-SHA1
+
+/**
+ * Reads and writes the cookie of Starlette's `SessionMiddleware` byte for byte, so a Python service
+ * and a fetch-session service can share one session: itsdangerous' `TimestampSigner` (HMAC-SHA1)
+ * over standard base64 of the data as Python's `json.dumps` writes it. The data is signed, not
+ * encrypted: the client can read it.
+ *
+ * Starlette re-signs the cookie on every response, so its `max_age` counts from the last visit;
+ * this codec renews a token it reads once it is a second old, to the same effect.
+ *
+ * @example
+ * const backends = {
+ *   codec: starletteCodec({ secretKey: env.STARLETTE_SECRET_KEY }),
+ *   ...cookie({ name: 'session', secure: false }),
+ * }
+ */
+export function starletteCodec(options: StarletteCodecOptions): CodecBackend {
+  const fail = (message: string): never => {
+    throw new SessionError('ERR_SESSION_CONFIG', `starletteCodec: ${message}`)
+  }
+  if (typeof options !== 'object' || options === null) fail('options must be an object')
+  const given = options.secretKey
+  const secrets = typeof given === 'string' ? [given] : Array.isArray(given) ? [...given] : []
+  if (secrets.length === 0 || !secrets.every((s) => typeof s === 'string' && s !== '')) {
+    fail('secretKey must be a non-empty string or a non-empty list of them')
+  }
+  const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : options.maxAge
+  if (maxAge !== null && (!Number.isSafeInteger(maxAge) || maxAge < 0)) {
+    fail('maxAge must be a whole number of seconds, or null')
+  }
+  if (options.now !== undefined && typeof options.now !== 'function') {
+    fail('now must be a function returning milliseconds')
+  }
+  const clock = options.now ?? Date.now
+  const seconds = (): number => Math.floor(clock() / 1000)
+
+  // Derived on first use, not at construction, so that building a codec costs no crypto.
+  let keys: Promise<CryptoKey[]> | undefined
+  const loadKeys = (): Promise<CryptoKey[]> => {
+    if (keys === undefined) {
+      const loading = Promise.all(secrets.map(deriveKey))
+      keys = loading
+      loading.catch(() => {
+        if (keys === loading) keys = undefined
+      })
+    }
+    return keys
+  }
+
+  return {
+    async encode(data: SessionData, context: CodecContext): Promise<string> {
+      const payload = encodeBase64(utf8(pythonJsonDumps(data)))
+      const value = `${payload}.${encodeBase64url(intToBytes(seconds()))}`
+      const [key] = await loadKeys()
+      const signature = await crypto.subtle.sign('HMAC', key!, utf8(value))
+      // Starlette writes Max-Age only for a truthy max_age.
+      context.maxAge = maxAge ? maxAge : undefined
+      return `${value}.${encodeBase64url(new Uint8Array(signature))}`
+    },
+
+    async decode(token: string, context: CodecContext): Promise<SessionData> {
+      const last = token.length <= MAX_TOKEN_LENGTH ? token.lastIndexOf('.') : -1
+      const middle = last > 0 ? token.lastIndexOf('.', last - 1) : -1
+      if (middle < 0) throw new DecodeError('malformed')
+      const signed = token.slice(0, last)
+      const signature = decodeBase64url(token.slice(last + 1))
+      const timestamp = bytesToInt(decodeBase64url(token.slice(middle + 1, last)))
+      if (signature?.length !== SIGNATURE_BYTES || timestamp === undefined) {
+        throw new DecodeError('malformed')
+      }
+      const bytes = utf8(signed)
+      let valid = false
+      for (const key of await loadKeys()) {
+        valid = await crypto.subtle.verify('HMAC', key, signature, bytes)
+        if (valid) break
+      }
+      if (!valid) throw new DecodeError('signature')
+
+      // itsdangerous checks neither age nor a future timestamp without max_age.
+      const now = seconds()
+      if (maxAge !== null) {
+        if (now - timestamp > maxAge) throw new DecodeError('expired')
+        if (timestamp > now) throw new DecodeError('future')
+        context.renew = timestamp < now
+      }
+      return parsePayload(token.slice(0, middle))
+    },
+  }
+}
+
+/** itsdangerous' 'django-concat': the HMAC key is SHA-1(salt + 'signer' + secret_key). */
+async function deriveKey(secret: string): Promise<CryptoKey> {
+  const digest = await crypto.subtle.digest('SHA-1', utf8(DERIVATION_PREFIX + secret))
+  return hmacKey(new Uint8Array(digest), 'SHA-1')
+}
+
+/** itsdangerous' int_to_bytes: big-endian, leading zero bytes dropped (0 is no bytes at all). */
+function intToBytes(value: number): Uint8Array {
+  const bytes: number[] = []
+  for (let n = Math.max(0, value); n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256)
+  return new Uint8Array(bytes)
+}
+
+/** The inverse of `intToBytes`; `undefined` for a form itsdangerous never writes. */
+function bytesToInt(bytes: Uint8Array | undefined): number | undefined {
+  if (bytes === undefined || bytes.length > 8 || bytes[0] === 0) return undefined
+  let value = 0
+  for (const byte of bytes) value = value * 256 + byte
+  return value
+}
+
+function parsePayload(payload: string): SessionData {
+  const bytes = decodeBase64(payload)
+  if (bytes === undefined) throw new DecodeError('malformed', 'session payload is not base64')
+  let data: unknown
+  try {
+    data = JSON.parse(fromUtf8(bytes))
+  } catch (cause) {
+    throw new DecodeError('malformed', 'session payload is not JSON', { cause })
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new DecodeError('malformed', 'session payload is not a JSON object')
+  }
+  return data as SessionData
+}

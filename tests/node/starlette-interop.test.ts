@@ -1,0 +1,434 @@
+/**
+ * starletteCodec against the real Python stack: itsdangerous signs and judges the same tokens, and
+ * a Starlette app (SessionMiddleware, served by uvicorn) shares one session cookie with a
+ * fetch-session app over real HTTP. Needs /usr/bin/python3 with starlette, itsdangerous and
+ * uvicorn; in CI their absence fails the run.
+ */
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import { once } from 'node:events'
+import { createServer } from 'node:net'
+import { createInterface } from 'node:readline'
+import { after, before, describe, test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { serve } from '@hono/node-server'
+import {
+  cookie,
+  DecodeError,
+  getSession,
+  type SessionData,
+  starletteCodec,
+  withSession,
+} from '../../src/index.ts'
+import { pythonJsonDumps, pythonNumber } from '../../src/lib/python-json.ts'
+
+const PYTHON = '/usr/bin/python3'
+const interop = fileURLToPath(new URL('../interop/', import.meta.url))
+const probe = spawnSync(PYTHON, ['-c', 'import starlette, itsdangerous, uvicorn'], {
+  encoding: 'utf8',
+})
+const missing =
+  probe.status === 0 ? undefined : 'Python 3 with starlette, itsdangerous and uvicorn is missing'
+
+test('the Python stack for the interop tests is installed', (t) => {
+  if (missing === undefined) return
+  assert.notEqual(process.env.CI, 'true', missing)
+  t.skip(missing)
+})
+
+const SECRET = 'a shared starlette secret_key'
+const OLD_SECRET = 'the secret_key before rotation'
+const T = 1767225600
+
+type Answer = Record<string, unknown>
+
+/** One long-lived itsdangerous_tool.py process; requests and answers are JSON lines, in order. */
+function pythonTool(): { ask(request: object): Promise<Answer>; stop(): Promise<void> } {
+  const child = spawn(PYTHON, [`${interop}itsdangerous_tool.py`], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  })
+  const waiting: ((answer: Answer) => void)[] = []
+  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(JSON.parse(line)))
+  return {
+    ask(request) {
+      return new Promise((resolve) => {
+        waiting.push(resolve)
+        child.stdin.write(`${JSON.stringify(request)}\n`)
+      })
+    },
+    async stop() {
+      child.stdin.end()
+      if (child.exitCode === null) await once(child, 'exit')
+    },
+  }
+}
+
+const PAYLOADS: SessionData[] = [
+  {},
+  { user: 'ana' },
+  { name: 'Zoë', city: '東京', emoji: '😀🎉', rtl: 'שלום' },
+  { k: '????~', q: 'say "hi" \\ / \u007f \u0001 \b\f\n\r\t', s: '\ud800 lone' },
+  { nested: { deep: { list: [{}, [], [1, [2, [3]]]] } }, flags: [true, false, null] },
+  { f: [0.1, -0.5, 1.5e-7, 1e-5, 0.0001, 1e16, 1e21, -2.5e300, 5e-324, 123456789.123] },
+  { i: [0, -1, 42, 9007199254740991, -9007199254740991] },
+  { 'key: with, separators': 'value: with, separators', '': 'empty key' },
+  { cart: Array.from({ length: 40 }, (_, n) => ({ sku: `sku-${n}`, qty: n % 7 })) },
+]
+const TIMES = [0, 1, 255, 256, 65535, 65536, 2 ** 24, 2 ** 32, T, 2 ** 40]
+
+/** Why itsdangerous (through Starlette) turns a token down, in DecodeError reasons. */
+function pythonVerdict(answer: Answer): string {
+  if (answer.ok === true) return 'ok'
+  if (answer.error === 'SignatureExpired') return 'expired or future'
+  if (String(answer.error).startsWith('crash:')) return 'crash'
+  return 'rejected'
+}
+
+async function ourVerdict(token: string, maxAge: number | null, now: number): Promise<string> {
+  try {
+    await starletteCodec({ secretKey: SECRET, maxAge, now: () => now * 1000 }).decode(token, {})
+    return 'ok'
+  } catch (error) {
+    assert.ok(error instanceof DecodeError)
+    return error.reason === 'expired' || error.reason === 'future'
+      ? 'expired or future'
+      : 'rejected'
+  }
+}
+
+describe('starletteCodec and the real itsdangerous', { skip: missing }, () => {
+  let python: ReturnType<typeof pythonTool>
+  before(() => {
+    python = pythonTool()
+  })
+  after(() => python.stop())
+
+  test('itsdangerous and starletteCodec sign every payload byte for byte alike', async () => {
+    for (const time of TIMES) {
+      for (const data of PAYLOADS) {
+        const codec = starletteCodec({ secretKey: SECRET, maxAge: null, now: () => time * 1000 })
+        const theirs = await python.ask({
+          op: 'sign',
+          secret_key: SECRET,
+          timestamp: time,
+          data: JSON.stringify(data),
+        })
+        assert.equal(await codec.encode(data, {}), theirs.token, `${time} ${JSON.stringify(data)}`)
+        assert.deepEqual(await codec.decode(String(theirs.token), {}), data)
+      }
+    }
+  })
+
+  test('json.dumps and pythonJsonDumps agree on every UTF-16 code unit', async () => {
+    const all = String.fromCharCode(...Array.from({ length: 0x10000 }, (_, n) => n))
+    const data = { all, astral: '𝄞😀𐍈' }
+    const theirs = await python.ask({ op: 'dumps', data: JSON.stringify(data) })
+    assert.equal(pythonJsonDumps(data), theirs.text)
+  })
+
+  test("pythonNumber matches Python's float repr on 20000 doubles", async () => {
+    let seed = 0x2545f491
+    const random = () => {
+      seed ^= seed << 13
+      seed ^= seed >>> 17
+      seed ^= seed << 5
+      return seed >>> 0
+    }
+    const view = new DataView(new ArrayBuffer(8))
+    const values: number[] = [1e-7, 1e-5, 1e-4, 0.1, 1e15 + 0.5, 1e16, 1e21, 1.7976931348623157e308]
+    while (values.length < 20_000) {
+      view.setUint32(0, random())
+      view.setUint32(4, random())
+      const value = view.getFloat64(0)
+      if (Number.isFinite(value)) values.push(value)
+    }
+    // Whole numbers below 1e21 are written as ints, as JSON.stringify writes them.
+    const floats = values.filter((value) => !Number.isInteger(value) || Math.abs(value) >= 1e21)
+    const theirs = await python.ask({ op: 'float_repr', values: floats.map(String) })
+    assert.deepEqual(floats.map(pythonNumber), theirs.reprs)
+  })
+
+  test('both sides judge alike at the max-age boundary and for future timestamps', async () => {
+    const token = await starletteCodec({ secretKey: SECRET, now: () => T * 1000 }).encode(
+      { a: 1 },
+      {},
+    )
+    for (const maxAge of [0, 1, 60, 1209600, null]) {
+      for (const offset of [-1, 0, 1, 59, 60, 61, 1209599, 1209600, 1209601]) {
+        const now = T + offset
+        const theirs = await python.ask({
+          op: 'unsign',
+          secret_key: SECRET,
+          token,
+          max_age: maxAge,
+          now,
+        })
+        assert.equal(
+          await ourVerdict(token, maxAge, now),
+          pythonVerdict(theirs),
+          `maxAge ${maxAge} age ${offset}`,
+        )
+      }
+    }
+  })
+
+  test('rotation: [new, old] here signs like [old, new] in itsdangerous and reads both', async () => {
+    const keys = [OLD_SECRET, SECRET]
+    const ours = starletteCodec({ secretKey: [SECRET, OLD_SECRET], now: () => T * 1000 })
+    const signed = await python.ask({
+      op: 'sign',
+      secret_key: keys,
+      timestamp: T,
+      data: '{"u": 1}',
+    })
+    assert.equal(await ours.encode({ u: 1 }, {}), signed.token)
+    const old = await python.ask({
+      op: 'sign',
+      secret_key: OLD_SECRET,
+      timestamp: T,
+      data: '{"u": 2}',
+    })
+    assert.deepEqual(await ours.decode(String(old.token), {}), { u: 2 })
+    const read = await python.ask({
+      op: 'unsign',
+      secret_key: keys,
+      token: old.token,
+      max_age: 60,
+      now: T,
+    })
+    assert.deepEqual(read, { ok: true, data: { u: 2 } })
+  })
+
+  test('tampered tokens are turned down by both; a bad payload crashes Starlette, not us', async () => {
+    const good = String(
+      (await python.ask({ op: 'sign', secret_key: SECRET, timestamp: T, data: '{"a": 1}' })).token,
+    )
+    const [payload, time, signature] = good.split('.') as [string, string, string]
+    const notJson = await python.ask({ op: 'sign', secret_key: SECRET, timestamp: T, data: '"x"' })
+    const cases: [string, string][] = [
+      [
+        `${payload}.${time}.${signature.slice(0, 5)}${signature[5] === 'A' ? 'B' : 'A'}${signature.slice(6)}`,
+        'rejected',
+      ],
+      [`eyJhIjogMn0=.${time}.${signature}`, 'rejected'],
+      [`${payload}.aVW5AQ.${signature}`, 'rejected'],
+      [`${payload}.${signature}`, 'rejected'],
+      ['null', 'rejected'],
+      ['', 'rejected'],
+      [String(notJson.token), 'not an object'],
+    ]
+    for (const [token, expected] of cases) {
+      const theirs = await python.ask({
+        op: 'unsign',
+        secret_key: SECRET,
+        token,
+        max_age: 60,
+        now: T,
+      })
+      if (expected === 'not an object') {
+        // Starlette stores the string "x" as the session and fails on its first use; we start empty.
+        assert.deepEqual(theirs, { ok: true, data: 'x' })
+        await assert.rejects(
+          async () => starletteCodec({ secretKey: SECRET, now: () => T * 1000 }).decode(token, {}),
+          (error: unknown) => error instanceof DecodeError && error.reason === 'malformed',
+        )
+      } else {
+        assert.equal(pythonVerdict(theirs), expected, token)
+        assert.equal(await ourVerdict(token, 60, T), expected, token)
+      }
+    }
+  })
+})
+
+/** A free TCP port on 127.0.0.1 (uvicorn needs one given; it cannot report a port 0 choice). */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  const { port } = server.address() as { port: number }
+  server.close()
+  await once(server, 'close')
+  return port
+}
+
+/** The browser's part: keeps the one `session` cookie and checks every Set-Cookie for it. */
+class Jar {
+  value: string | undefined
+  take(response: Response): void {
+    for (const line of response.headers.getSetCookie()) {
+      const attributes = line
+        .toLowerCase()
+        .split(';')
+        .map((part) => part.trim())
+      assert.ok(attributes[0]!.startsWith('session='), line)
+      assert.ok(attributes.includes('path=/') && attributes.includes('httponly'), line)
+      assert.ok(attributes.includes('samesite=lax') && !attributes.includes('secure'), line)
+      const expired =
+        attributes.includes('max-age=0') ||
+        attributes.includes('expires=thu, 01 jan 1970 00:00:00 gmt')
+      this.value = expired ? undefined : line.slice('session='.length, line.indexOf(';'))
+    }
+  }
+  get header(): Record<string, string> {
+    return this.value === undefined ? {} : { cookie: `session=${this.value}` }
+  }
+}
+
+describe('a Starlette app and a fetch-session app share one session over HTTP', {
+  skip: missing,
+}, () => {
+  let uvicorn: ChildProcess
+  let python = ''
+  let close: () => void
+  let ours = ''
+
+  before(async () => {
+    const port = await freePort()
+    python = `http://127.0.0.1:${port}`
+    uvicorn = spawn(
+      PYTHON,
+      [
+        '-m',
+        'uvicorn',
+        'starlette_app:app',
+        '--app-dir',
+        interop,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--no-access-log',
+      ],
+      {
+        env: {
+          ...process.env,
+          SESSION_SECRET_KEY: SECRET,
+          PYTHONDONTWRITEBYTECODE: '1',
+          SESSION_OLD_SECRET_KEY: OLD_SECRET,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    )
+    let log = ''
+    uvicorn.stderr!.on('data', (chunk) => {
+      log += chunk
+    })
+    let ready = false
+    for (let attempt = 0; attempt < 100 && !ready && uvicorn.exitCode === null; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      ready = await fetch(`${python}/plain/session`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    }
+    assert.ok(ready, `uvicorn did not answer: ${log}`)
+
+    const handler = withSession(
+      async (request: Request) => {
+        const session = await getSession(request)
+        const { pathname } = new URL(request.url)
+        if (pathname === '/clear') session.clear()
+        else if (request.method === 'POST') {
+          for (const [key, value] of Object.entries((await request.json()) as SessionData)) {
+            if (value === null) session.delete(key)
+            else session.set(key, value)
+          }
+        }
+        return Response.json(session.toJSON())
+      },
+      {
+        codec: starletteCodec({ secretKey: [SECRET, OLD_SECRET] }),
+        ...cookie({ name: 'session', secure: false }),
+      },
+    )
+    const server = serve({ fetch: handler, port: 0, hostname: '127.0.0.1' })
+    await once(server, 'listening')
+    ours = `http://127.0.0.1:${(server.address() as { port: number }).port}`
+    close = () => server.close()
+  })
+
+  after(async () => {
+    close?.()
+    if (uvicorn && uvicorn.exitCode === null) {
+      uvicorn.kill('SIGTERM')
+      await once(uvicorn, 'exit')
+    }
+  })
+
+  async function call(jar: Jar, url: string, body?: object): Promise<unknown> {
+    const response = await fetch(url, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { ...jar.header, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    assert.equal(response.status, 200, url)
+    jar.take(response)
+    return response.json()
+  }
+
+  test('set by Starlette, read and changed here, read there, cleared here', async () => {
+    const jar = new Jar()
+    const data = { user: 'zoë', cart: ['東京', 1.5], visits: 1 }
+    assert.deepEqual(await call(jar, `${python}/plain/session`, data), data)
+    assert.deepEqual(await call(jar, `${ours}/session`), data)
+    assert.deepEqual(await call(jar, `${ours}/session`, { visits: 2, emoji: '😀' }), {
+      ...data,
+      visits: 2,
+      emoji: '😀',
+    })
+    assert.deepEqual(await call(jar, `${python}/plain/session`), {
+      ...data,
+      visits: 2,
+      emoji: '😀',
+    })
+    assert.deepEqual(await call(jar, `${python}/plain/session`, { emoji: null }), {
+      ...data,
+      visits: 2,
+    })
+    assert.deepEqual(await call(jar, `${ours}/session`), { ...data, visits: 2 })
+    assert.deepEqual(await call(jar, `${ours}/clear`, {}), {})
+    assert.equal(jar.value, undefined)
+    assert.deepEqual(await call(jar, `${python}/plain/session`), {})
+  })
+
+  test('set here, read and changed by Starlette, read here, cleared by Starlette', async () => {
+    const jar = new Jar()
+    assert.deepEqual(await call(jar, `${ours}/session`, { user: 'ana' }), { user: 'ana' })
+    assert.deepEqual(await call(jar, `${python}/plain/session`, { role: 'admin' }), {
+      user: 'ana',
+      role: 'admin',
+    })
+    assert.deepEqual(await call(jar, `${ours}/session`), { user: 'ana', role: 'admin' })
+    assert.deepEqual(await call(jar, `${python}/plain/clear`, {}), {})
+    assert.equal(jar.value, undefined)
+    assert.deepEqual(await call(jar, `${ours}/session`), {})
+    // A client that ignored the expiry sends Starlette's "null" back: an empty session on both.
+    jar.value = 'null'
+    assert.deepEqual(await call(jar, `${ours}/session`), {})
+    jar.value = 'null'
+    assert.deepEqual(await call(jar, `${python}/plain/session`), {})
+  })
+
+  test('both write the same payload segment for the same data', async () => {
+    const data = { user: 'ana', note: 'é ü 😀', n: [1, 0.5] }
+    const theirs = new Jar()
+    const mine = new Jar()
+    await call(theirs, `${python}/plain/session`, data)
+    await call(mine, `${ours}/session`, data)
+    assert.equal(mine.value?.split('.')[0], theirs.value?.split('.')[0])
+  })
+
+  test('rotation: an old-key cookie is read here and by the rotating Starlette, re-signed here for all', async () => {
+    const jar = new Jar()
+    const old = starletteCodec({ secretKey: OLD_SECRET })
+    jar.value = await old.encode({ user: 'ana' }, {})
+    const plain = new Jar()
+    plain.value = jar.value
+    assert.deepEqual(await call(plain, `${python}/plain/session`), {})
+    const rotating = new Jar()
+    rotating.value = jar.value
+    assert.deepEqual(await call(rotating, `${python}/rotating/session`), { user: 'ana' })
+    assert.deepEqual(await call(jar, `${ours}/session`, { step: 2 }), { user: 'ana', step: 2 })
+    assert.deepEqual(await call(jar, `${python}/plain/session`), { user: 'ana', step: 2 })
+  })
+})
