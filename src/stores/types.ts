@@ -1,0 +1,80 @@
+/** @module SessionStore: what storeCodec needs from a key-value store. */
+
+/**
+ * One server-side session. Each top-level key of the session data is kept as its own JSON text,
+ * so that a store can change one key without reading or rewriting the others.
+ */
+export interface StoreRecord {
+  /** When the session began, in whole seconds since the epoch (absolute lifetime). */
+  created: number
+  /** When the session was last written or renewed, in whole seconds (idle lifetime). */
+  touched: number
+  /** Each top-level key of the session data and its value as JSON text. */
+  values: Record<string, string>
+}
+
+/** The changes one request made to a session, applied by `SessionStore.patch`. */
+export interface StorePatch {
+  /** The new `touched` time, in whole seconds. */
+  touched: number
+  /** Keys the request set or changed, with their new values as JSON text. */
+  set: Record<string, string>
+  /** Keys the request deleted. */
+  delete: string[]
+}
+
+/**
+ * A key-value store for `storeCodec`. `ttl` is in seconds (`undefined`: no expiry); the codec checks
+ * lifetimes itself, so a store may keep a record somewhat longer than asked (Cloudflare KV rounds
+ * up to 60 s) but never drops one early. Errors (store down, timeout) must be thrown, not hidden.
+ *
+ * @example
+ * const logged: SessionStore = {
+ *   ...inner,
+ *   delete: async (id) => {
+ *     audit('session deleted')
+ *     await inner.delete(id)
+ *   },
+ * }
+ */
+export interface SessionStore {
+  /** The record for `id`, or `undefined` when there is none (never stored, deleted, expired). */
+  get(id: string): Promise<StoreRecord | undefined>
+  /** Creates or replaces the record for `id`. */
+  set(id: string, record: StoreRecord, ttl: number | undefined): Promise<void>
+  /**
+   * Applies `patch` to the record for `id` if it exists, in one atomic step where the store can,
+   * and resets its TTL. Returns `false`, writing nothing, when the record does not exist: a
+   * destroyed or expired session is never brought back by a late write.
+   */
+  patch(id: string, patch: StorePatch, ttl: number | undefined): Promise<boolean>
+  /** Removes the record for `id`; removing a missing record is not an error. */
+  delete(id: string): Promise<void>
+}
+
+/** Applies a patch to a record's values in place; `__proto__` stays a plain key. */
+export function applyPatch(values: Record<string, string>, patch: StorePatch): void {
+  for (const key of patch.delete) delete values[key]
+  for (const [key, value] of Object.entries(patch.set)) {
+    Object.defineProperty(values, key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    })
+  }
+}
+
+/** Whether `value` has the shape of a `StoreRecord` (a store's bytes are not trusted blindly). */
+export function isStoreRecord(value: unknown): value is StoreRecord {
+  if (typeof value !== 'object' || value === null) return false
+  const { created, touched, values } = value as Partial<StoreRecord>
+  return (
+    Number.isSafeInteger(created) &&
+    Number.isSafeInteger(touched) &&
+    typeof values === 'object' &&
+    values !== null &&
+    !Array.isArray(values) &&
+    Object.values(values).every((json) => typeof json === 'string')
+  )
+}

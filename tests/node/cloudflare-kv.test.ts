@@ -1,0 +1,66 @@
+/** kvStore against a real Workers KV namespace (Miniflare / workerd), running the store suite. */
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import { Miniflare } from 'miniflare'
+import { type KvNamespaceLike, kvStore } from '../../src/index.ts'
+import { idOf, storeApp, storeSuite } from '../suite/stores.ts'
+
+type Namespace = KvNamespaceLike & {
+  list(options: { prefix: string }): Promise<{ keys: { name: string; expiration?: number }[] }>
+}
+
+describe('kvStore (Cloudflare KV in Miniflare)', () => {
+  let mf: Miniflare
+  let namespace: Namespace
+  let prefixes = 0
+
+  /** Seconds until the key expires, as KV reports it; `undefined` when missing or not expiring. */
+  async function ttl(key: string): Promise<number | undefined> {
+    const { keys } = await namespace.list({ prefix: key })
+    const expiration = keys.find((entry) => entry.name === key)?.expiration
+    return expiration === undefined ? undefined : expiration - Math.floor(Date.now() / 1000)
+  }
+
+  before(async () => {
+    mf = new Miniflare({
+      modules: true,
+      script: 'export default { fetch: () => new Response(null, { status: 404 }) }',
+      kvNamespaces: ['SESSIONS'],
+    })
+    namespace = (await mf.getKVNamespace('SESSIONS')) as unknown as Namespace
+  })
+  after(async () => {
+    await mf?.dispose()
+  })
+
+  storeSuite(() => {
+    const prefix = `suite${prefixes++}:`
+    return {
+      store: kvStore(namespace, { prefix }),
+      atomic: false,
+      minTtl: 60,
+      ttl: (id) => ttl(prefix + id),
+    }
+  }, test)
+
+  test('a TTL under 60 seconds is stored as 60 and the codec still expires the session on time', async () => {
+    let now = Date.now()
+    const app = storeApp(kvStore(namespace, { prefix: 'short:' }), { maxAge: 10, now: () => now })
+    const { jar } = await app.send('/set?user=ada')
+    const left = await ttl(`short:${idOf(jar)}`)
+    assert.ok(left !== undefined && left >= 58 && left <= 60, `TTL ${left}`)
+    now += 11_000
+    assert.deepEqual((await app.send('/read', jar)).body, { isNew: true, data: {} })
+    assert.deepEqual(app.invalid, ['expired'])
+  })
+
+  test('a record that is not JSON reads as an unknown session', async () => {
+    const app = storeApp(kvStore(namespace, { prefix: 'junk:' }))
+    await namespace.put('junk:AAAAAAAAAAAAAAAAAAAAAA', 'not json')
+    assert.deepEqual((await app.send('/read', 'session=AAAAAAAAAAAAAAAAAAAAAA')).body, {
+      isNew: true,
+      data: {},
+    })
+    assert.deepEqual(app.invalid, ['unknown'])
+  })
+})
