@@ -21,37 +21,56 @@ export function isAttributeValue(value: unknown): value is string {
 }
 
 /**
- * The value of cookie `name` in a Cookie header, or `undefined`.
+ * Calls `visit(name, value)` for each pair of a Cookie header, in order, until it returns true.
  *
- * Rules: pairs are split on `;`; only space and tab around a name or value are trimmed (never
- * U+00A0); one pair of double quotes around a value is removed; a pair without `=` is a nameless
- * cookie and never matches. When a name occurs more than once, the first occurrence wins: browsers
- * send the cookie with the longest path, then the oldest, first.
+ * Rules: pairs are split on `;` and on `,` (no valid cookie value holds a comma, and Deno and
+ * workerd join several Cookie headers with `, `); only space and tab around a name or value are
+ * trimmed (never U+00A0); one pair of double quotes around a value is removed; a pair without `=`,
+ * or with an empty name, is skipped.
  */
-export function readCookie(header: string | null, name: string): string | undefined {
-  if (header === null || name === '') return undefined
+function eachPair(header: string, visit: (name: string, value: string) => boolean): void {
   let start = 0
   while (start < header.length) {
-    let end = header.indexOf(';', start)
-    if (end < 0) end = header.length
+    let end = start
+    while (
+      end < header.length &&
+      header.charCodeAt(end) !== 0x3b &&
+      header.charCodeAt(end) !== 0x2c
+    )
+      end++
     const eq = header.indexOf('=', start)
-    if (eq >= 0 && eq < end && trim(header.slice(start, eq)) === name) {
-      return unquote(trim(header.slice(eq + 1, end)))
+    if (eq >= 0 && eq < end) {
+      const name = trim(header.slice(start, eq))
+      if (name !== '' && visit(name, unquote(trim(header.slice(eq + 1, end))))) return
     }
     start = end + 1
   }
-  return undefined
+}
+
+/**
+ * The value of cookie `name` in a Cookie header, or `undefined`. When a name occurs more than
+ * once, the first occurrence wins: browsers send the cookie with the longest path, then the
+ * oldest, first.
+ */
+export function readCookie(header: string | null, name: string): string | undefined {
+  let found: string | undefined
+  if (header !== null && name !== '') {
+    eachPair(header, (key, value) => {
+      if (key === name) found = value
+      return key === name
+    })
+  }
+  return found
 }
 
 /** Every cookie of a Cookie header, by the same rules as `readCookie`; names never reach a prototype. */
 export function parseCookies(header: string | null): Map<string, string> {
   const cookies = new Map<string, string>()
-  if (header === null) return cookies
-  for (const pair of header.split(';')) {
-    const eq = pair.indexOf('=')
-    if (eq < 0) continue
-    const name = trim(pair.slice(0, eq))
-    if (name !== '' && !cookies.has(name)) cookies.set(name, unquote(trim(pair.slice(eq + 1))))
+  if (header !== null) {
+    eachPair(header, (name, value) => {
+      if (!cookies.has(name)) cookies.set(name, value)
+      return false
+    })
   }
   return cookies
 }

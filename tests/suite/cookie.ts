@@ -206,6 +206,23 @@ test('a request with two Cookie headers presents the token from either', async (
   assert.equal(await response.text(), '1')
 })
 
+test('a Cookie header joined with ", " (Deno and workerd join two that way) presents the token', async () => {
+  const { handler } = counter()
+  const jar = (await handler(request())).headers.get('set-cookie')!.split(';')[0]!
+  assert.equal(
+    await (await handler(request(`theme=dark, ${jar}`, {}, 'http://localhost/read'))).text(),
+    '1',
+  )
+  assert.deepEqual(
+    [...parseCookies('a=1, b=2;c=3')],
+    [
+      ['a', '1'],
+      ['b', '2'],
+      ['c', '3'],
+    ],
+  )
+})
+
 test('an empty cookie value counts as no token', () => {
   const auth = cookieAuthorization()
   assert.equal(auth.getToken(request('session=')), undefined)

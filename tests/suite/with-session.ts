@@ -194,8 +194,8 @@ test('a redirect response carries the Set-Cookie and keeps its status and locati
 })
 
 test('a response whose headers are immutable gets its cookie on a copy', async () => {
+  // Immutable on Node, Deno and workerd; Bun's are mutable, and the original stays untouched anyway.
   const original = Response.redirect('http://localhost/home', 302)
-  assert.throws(() => original.headers.set('x-probe', '1'))
   const handler = withSession(async (req: Request) => {
     ;(await getSession(req)).set('user', 'ada')
     return original
