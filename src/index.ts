@@ -14,6 +14,10 @@ export type {
   SessionData,
   StorageBackend,
 } from './backends.ts'
+export type { EncryptedCodecOptions } from './codecs/encrypted.ts'
+export { encryptedCodec } from './codecs/encrypted.ts'
+export type { JwsAlgorithm, JwtCodecOptions, JwtKey } from './codecs/jwt.ts'
+export { jwtCodec } from './codecs/jwt.ts'
 export type { SignedCodecOptions } from './codecs/signed.ts'
 export { signedCodec } from './codecs/signed.ts'
 export type { StarletteCodecOptions } from './codecs/starlette.ts'

@@ -1,0 +1,178 @@
+/** @module encryptedCodec: the session as a JWE (dir, A256GCM) that only the server can read. */
+import type { CodecBackend, CodecContext, SessionData } from '../backends.ts'
+import { DecodeError } from '../errors.ts'
+import { encodeBase64url, utf8 } from '../lib/base64url.ts'
+import { compactSegments, parseJsonObject } from '../lib/compact.ts'
+import { aesGcmKey, secretList } from '../lib/keys.ts'
+import { type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
+
+export interface EncryptedCodecOptions extends LifetimeOptions {
+  /** Secrets of at least 32 bytes, newest first: the first encrypts, every one decrypts. */
+  secrets: string | readonly string[]
+}
+
+interface DerivedKey {
+  kid: string
+  key: CryptoKey
+  /** The encoded protected header, which is also the AES-GCM additional data. */
+  header: string
+  aad: Uint8Array<ArrayBuffer>
+}
+
+/** HKDF `info`: binds the derived key to this one use of the secret. */
+const INFO = 'fetch-session encryptedCodec A256GCM'
+const IV_BYTES = 12
+const TAG_BYTES = 16
+const CLAIMS = new Set(['iat', 'sst', 'exp', 'data'])
+const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
+
+/** Derived keys by secret, so codecs built per request (a Workers `env`) derive each secret once. */
+const derived = new Map<string, Promise<DerivedKey>>()
+const CACHE_LIMIT = 256
+
+/**
+ * A stateless codec whose token is a standard JWE in compact serialization (RFC 7516):
+ * `alg: "dir"`, `enc: "A256GCM"`, one AES-GCM call per encode or decode, on WebCrypto only.
+ *
+ * Any JOSE library opens the tokens with the same key. For each secret:
+ * `key = HKDF-SHA256(ikm = UTF-8 secret, salt = empty, info = "fetch-session encryptedCodec A256GCM", 32 bytes)`,
+ * and the header's `kid` is the first 8 bytes of `SHA-256(key)` in base64url (11 characters).
+ * The plaintext is JSON `{ "iat": issued, "sst": session start, "exp"?: expiry, "data": {...} }`,
+ * times in seconds since the epoch; `maxAge` (default 14 days) and `idleTimeout` apply as in
+ * `signedCodec`. A token under an older secret is re-issued under the newest.
+ *
+ * @example
+ * const codec = encryptedCodec({ secrets: [env.SESSION_KEY, env.OLD_SESSION_KEY], maxAge: 86400, idleTimeout: 1800 })
+ */
+export function encryptedCodec(options: EncryptedCodecOptions): CodecBackend {
+  const secrets = secretList(options?.secrets, 'encryptedCodec', 32)
+  const life = lifetime(options, 'encryptedCodec')
+  let keys: Promise<DerivedKey[]> | undefined
+  const allKeys = () => {
+    keys ??= Promise.all(secrets.map(deriveKey))
+    return keys
+  }
+
+  return {
+    async encode(data: SessionData, context: CodecContext): Promise<string> {
+      const now = life.now()
+      const created = context.created === undefined ? now : Math.floor(context.created / 1000)
+      const remaining = life.remaining(created, now)
+      const exp = remaining === undefined ? undefined : now + Math.floor(remaining)
+      const claims = { iat: now, sst: created, exp, data }
+      const { key, header, aad } = (await allKeys())[0]!
+      const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
+      const sealed = new Uint8Array(
+        await crypto.subtle.encrypt(
+          { name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 },
+          key,
+          utf8(JSON.stringify(claims)),
+        ),
+      )
+      const split = sealed.length - TAG_BYTES
+      context.created = created * 1000
+      context.maxAge = remaining
+      return `${header}..${encodeBase64url(iv)}.${encodeBase64url(sealed.subarray(0, split))}.${encodeBase64url(sealed.subarray(split))}`
+    },
+
+    async decode(token: string, context: CodecContext): Promise<SessionData> {
+      const compact = compactSegments(token, 5)
+      const header = compact && parseJsonObject(compact.bytes[0]!)
+      if (header === undefined || !isStrictHeader(header)) throw new DecodeError('malformed')
+      const [, encryptedKey, iv, ciphertext, tag] = compact!.bytes as Uint8Array<ArrayBuffer>[]
+      if (encryptedKey!.length !== 0 || iv!.length !== IV_BYTES || tag!.length !== TAG_BYTES) {
+        throw new DecodeError('malformed')
+      }
+      const all = await allKeys()
+      // A kid picks one key: one AES-GCM call. Tokens from other encoders may omit it.
+      const candidates = header.kid === undefined ? all : all.filter((k) => k.kid === header.kid)
+      if (candidates.length === 0) throw new DecodeError('signature')
+      const sealed = new Uint8Array(ciphertext!.length + TAG_BYTES)
+      sealed.set(ciphertext!)
+      sealed.set(tag!, ciphertext!.length)
+      const aad = utf8(compact!.segments[0]!)
+      let plaintext: Uint8Array | undefined
+      let used: DerivedKey | undefined
+      for (const candidate of candidates) {
+        try {
+          plaintext = new Uint8Array(
+            await crypto.subtle.decrypt(
+              { name: 'AES-GCM', iv: iv!, additionalData: aad, tagLength: 128 },
+              candidate.key,
+              sealed,
+            ),
+          )
+          used = candidate
+          break
+        } catch {
+          // Wrong key or tampered token: AES-GCM says no more than that.
+        }
+      }
+      if (plaintext === undefined) throw new DecodeError('signature')
+      const { iat, sst, exp, data } = parseClaims(plaintext)
+      const renew = life.check(sst, iat)
+      if (exp !== undefined && exp <= life.now()) throw new DecodeError('expired')
+      context.renew = renew || used !== all[0]
+      context.created = sst * 1000
+      return data
+    },
+  }
+}
+
+function isStrictHeader(header: Record<string, unknown>): header is { kid?: string } {
+  for (const name in header) if (!HEADER_MEMBERS.has(name)) return false
+  return (
+    header.alg === 'dir' &&
+    header.enc === 'A256GCM' &&
+    (header.kid === undefined || typeof header.kid === 'string')
+  )
+}
+
+function parseClaims(bytes: Uint8Array): {
+  iat: number
+  sst: number
+  exp: number | undefined
+  data: SessionData
+} {
+  const claims = parseJsonObject(bytes)
+  const data = claims?.data
+  if (
+    claims === undefined ||
+    !Object.keys(claims).every((name) => CLAIMS.has(name)) ||
+    !Number.isSafeInteger(claims.iat) ||
+    !Number.isSafeInteger(claims.sst) ||
+    (claims.exp !== undefined && !Number.isSafeInteger(claims.exp)) ||
+    typeof data !== 'object' ||
+    data === null ||
+    Array.isArray(data)
+  ) {
+    throw new DecodeError('malformed')
+  }
+  return claims as { iat: number; sst: number; exp: number | undefined; data: SessionData }
+}
+
+function deriveKey(secret: string): Promise<DerivedKey> {
+  let key = derived.get(secret)
+  if (key === undefined) {
+    if (derived.size >= CACHE_LIMIT) derived.delete(derived.keys().next().value as string)
+    key = derive(secret)
+    derived.set(secret, key)
+    key.catch(() => derived.delete(secret))
+  }
+  return key
+}
+
+async function derive(secret: string): Promise<DerivedKey> {
+  const ikm = await crypto.subtle.importKey('raw', utf8(secret), 'HKDF', false, ['deriveBits'])
+  const bytes = new Uint8Array(
+    await crypto.subtle.deriveBits(
+      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(INFO) },
+      ikm,
+      256,
+    ),
+  )
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+  const kid = encodeBase64url(digest.subarray(0, 8))
+  const header = encodeBase64url(utf8(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid })))
+  return { kid, key: await aesGcmKey(bytes), header, aad: utf8(header) }
+}

@@ -1,0 +1,64 @@
+/** @module Strict JOSE compact serialization (JWS, JWE): segments and JSON headers. Internal. */
+import { decodeBase64url, fromUtf8 } from './base64url.ts'
+import { MAX_TOKEN_LENGTH } from './limits.ts'
+
+/**
+ * The segments of a compact token with exactly `count` segments, and their bytes unless
+ * `decodeAll` is false; `undefined` when the token has another shape. Every
+ * segment must be canonical unpadded base64url (RFC 7515 §2): jose alone accepts spaces and
+ * non-zero trailing bits, which would let one token have many spellings.
+ */
+export function compactSegments(
+  token: unknown,
+  count: 3 | 5,
+  decodeAll = true,
+): { segments: string[]; bytes: Uint8Array<ArrayBuffer>[] } | undefined {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined
+  const segments: string[] = []
+  let start = 0
+  for (let i = 1; i < count; i++) {
+    const dot = token.indexOf('.', start)
+    if (dot < 0) return undefined
+    segments.push(token.slice(start, dot))
+    start = dot + 1
+  }
+  if (token.indexOf('.', start) >= 0) return undefined
+  segments.push(token.slice(start))
+  const bytes: Uint8Array<ArrayBuffer>[] = []
+  for (let i = 0; i < count; i++) {
+    // A JWS verifier decodes the segments itself: checking them is enough.
+    if (!decodeAll) {
+      if (!isCanonicalBase64url(segments[i]!)) return undefined
+      continue
+    }
+    const decoded = decodeBase64url(segments[i]!)
+    if (decoded === undefined) return undefined
+    bytes.push(decoded)
+  }
+  return { segments, bytes }
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/** What `decodeBase64url` accepts, checked without decoding: alphabet, length, zero trailing bits. */
+export function isCanonicalBase64url(text: string): boolean {
+  const left = text.length % 4
+  if (left === 1 || !BASE64URL.test(text)) return false
+  if (left === 0) return true
+  const last = ALPHABET.indexOf(text[text.length - 1]!)
+  return (last & (left === 2 ? 15 : 3)) === 0
+}
+
+/** UTF-8 JSON that is an object (not an array, not null), or `undefined`. */
+export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | undefined {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(fromUtf8(bytes))
+  } catch {
+    return undefined
+  }
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    ? (parsed as Record<string, unknown>)
+    : undefined
+}

@@ -1,0 +1,248 @@
+/** @module JWS algorithms and jwtCodec's keys: checked once, imported once. Internal. */
+import { SessionError } from '../errors.ts'
+import { decodeBase64url, utf8 } from './base64url.ts'
+import { type HmacHash, hmacKey } from './keys.ts'
+
+type Params =
+  | { name: 'HMAC'; hash: HmacHash }
+  | { name: 'RSASSA-PKCS1-v1_5' | 'RSA-PSS'; hash: HmacHash }
+  | { name: 'ECDSA'; namedCurve: string }
+  | { name: 'Ed25519' }
+
+interface AlgorithmInfo {
+  kty: 'oct' | 'RSA' | 'EC' | 'OKP'
+  crv?: string
+  params: Params
+}
+
+const rsa = (name: 'RSASSA-PKCS1-v1_5' | 'RSA-PSS', hash: HmacHash): AlgorithmInfo => ({
+  kty: 'RSA',
+  params: { name, hash },
+})
+const ec = (crv: string): AlgorithmInfo => ({
+  kty: 'EC',
+  crv,
+  params: { name: 'ECDSA', namedCurve: crv },
+})
+const ed25519: AlgorithmInfo = { kty: 'OKP', crv: 'Ed25519', params: { name: 'Ed25519' } }
+
+/** The JWS algorithms jwtCodec accepts in its allow-list; `none` is never one of them. */
+export type JwsAlgorithm = `${'HS' | 'RS' | 'PS' | 'ES'}${256 | 384 | 512}` | 'EdDSA' | 'Ed25519'
+
+const ALGORITHMS: Record<JwsAlgorithm, AlgorithmInfo> = {
+  HS256: { kty: 'oct', params: { name: 'HMAC', hash: 'SHA-256' } },
+  HS384: { kty: 'oct', params: { name: 'HMAC', hash: 'SHA-384' } },
+  HS512: { kty: 'oct', params: { name: 'HMAC', hash: 'SHA-512' } },
+  RS256: rsa('RSASSA-PKCS1-v1_5', 'SHA-256'),
+  RS384: rsa('RSASSA-PKCS1-v1_5', 'SHA-384'),
+  RS512: rsa('RSASSA-PKCS1-v1_5', 'SHA-512'),
+  PS256: rsa('RSA-PSS', 'SHA-256'),
+  PS384: rsa('RSA-PSS', 'SHA-384'),
+  PS512: rsa('RSA-PSS', 'SHA-512'),
+  ES256: ec('P-256'),
+  ES384: ec('P-384'),
+  ES512: ec('P-521'),
+  EdDSA: ed25519,
+  Ed25519: ed25519,
+}
+
+/** A key as the application holds it. */
+export type JwtKey =
+  | string
+  | Uint8Array
+  | CryptoKey
+  | CryptoKeyPair
+  | (JsonWebKey & { kid?: string })
+
+/** One configured key, checked once; CryptoKeys are imported on first use and then reused. */
+export interface KeyEntry {
+  kid: string | undefined
+  /** The configured algorithms this key serves, in the configured order. */
+  algorithms: readonly JwsAlgorithm[]
+  /** False for a public key: such a codec verifies but cannot issue tokens. */
+  canSign: boolean
+  cryptoKey(alg: JwsAlgorithm, usage: 'sign' | 'verify'): Promise<CryptoKey>
+  /** The key once imported, so the hot path skips an await. */
+  ready(alg: JwsAlgorithm, usage: 'sign' | 'verify'): CryptoKey | undefined
+}
+
+const PUBLIC_MEMBERS = ['kty', 'crv', 'n', 'e', 'x', 'y'] as const
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const
+
+export function isJwsAlgorithm(alg: unknown): alg is JwsAlgorithm {
+  return typeof alg === 'string' && Object.hasOwn(ALGORITHMS, alg)
+}
+
+/** The `algorithms` option: a non-empty allow-list of known algorithms, never `none`. */
+export function algorithmList(list: unknown, owner: string): JwsAlgorithm[] {
+  const fail = (message: string): never => {
+    throw new SessionError('ERR_SESSION_CONFIG', `${owner} ${message}`)
+  }
+  if (!Array.isArray(list) || list.length === 0) fail('needs algorithms: a non-empty list')
+  for (const alg of list as unknown[]) {
+    if (typeof alg === 'string' && alg.toLowerCase() === 'none') fail('never accepts alg none')
+    if (!isJwsAlgorithm(alg)) fail(`does not know algorithm ${String(alg).slice(0, 20)}`)
+  }
+  return [...new Set(list as JwsAlgorithm[])]
+}
+
+/** Checks one key against the allow-list. `kid` is the one the key set gives it, if any. */
+export function keyEntry(
+  input: unknown,
+  kid: string | undefined,
+  allowed: readonly JwsAlgorithm[],
+  owner: string,
+): KeyEntry {
+  const fail = (message: string): never => {
+    throw new SessionError('ERR_SESSION_CONFIG', `${owner} key${kid ? ` ${kid}` : ''}: ${message}`)
+  }
+  const fits = (test: (info: AlgorithmInfo, alg: JwsAlgorithm) => boolean) =>
+    allowed.filter((alg) => test(ALGORITHMS[alg], alg))
+  const cache = new Map<string, Promise<CryptoKey>>()
+  const imported = new Map<string, CryptoKey>()
+  const entry = (
+    algorithms: JwsAlgorithm[],
+    canSign: boolean,
+    load: (alg: JwsAlgorithm, usage: 'sign' | 'verify') => Promise<CryptoKey>,
+  ): KeyEntry => ({
+    kid,
+    algorithms,
+    canSign,
+    cryptoKey(alg, usage) {
+      let key = cache.get(`${usage}:${alg}`)
+      if (key === undefined) {
+        key = load(alg, usage).then(
+          (loaded) => {
+            imported.set(`${usage}:${alg}`, loaded)
+            return loaded
+          },
+          (cause) => {
+            throw new SessionError('ERR_SESSION_CONFIG', `${owner}: a key failed to import`, {
+              cause,
+            })
+          },
+        )
+        cache.set(`${usage}:${alg}`, key)
+      }
+      return key
+    },
+    ready: (alg, usage) => imported.get(`${usage}:${alg}`),
+  })
+
+  if (typeof input === 'string' || input instanceof Uint8Array) {
+    const bytes = typeof input === 'string' ? utf8(input) : new Uint8Array(input)
+    if (bytes.length === 0) fail('a secret must not be empty')
+    return entry(
+      fits((info) => info.kty === 'oct'),
+      true,
+      (alg) => hmacKey(bytes, (ALGORITHMS[alg].params as { hash: HmacHash }).hash),
+    )
+  }
+  if (isCryptoKey(input) || isKeyPair(input)) {
+    const pair = isCryptoKey(input) ? undefined : input
+    const key = pair?.publicKey ?? (input as CryptoKey)
+    if (pair && !sameAlgorithm(pair.privateKey, pair.publicKey)) fail('a key pair must match')
+    const modulus = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength
+    if (modulus !== undefined && modulus < 2048) fail('RSA keys must be 2048 bits or longer')
+    const canSign = pair !== undefined || (key.type !== 'public' && key.usages.includes('sign'))
+    if (key.type === 'private' && !key.extractable) {
+      fail('a private CryptoKey alone must be extractable; pass { privateKey, publicKey }')
+    }
+    return entry(
+      fits((info) => matches(key, info.params)),
+      canSign,
+      async (alg, usage) => {
+        if (pair) return usage === 'sign' ? pair.privateKey : pair.publicKey
+        if (usage === 'sign' || key.type !== 'private') return key
+        const jwk = await crypto.subtle.exportKey('jwk', key)
+        return importJwk(pick(jwk, PUBLIC_MEMBERS), ALGORITHMS[alg].params, 'verify')
+      },
+    )
+  }
+  if (typeof input !== 'object' || input === null) fail('must be a secret, CryptoKey or JWK')
+  const jwk = input as JsonWebKey & { kid?: unknown; use?: unknown }
+  if (jwk.use !== undefined && jwk.use !== 'sig') fail('JWK use must be sig')
+  if (
+    jwk.key_ops !== undefined &&
+    !(Array.isArray(jwk.key_ops) && jwk.key_ops.some((op) => op === 'sign' || op === 'verify'))
+  ) {
+    fail('JWK key_ops must allow sign or verify')
+  }
+  if (jwk.alg !== undefined && !isJwsAlgorithm(jwk.alg)) fail('JWK alg is not a JWS algorithm')
+  if (jwk.kty === 'oct') {
+    const bytes = typeof jwk.k === 'string' ? decodeBase64url(jwk.k) : undefined
+    if (bytes === undefined || bytes.length === 0) fail('JWK k must be non-empty base64url')
+    return keyEntry(bytes, kid, jwk.alg ? allowed.filter((a) => a === jwk.alg) : allowed, owner)
+  }
+  const member = (name: 'n' | 'e' | 'x' | 'y' | 'crv') => typeof jwk[name] === 'string'
+  const shape =
+    jwk.kty === 'RSA'
+      ? member('n') && member('e')
+      : jwk.kty === 'EC'
+        ? member('crv') && member('x') && member('y')
+        : jwk.kty === 'OKP' && member('crv') && member('x')
+  if (!shape) fail('JWK must be an oct, RSA, EC or OKP key with its public members')
+  if (jwk.kty === 'RSA' && (decodeBase64url(jwk.n!)?.length ?? 0) * 8 < 2048) {
+    fail('RSA keys must be 2048 bits or longer')
+  }
+  const isPrivate = typeof jwk.d === 'string'
+  return entry(
+    fits(
+      (info, alg) =>
+        info.kty === jwk.kty &&
+        (info.crv === undefined || info.crv === jwk.crv) &&
+        (jwk.alg === undefined || jwk.alg === alg),
+    ),
+    isPrivate,
+    (alg, usage) =>
+      importJwk(
+        pick(jwk, usage === 'sign' ? [...PUBLIC_MEMBERS, ...PRIVATE_MEMBERS] : PUBLIC_MEMBERS),
+        ALGORITHMS[alg].params,
+        usage,
+      ),
+  )
+}
+
+async function importJwk(
+  jwk: JsonWebKey,
+  params: Params,
+  usage: 'sign' | 'verify',
+): Promise<CryptoKey> {
+  return crypto.subtle.importKey('jwk', jwk, params, false, [usage])
+}
+
+/** A JWK with only the named members: no `alg`, `key_ops` or `ext` to contradict the import. */
+function pick(jwk: JsonWebKey, members: readonly string[]): JsonWebKey {
+  const out: Record<string, unknown> = {}
+  for (const name of members) {
+    const value = (jwk as Record<string, unknown>)[name]
+    if (value !== undefined) out[name] = value
+  }
+  return out as JsonWebKey
+}
+
+function matches(key: CryptoKey, params: Params): boolean {
+  const algorithm = key.algorithm as KeyAlgorithm & { hash?: { name: string }; namedCurve?: string }
+  if (algorithm.name !== params.name) return false
+  if ('hash' in params) return algorithm.hash?.name === params.hash
+  if ('namedCurve' in params) return algorithm.namedCurve === params.namedCurve
+  return true
+}
+
+function sameAlgorithm(a: CryptoKey, b: CryptoKey): boolean {
+  return JSON.stringify(a.algorithm) === JSON.stringify(b.algorithm)
+}
+
+function isCryptoKey(value: unknown): value is CryptoKey {
+  return typeof CryptoKey === 'function' && value instanceof CryptoKey
+}
+
+function isKeyPair(value: unknown): value is CryptoKeyPair {
+  const pair = value as CryptoKeyPair | null
+  return (
+    typeof pair === 'object' &&
+    pair !== null &&
+    isCryptoKey(pair.privateKey) &&
+    isCryptoKey(pair.publicKey)
+  )
+}
