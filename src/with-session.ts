@@ -12,9 +12,11 @@ import { Session, type SessionRecord } from './session.ts'
 export interface SessionOptions {
   /**
    * Called when a request presents a token that does not decode (bad signature, expired, garbage).
-   * The request goes on with an empty session.
+   * The request goes on with an empty session, unless this returns a `Response`: then
+   * `getSession` throws the `DecodeError` and `withSession` answers with that response instead
+   * (an API's 401 with `WWW-Authenticate`). Let the error propagate out of the handler.
    */
-  onInvalid?: (error: DecodeError, request: Request) => void
+  onInvalid?: (error: DecodeError, request: Request) => unknown
   /**
    * Revocation for stateless tokens: return the time (ms since the epoch) before which sessions
    * of this data are no longer accepted (a user's "log out everywhere"), or `undefined`. A session
@@ -47,6 +49,8 @@ interface Loaded {
  */
 const STATE: unique symbol = Symbol('fetch-session')
 const fallback = new WeakMap<Request, RequestSession>()
+/** The response an `onInvalid` chose for a rejected token, sent instead of the handler's. */
+const answers = new WeakMap<DecodeError, Response>()
 type Tagged = Request & { [STATE]?: RequestSession }
 
 function attach(request: Request, state: RequestSession): void {
@@ -80,7 +84,14 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
     const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, options)
     attach(request, state)
-    const response = await handler(request, ...rest)
+    let response: Res
+    try {
+      response = await handler(request, ...rest)
+    } catch (error) {
+      const answer = error instanceof DecodeError ? answers.get(error) : undefined
+      if (answer === undefined) throw error
+      return answer as Res
+    }
     return state.touched ? state.commit(response) : response
   }
 }
@@ -139,10 +150,10 @@ class RequestSession {
 
   async #load(): Promise<Loaded> {
     const { codec, authorization } = this.backends()
-    const presented = readToken(authorization, this.request)
-    if (presented !== undefined) {
-      const context: CodecContext = {}
-      try {
+    try {
+      const presented = readToken(authorization, this.request)
+      if (presented !== undefined) {
+        const context: CodecContext = {}
         const data = await codec.decode(presented, context)
         if (!isPlainObject(data))
           throw new DecodeError('malformed', 'session data is not an object')
@@ -150,9 +161,13 @@ class RequestSession {
         const record: SessionRecord = { data, rotate: false, context }
         const snapshot = JSON.stringify(data)
         return { session: new Session(record, false), record, token: presented, snapshot }
-      } catch (error) {
-        if (!(error instanceof DecodeError)) throw error
-        this.options.onInvalid?.(error, this.request)
+      }
+    } catch (error) {
+      if (!(error instanceof DecodeError)) throw error
+      const answer = this.options.onInvalid?.(error, this.request)
+      if (answer instanceof Response) {
+        answers.set(error, answer)
+        throw error
       }
     }
     const record: SessionRecord = { data: {}, rotate: false, context: {} }

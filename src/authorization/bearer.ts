@@ -1,11 +1,17 @@
 /** @module bearerAuthorization: the request presents its token as `Authorization: Bearer <token>`. */
 import type { AuthorizationBackend } from '../backends.ts'
-import { SessionError } from '../errors.ts'
+import { DecodeError, SessionError } from '../errors.ts'
 import { isToken } from '../lib/http.ts'
 
 export interface BearerAuthorizationOptions {
   /** The auth scheme, matched in any letter case; default `Bearer`. */
   scheme?: string
+  /**
+   * When true, a header that names this scheme but does not carry exactly one token68 is a
+   * malformed token (`DecodeError` 'malformed', reported to `onInvalid`) instead of no token, so
+   * an API can answer 400/401. Default false.
+   */
+  strict?: boolean
 }
 
 /** RFC 7235 token68. */
@@ -34,15 +40,18 @@ export function bearerAuthorization(
     )
   }
   const lower = scheme.toLowerCase()
+  const strict = options.strict ?? false
   return {
     getToken(request: Request): string | undefined {
       const header = request.headers.get('authorization')
-      if (header === null || header.length <= lower.length + 1) return undefined
-      if (header.slice(0, lower.length).toLowerCase() !== lower || header[lower.length] !== ' ') {
-        return undefined
-      }
-      const token = header.slice(lower.length + 1).replace(/^ +/, '')
-      return TOKEN68.test(token) ? token : undefined
+      if (header === null || header.slice(0, lower.length).toLowerCase() !== lower) return undefined
+      const rest = header.slice(lower.length)
+      const token = rest.replace(/^ +/, '')
+      if (token.length < rest.length && TOKEN68.test(token)) return token
+      // Another scheme that merely starts with this one ("Bearerish"), or no scheme match at all.
+      if (rest !== '' && rest[0] !== ' ' && rest[0] !== '\t') return undefined
+      if (strict) throw new DecodeError('malformed', `malformed ${scheme} credentials`)
+      return undefined
     },
   }
 }

@@ -72,7 +72,7 @@ export function counter(
       ...options,
       onInvalid: (error, req) => {
         invalid.push(error)
-        options.onInvalid?.(error, req)
+        return options.onInvalid?.(error, req)
       },
     },
   )

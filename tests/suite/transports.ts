@@ -119,3 +119,59 @@ test('a token in both the Authorization header and a cookie: the first configure
   assert.equal(await read(bearerFirst), '10')
   assert.equal(await read(cookieFirst), '20')
 })
+
+test('strict Bearer: a malformed header is reported, and onInvalid may answer 401 with a challenge', async () => {
+  const seen: string[] = []
+  const { handler } = counter(
+    {
+      codec: signedCodec({ secrets: SECRET }),
+      storage: headerStorage(),
+      authorization: bearerAuthorization({ strict: true }),
+    },
+    {
+      onInvalid: (error) => {
+        seen.push(error.reason)
+        return new Response(null, {
+          status: 401,
+          headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+        })
+      },
+    },
+  )
+  for (const value of ['Bearer', 'Bearer ', 'Bearer a b', 'bearer "quoted"', 'Bearer\tabc']) {
+    const response = await handler(withAuthorization(value))
+    assert.equal(response.status, 401, value)
+    assert.equal(response.headers.get('www-authenticate'), 'Bearer error="invalid_token"')
+    assert.equal(response.headers.get('x-session-token'), null)
+  }
+  const forged = await handler(withAuthorization('Bearer abc.def'))
+  assert.equal(forged.status, 401)
+  assert.deepEqual(seen, [
+    'malformed',
+    'malformed',
+    'malformed',
+    'malformed',
+    'malformed',
+    'malformed',
+  ])
+  for (const value of ['Basic YWxhZGRpbjpvcGVuc2VzYW1l', 'Bearerish abc']) {
+    const response = await handler(withAuthorization(value))
+    assert.equal(response.status, 200, `${value}: another scheme is no token, not an error`)
+  }
+  assert.equal((await handler(request())).status, 200)
+})
+
+test('onInvalid returning nothing keeps the request going with an empty session', async () => {
+  const { handler, invalid } = counter(
+    {
+      codec: signedCodec({ secrets: SECRET }),
+      storage: headerStorage(),
+      authorization: bearerAuthorization({ strict: true }),
+    },
+    { onInvalid: () => undefined },
+  )
+  const response = await handler(withAuthorization('Bearer a b'))
+  assert.equal(response.status, 200)
+  assert.equal(await response.text(), '1')
+  assert.equal(invalid[0]?.reason, 'malformed')
+})
