@@ -1,16 +1,38 @@
-/** `npm start`: the demo app on Node, at http://localhost:8787 (or $PORT). */
+/**
+ * `npm start`: the demo app on Node, at http://localhost:8787 (or $PORT). DEMO_CODEC=encrypted or
+ * DEMO_CODEC=store shows the same app with encryptedCodec or server-side sessions in memory.
+ */
 import { serve } from '@hono/node-server'
-import { demoApp } from './app.ts'
+import { encryptedCodec, memoryStore, storeCodec } from '../../src/index.ts'
+import { type DemoOptions, demoApp } from './app.ts'
 
 let secret = process.env.SESSION_SECRET
 if (!secret) {
   secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
   console.log('SESSION_SECRET is not set: using a development secret for this run only.')
 }
+
+const codecs: Record<string, () => Partial<DemoOptions>> = {
+  signed: () => ({}),
+  encrypted: () => ({
+    codec: encryptedCodec({ secrets: secret, idleTimeout: 3600 }),
+    codecLabel: 'encrypted with AES-256-GCM (a JWE)',
+  }),
+  store: () => ({
+    codec: storeCodec({ store: memoryStore(), secrets: secret, idleTimeout: 3600 }),
+    codecLabel: 'an opaque id; the data stays in server memory',
+  }),
+}
+const choice = codecs[process.env.DEMO_CODEC ?? 'signed']
+if (!choice) {
+  console.error(`DEMO_CODEC must be one of: ${Object.keys(codecs).join(', ')}`)
+  process.exit(1)
+}
+
 const port = Number(process.env.PORT ?? 8787)
 const hostname = process.env.HOST ?? 'localhost'
 
-const server = serve({ fetch: demoApp({ secret }), port, hostname }, (info) => {
+const server = serve({ fetch: demoApp({ secret, ...choice() }), port, hostname }, (info) => {
   console.log(
     `fetch-session demo on http://${hostname === '127.0.0.1' ? '127.0.0.1' : 'localhost'}:${info.port}`,
   )
