@@ -159,8 +159,12 @@ class RequestSession {
           throw new DecodeError('malformed', 'session data is not an object')
         if (this.options.validAfter !== undefined) await this.#checkRevocation(data, context)
         const record: SessionRecord = { data, rotate: false, context }
-        const snapshot = JSON.stringify(data)
-        return { session: new Session(record, false), record, token: presented, snapshot }
+        return {
+          session: new Session(record, false),
+          record,
+          token: presented,
+          snapshot: serialize(data),
+        }
       }
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error
@@ -249,6 +253,15 @@ function checkBackends(backends: SessionBackends): SessionBackends {
     )
   }
   return backends
+}
+
+/** The snapshot of decoded data; data JSON cannot write again (nested too deep) is a bad token. */
+function serialize(data: SessionData): string {
+  try {
+    return JSON.stringify(data)
+  } catch (cause) {
+    throw new DecodeError('malformed', 'session data cannot be serialized', { cause })
+  }
 }
 
 function isPlainObject(value: unknown): value is SessionData {

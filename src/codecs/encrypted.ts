@@ -111,6 +111,7 @@ export function encryptedCodec(options: EncryptedCodecOptions): CodecBackend {
       if (plaintext === undefined) throw new DecodeError('signature')
       const { iat, sst, exp, data } = parseClaims(plaintext)
       const renew = life.check(sst, iat)
+      // RFC 7519: not accepted on or after exp, as any other JOSE library judges the token.
       if (exp !== undefined && exp <= life.now()) throw new DecodeError('expired')
       context.renew = renew || used !== all[0]
       context.created = sst * 1000

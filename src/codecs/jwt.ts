@@ -43,7 +43,7 @@ const HEADER_CACHE = 32
 /**
  * A stateless codec whose token is a compact JWS (RFC 7519 JWT): the session data is the claim
  * set, plus `iat` (and `exp`, `iss`, `aud` when configured) on every token it issues. Before jose
- * sees a token it must have exactly three canonical base64url segments, at most 16 KiB, a JSON
+ * sees a token it must have exactly three canonical base64url segments, at most 40,960 characters, a JSON
  * object header whose `alg` is allowed, and only a configured key (by `kid` in a key set) ever
  * verifies it: embedded `jwk`, `jku`, `x5u` and `x5c` headers are ignored. A codec built with a
  * public key verifies only; its `encode` throws `ERR_SESSION_CONFIG`.
@@ -180,6 +180,8 @@ export function jwtCodec(options: JwtCodecOptions): CodecBackend {
             ? iat
             : now
       context.created = Math.floor(Math.min(start, now)) * 1000
+      // Verified by an older key of the set: issue it again under the signing key.
+      context.renew = entry !== signer && signer.canSign
       return claims
     },
   }

@@ -30,6 +30,8 @@ export function isAttributeValue(value: unknown): value is string {
  */
 function eachPair(header: string, visit: (name: string, value: string) => boolean): void {
   let start = 0
+  // The next '=' at or after `start`, searched again only once passed: linear in the header.
+  let eq = -1
   while (start < header.length) {
     let end = start
     while (
@@ -38,8 +40,11 @@ function eachPair(header: string, visit: (name: string, value: string) => boolea
       header.charCodeAt(end) !== 0x2c
     )
       end++
-    const eq = header.indexOf('=', start)
-    if (eq >= 0 && eq < end) {
+    if (eq !== header.length && eq < start) {
+      eq = header.indexOf('=', start)
+      if (eq < 0) eq = header.length
+    }
+    if (eq < end) {
       const name = trim(header.slice(start, eq))
       if (name !== '' && visit(name, unquote(trim(header.slice(eq + 1, end))))) return
     }

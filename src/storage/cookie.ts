@@ -30,8 +30,8 @@ export interface CookieOptions {
   domain?: string
   /**
    * Seconds the browser keeps the cookie. Default: as long as the token is valid (the codec's
-   * lifetime), else until the browser closes. `null`: until the browser closes. Never more than
-   * 400 days, and never longer than the token is valid.
+   * lifetime), else until the browser closes. `null`: until the browser closes. From 1 second to
+   * 400 days (0 would drop every session at once), and never longer than the token is valid.
    */
   maxAge?: number | null
   /** Default `lax`. */
@@ -157,9 +157,9 @@ export function checkCookieOptions(options: CookieOptions): CheckedCookie {
   if (
     maxAge !== undefined &&
     maxAge !== null &&
-    (!Number.isSafeInteger(maxAge) || maxAge < 0 || maxAge > MAX_COOKIE_AGE)
+    (!Number.isSafeInteger(maxAge) || maxAge < 1 || maxAge > MAX_COOKIE_AGE)
   ) {
-    fail(`maxAge must be a whole number of seconds from 0 to ${MAX_COOKIE_AGE} (400 days), or null`)
+    fail(`maxAge must be a whole number of seconds from 1 to ${MAX_COOKIE_AGE} (400 days), or null`)
   }
   if (
     sameSite !== undefined &&

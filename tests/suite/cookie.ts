@@ -92,6 +92,7 @@ test('bad options are ERR_SESSION_CONFIG at construction, whatever their TypeScr
     { domain: 'exa mple.com' },
     { domain: '' },
     { maxAge: -1 },
+    { maxAge: 0 },
     { maxAge: 1.5 },
     { maxAge: 400 * 86400 + 1 },
     { maxAge: '60' },

@@ -258,7 +258,12 @@ test('kid picks among configured keys only; hostile kids are rejected', async ()
     { a: 2 },
     {},
   )
-  assert.equal((await codec.decode(old, {})).a, 2)
+  const oldContext: { renew?: boolean } = {}
+  assert.equal((await codec.decode(old, oldContext)).a, 2)
+  assert.equal(oldContext.renew, true, 'a token under an older key is issued again')
+  const currentContext: { renew?: boolean } = {}
+  await codec.decode(token, currentContext)
+  assert.equal(currentContext.renew, false)
   const wrongKid = await hs256({ alg: 'HS256', kid: 'previous' }, '{"a":3}', keys.current)
   assert.equal((await rejection(codec.decode(wrongKid, {}))).reason, 'signature')
   for (const kid of [

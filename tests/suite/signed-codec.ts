@@ -238,3 +238,22 @@ test('keys are imported once per secret, not per request', async () => {
     subtle.importKey = original
   }
 })
+
+test('a token an older secret signed is issued again under the newest, even unchanged', async () => {
+  const oldCookie = `session=${await signedCodec({ secrets: OTHER_SECRET }).encode({ count: 4 }, {})}`
+  const { handler } = counter({
+    codec: signedCodec({ secrets: [SECRET, OTHER_SECRET] }),
+    ...cookie(),
+  })
+  const response = await handler(request(oldCookie, {}, 'http://localhost/read'))
+  assert.equal(await response.text(), '4')
+  const reissued = nextCookie(response).slice('session='.length)
+  assert.deepEqual(await signedCodec({ secrets: SECRET }).decode(reissued, {}), { count: 4 })
+  const fresh = nextCookie(response)
+  const again = await handler(request(fresh, {}, 'http://localhost/read'))
+  assert.equal(
+    again.headers.get('set-cookie'),
+    null,
+    'a token under the newest secret is left alone',
+  )
+})
