@@ -38,44 +38,57 @@ async function cryptoCalls(fn: () => Promise<unknown>): Promise<Record<string, n
 const send = (item: Case) =>
   item.handler(new Request('http://localhost/', { headers: { cookie: item.cookie } }))
 
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7)
+const median = (values: number[]) => [...values].sort((x, y) => x - y)[values.length >> 1]!
+
 const all = await cases()
-const rows: { item: Case; ns: number; calls: string; setCookie: boolean }[] = []
+const probes = new Map<Case, { calls: string; setCookie: boolean }>()
 for (const item of all) {
   let response: Response | undefined
   const counts = await cryptoCalls(async () => {
     response = await send(item)
   })
-  const setCookie = response!.headers.has('set-cookie')
-  // Two measurements, the better median kept: a short run on a busy machine is noisy.
-  let ns = Number.POSITIVE_INFINITY
-  for (let round = 0; round < 2; round++) {
-    const stats = await measure(
-      async () => {
-        await (await send(item)).arrayBuffer()
-      },
-      { min_cpu_time: 400 * 1e6 },
-    )
-    ns = Math.min(ns, stats.p50)
-  }
   const calls =
     Object.entries(counts)
       .map(([k, v]) => `${v} ${k}`)
       .join(', ') || 'none'
-  rows.push({ item, ns, calls, setCookie })
+  probes.set(item, { calls, setCookie: response!.headers.has('set-cookie') })
 }
 
-const byName = new Map(rows.map((row) => [row.item.name, row]))
+// Every case is measured once per round, round after round, so a case and its floor always run
+// close together in time; ratios are taken within a round, then the median across rounds.
+const samples = new Map<Case, number[]>(all.map((item) => [item, []]))
+for (let round = 0; round < ROUNDS; round++) {
+  for (const item of all) {
+    const stats = await measure(
+      async () => {
+        await (await send(item)).arrayBuffer()
+      },
+      { min_cpu_time: 150 * 1e6 },
+    )
+    samples.get(item)!.push(stats.p50)
+  }
+}
+const byCase = new Map(all.map((item) => [item.name, item]))
+const rows = all.map((item) => {
+  const floor = item.floor === undefined ? undefined : byCase.get(item.floor)
+  const own = samples.get(item)!
+  const base = floor === undefined ? undefined : samples.get(floor)!
+  const ratio = base === undefined ? undefined : median(own.map((ns, round) => ns / base[round]!))
+  return { item, ns: median(own), ratio, ...probes.get(item)! }
+})
+
 const pad = (text: string, width: number) => text.padEnd(width)
 console.log(
   `fetch-session benchmark · ${process.release.name} ${process.version} · ${process.arch}`,
 )
+console.log(`median of ${ROUNDS} rounds; each ratio is the median of the per-round ratios`)
 console.log(
-  `${pad('case', 34)}${pad('µs/req', 9)}${pad('ratio to floor', 34)}${pad('Set-Cookie', 12)}WebCrypto calls`,
+  `${pad('case', 34)}${pad('µs/req', 9)}${pad('ratio to floor', 44)}${pad('Set-Cookie', 12)}WebCrypto calls`,
 )
-for (const { item, ns, calls, setCookie } of rows) {
-  const floor = item.floor ? byName.get(item.floor) : undefined
-  const ratio = floor ? `${(ns / floor.ns).toFixed(2)}× ${item.floor}` : '—'
+for (const { item, ns, ratio, calls, setCookie } of rows) {
+  const against = ratio === undefined ? '—' : `${ratio.toFixed(2)}× ${item.floor}`
   console.log(
-    `${pad(item.name, 34)}${pad((ns / 1000).toFixed(2), 9)}${pad(ratio, 34)}${pad(setCookie ? 'yes' : 'no', 12)}${calls}`,
+    `${pad(item.name, 34)}${pad((ns / 1000).toFixed(2), 9)}${pad(against, 44)}${pad(setCookie ? 'yes' : 'no', 12)}${calls}`,
   )
 }
