@@ -1,0 +1,83 @@
+/** @module fetch-session/hono: a Hono middleware over withSession, with a typed context variable. */
+import type { Context, Env, MiddlewareHandler, Next } from 'hono'
+import {
+  getSession as getRequestSession,
+  type Session,
+  type SessionBackends,
+  type SessionData,
+  SessionError,
+  type SessionOptions,
+  withSession,
+} from '../src/index.ts'
+
+/** Loads the session on first call; later calls return the same one. */
+export type SessionLoader<Data extends SessionData = SessionData> = () => Promise<Session<Data>>
+
+/** Context variables the middleware sets: `new Hono<{ Variables: SessionVariables<MyData> }>()`. */
+export interface SessionVariables<Data extends SessionData = SessionData> {
+  session: SessionLoader<Data>
+}
+
+/** A backend set, or a function that builds one from the context (to read secrets in `c.env`). */
+export type HonoBackendsInit<E extends Env = Env> =
+  | SessionBackends
+  | ((c: Context<E>) => SessionBackends)
+
+/**
+ * Gives every request behind it a session: `await c.var.session()` or `await getSession(c)`.
+ * A changed session is written onto the final response; a handler that throws commits nothing.
+ *
+ * @example
+ * type AppEnv = { Bindings: { SECRET: string }; Variables: SessionVariables<{ user?: string }> }
+ * const app = new Hono<AppEnv>()
+ * app.use(session<AppEnv>((c) => ({ codec: signedCodec({ secrets: c.env.SECRET }), ...cookie() })))
+ * app.get('/', async (c) => c.text(`hello ${(await c.var.session()).get('user') ?? 'guest'}`))
+ */
+export function session<E extends Env = Env>(
+  backends: HonoBackendsInit<E>,
+  options: SessionOptions = {},
+): MiddlewareHandler<E> {
+  if (typeof options !== 'object' || options === null) {
+    throw new SessionError('ERR_SESSION_CONFIG', 'session() options must be an object')
+  }
+  if (options.onInvalid !== undefined && typeof options.onInvalid !== 'function') {
+    throw new SessionError('ERR_SESSION_CONFIG', 'session() onInvalid must be a function')
+  }
+  const handler = withSession(
+    async (_request: Request, c: Context<E>, next: Next): Promise<Response | undefined> => {
+      await next()
+      // Hono caught a handler's error and answered with onError: commit nothing, as withSession does.
+      return c.error === undefined ? c.res : undefined
+    },
+    // withSession checks a plain backend set now, and a built one on first use.
+    typeof backends === 'function' ? (_request, c) => backends(c) : backends,
+    options,
+  )
+
+  return async function sessionMiddleware(c: Context<E>, next: Next): Promise<void> {
+    c.set('session' as never, (() => getRequestSession(c.req.raw)) as never)
+    const committed = await handler(c.req.raw, c, next)
+    if (committed !== undefined && committed !== c.res) {
+      // Hono's setter merges the old response's Set-Cookie over the new one; start clean.
+      c.res = undefined
+      c.res = committed
+    }
+  }
+}
+
+/**
+ * The session of the request behind `c`; the token is decoded on the first call only.
+ *
+ * @example
+ * app.post('/login', async (c) => {
+ *   const session = await getSession<{ user?: string }>(c)
+ *   session.regenerate()
+ *   session.set('user', (await c.req.formData()).get('user') as string)
+ *   return c.redirect('/')
+ * })
+ */
+export function getSession<Data extends SessionData = SessionData>(
+  c: Context,
+): Promise<Session<Data>> {
+  return getRequestSession<Data>(c.req.raw)
+}

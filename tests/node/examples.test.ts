@@ -1,0 +1,82 @@
+/** Each runtime example starts with `npm run example:<name>` on a free port (PORT=0) and answers. */
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { nextCookie } from '../suite/helpers.ts'
+
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const SECRET = 'an-example-secret-for-the-test-suite-only'
+
+/** Runs the npm script, waits for the URL it prints, hands it to `check`, and stops it. */
+async function withExample(name: string, check: (base: string) => Promise<void>): Promise<void> {
+  // Spawned detached so that stopping the npm process group also stops the runtime under it.
+  const child = spawn('npm', ['run', '--silent', `example:${name}`], {
+    cwd: root,
+    detached: true,
+    env: {
+      ...process.env,
+      PORT: '0',
+      SESSION_SECRET: SECRET,
+      NO_COLOR: '1',
+      DENO_NO_UPDATE_CHECK: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  try {
+    const base = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL within 30 s:\n${output}`)), 30_000)
+      const read = (chunk: Buffer) => {
+        output += chunk
+        const url = /http:\/\/127\.0\.0\.1:(\d+)/.exec(output)
+        if (url && url[1] !== '0') {
+          clearTimeout(timer)
+          resolve(url[0])
+        }
+      }
+      child.stdout!.on('data', read)
+      child.stderr!.on('data', read)
+      child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)))
+    })
+    await check(base)
+  } finally {
+    if (child.exitCode === null) process.kill(-child.pid!, 'SIGTERM')
+    await exited
+  }
+}
+
+/** Two visits with the cookie the first one set. */
+async function countsVisits(base: string): Promise<void> {
+  const first = await fetch(base)
+  assert.match(await first.text(), /^visits: 1\b/)
+  const second = await fetch(base, { headers: { cookie: nextCookie(first) } })
+  assert.match(await second.text(), /^visits: 2\b/)
+}
+
+test('example:bun counts visits in a cookie', () => withExample('bun', countsVisits))
+
+test('example:deno counts visits in a cookie', () => withExample('deno', countsVisits))
+
+test('example:workers counts visits with a secret from env', () =>
+  withExample('workers', countsVisits))
+
+test('example:hono logs in and out', () =>
+  withExample('hono', async (base) => {
+    assert.match(await (await fetch(base)).text(), /^hello guest/)
+    const login = await fetch(`${base}/login`, {
+      method: 'POST',
+      body: new URLSearchParams({ user: 'ada' }),
+      redirect: 'manual',
+    })
+    assert.equal(login.status, 303)
+    const jar = nextCookie(login)
+    assert.equal(await (await fetch(base, { headers: { cookie: jar } })).text(), 'hello ada')
+    const logout = await fetch(`${base}/logout`, {
+      method: 'POST',
+      headers: { cookie: jar },
+      redirect: 'manual',
+    })
+    assert.equal(nextCookie(logout, jar), '')
+  }))
