@@ -11,10 +11,10 @@ import {
 } from '../src/index.ts'
 
 /** Loads the session on first call; later calls return the same one. */
-export type SessionLoader<Data extends SessionData = SessionData> = () => Promise<Session<Data>>
+export type SessionLoader<Data extends object = SessionData> = () => Promise<Session<Data>>
 
 /** Context variables the middleware sets: `new Hono<{ Variables: SessionVariables<MyData> }>()`. */
-export interface SessionVariables<Data extends SessionData = SessionData> {
+export interface SessionVariables<Data extends object = SessionData> {
   session: SessionLoader<Data>
 }
 
@@ -76,7 +76,7 @@ export function session<E extends Env = Env>(
  *   return c.redirect('/')
  * })
  */
-export function getSession<Data extends SessionData = SessionData>(
+export function getSession<Data extends object = SessionData>(
   c: Context,
 ): Promise<Session<Data>> {
   return getRequestSession<Data>(c.req.raw)
