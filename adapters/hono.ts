@@ -76,8 +76,6 @@ export function session<E extends Env = Env>(
  *   return c.redirect('/')
  * })
  */
-export function getSession<Data extends object = SessionData>(
-  c: Context,
-): Promise<Session<Data>> {
+export function getSession<Data extends object = SessionData>(c: Context): Promise<Session<Data>> {
   return getRequestSession<Data>(c.req.raw)
 }
