@@ -11,6 +11,7 @@ import {
   type KeyEntry,
   keyEntry,
 } from '../lib/jws-keys.ts'
+import { lifetime } from '../lib/lifetime.ts'
 
 export type { JwsAlgorithm, JwtKey }
 
@@ -32,6 +33,12 @@ export interface JwtCodecOptions {
   clockTolerance?: number
   /** Absolute lifetime in seconds: tokens get `exp` = session start + expiresIn, and must carry one. */
   expiresIn?: number
+  /**
+   * Inactivity limit in seconds: a token whose `iat` (its last issue) is idleTimeout old is refused
+   * with reason `idle`, and one past half the window is issued again, even unchanged. Tokens get
+   * `exp` = min(start + expiresIn, iat + idleTimeout) and the session start in claim `sst`.
+   */
+  idleTimeout?: number
   /** The clock, in milliseconds like `Date.now`. */
   now?: () => number
 }
@@ -42,14 +49,18 @@ const HEADER_CACHE = 32
 
 /**
  * A stateless codec whose token is a compact JWS (RFC 7519 JWT): the session data is the claim
- * set, plus `iat` (and `exp`, `iss`, `aud` when configured) on every token it issues. Before jose
- * sees a token it must have exactly three canonical base64url segments, at most 40,960 characters, a JSON
- * object header whose `alg` is allowed, and only a configured key (by `kid` in a key set) ever
- * verifies it: embedded `jwk`, `jku`, `x5u` and `x5c` headers are ignored. A codec built with a
- * public key verifies only; its `encode` throws `ERR_SESSION_CONFIG`.
+ * set, plus `iat` (and `exp`, `sst`, `iss`, `aud` when configured) on every token it issues.
+ * `sst`, the session start in seconds since the epoch, is a private claim written only with
+ * `idleTimeout`, since re-issues then move `exp`; other readers ignore it, and `exp` keeps its
+ * RFC 7519 meaning. Every deadline is exclusive: a token is refused at exactly `exp` (or
+ * `iat + idleTimeout`), as jose and PyJWT refuse it. Before jose sees a token it must have exactly
+ * three canonical base64url segments, at most 40,960 characters, a JSON object header whose `alg`
+ * is allowed, and only a configured key (by `kid` in a key set) ever verifies it: embedded `jwk`,
+ * `jku`, `x5u` and `x5c` headers are ignored. A codec built with a public key verifies only; its
+ * `encode` throws `ERR_SESSION_CONFIG`.
  *
  * @example
- * const codec = jwtCodec({ key: env.JWT_SECRET, algorithms: ['HS256'], issuer: 'https://auth.example.com', expiresIn: 3600 })
+ * const codec = jwtCodec({ key: env.JWT_SECRET, algorithms: ['HS256'], issuer: 'https://auth.example.com', expiresIn: 8 * 3600, idleTimeout: 1800 })
  */
 export function jwtCodec(options: JwtCodecOptions): CodecBackend {
   const owner = 'jwtCodec'
@@ -58,7 +69,7 @@ export function jwtCodec(options: JwtCodecOptions): CodecBackend {
   }
   if (typeof options !== 'object' || options === null) fail('needs options')
   const algorithms = algorithmList(options.algorithms, owner)
-  const { key, keys, clockTolerance = 0, expiresIn } = options
+  const { key, keys, clockTolerance = 0, expiresIn, idleTimeout } = options
   if ((key === undefined) === (keys === undefined)) fail('needs either key or keys')
   const set = new Map<string, KeyEntry>()
   let single: KeyEntry | undefined
@@ -90,24 +101,30 @@ export function jwtCodec(options: JwtCodecOptions): CodecBackend {
   const issuers = optionalList(options.issuer, 'issuer', fail)
   const audiences = optionalList(options.audience, 'audience', fail)
   if (!Number.isFinite(clockTolerance) || clockTolerance < 0) fail('clockTolerance must be >= 0')
-  if (expiresIn !== undefined && !(Number.isFinite(expiresIn) && expiresIn >= 1)) {
-    fail('expiresIn must be a positive number of seconds')
-  }
+  const seconds = (value: number | undefined) =>
+    value === undefined || (Number.isFinite(value) && value >= 1)
+  if (!seconds(expiresIn)) fail('expiresIn must be a positive number of seconds')
+  if (!seconds(idleTimeout)) fail('idleTimeout must be a positive number of seconds')
   if (options.now !== undefined && typeof options.now !== 'function') fail('now must be a function')
-  const clock = options.now ?? Date.now
-  const lifetime = expiresIn === undefined ? undefined : Math.floor(expiresIn)
+  const absolute = expiresIn === undefined ? undefined : Math.floor(expiresIn)
+  const idle = idleTimeout === undefined ? undefined : Math.floor(idleTimeout)
+  // No default absolute lifetime here: a JWT without expiresIn has no exp, as before.
+  const span = lifetime({ maxAge: absolute ?? null, idleTimeout: idle, now: options.now }, owner)
   const headers = new Map<string, Record<string, unknown>>()
 
   return {
     async encode(data: SessionData, context: CodecContext): Promise<string> {
       if (!signer.canSign) fail('has only a public key: it verifies tokens but cannot issue them')
-      const now = Math.floor(clock() / 1000)
+      const now = span.now()
       const created = Math.min(
         context.created === undefined ? now : Math.floor(context.created / 1000),
         now,
       )
       const claims: SessionData = { ...data, iat: now }
-      if (lifetime !== undefined) claims.exp = created + lifetime
+      // With idleTimeout, exp moves on each re-issue and no longer tells when the session began.
+      if (idle !== undefined) claims.sst = created
+      const remaining = span.remaining(created, now)
+      if (remaining !== undefined) claims.exp = now + remaining
       if (issuers) claims.iss = issuers[0]
       if (audiences) claims.aud = audiences[0]
       const alg = signer.algorithms[0]!
@@ -160,28 +177,46 @@ export function jwtCodec(options: JwtCodecOptions): CodecBackend {
       }
       const claims = parseJsonObject(payload)
       if (claims === undefined) throw new DecodeError('malformed', NOT_A_CLAIM_SET)
-      const now = Math.floor(clock() / 1000)
+      const now = span.now()
       const { exp, nbf, iat } = claims
-      for (const time of [exp, nbf, iat]) {
+      // Without idleTimeout, `sst` is not ours: it stays plain data, as in tokens issued before.
+      const sst = idle === undefined ? undefined : claims.sst
+      for (const time of [exp, nbf, iat, sst]) {
         if (time !== undefined && (typeof time !== 'number' || !Number.isFinite(time))) {
           throw new DecodeError('malformed')
         }
       }
-      if (typeof exp === 'number' && exp <= now - clockTolerance) throw new DecodeError('expired')
+      // Exclusive like exp, so that our verdict on our own tokens is the one exp gives elsewhere.
+      const past = (deadline: number) => deadline <= now - clockTolerance
+      if (typeof sst === 'number' && absolute !== undefined && past(sst + absolute)) {
+        throw new DecodeError('expired')
+      }
+      if (typeof iat === 'number' && idle !== undefined && past(iat + idle)) {
+        throw new DecodeError('idle')
+      }
+      if (typeof exp === 'number' && past(exp)) throw new DecodeError('expired')
       if (typeof nbf === 'number' && nbf > now + clockTolerance) throw new DecodeError('future')
       if (typeof iat === 'number' && iat > now + clockTolerance) throw new DecodeError('future')
-      if (lifetime !== undefined && exp === undefined) throw new DecodeError('claim')
+      if (typeof sst === 'number' && typeof iat === 'number' && sst > iat) {
+        throw new DecodeError('future')
+      }
+      if (absolute !== undefined && exp === undefined) throw new DecodeError('claim')
+      if (idle !== undefined && iat === undefined) throw new DecodeError('claim')
       if (issuers && !issuers.includes(claims.iss as string)) throw new DecodeError('claim')
       if (!audienceMatches(claims.aud, audiences)) throw new DecodeError('claim')
+      // Tokens from before idleTimeout was turned on carry no sst: fall back as they always did.
       const start =
-        typeof exp === 'number' && lifetime !== undefined
-          ? exp - lifetime
-          : typeof iat === 'number'
-            ? iat
-            : now
+        typeof sst === 'number'
+          ? sst
+          : typeof exp === 'number' && absolute !== undefined
+            ? exp - absolute
+            : typeof iat === 'number'
+              ? iat
+              : now
       context.created = Math.floor(Math.min(start, now)) * 1000
-      // Verified by an older key of the set: issue it again under the signing key.
-      context.renew = entry !== signer && signer.canSign
+      const due = idle !== undefined && (now - (iat as number)) * 2 >= idle
+      // Due, or verified by an older key of the set: issue it again under the signing key.
+      context.renew = signer.canSign && (due || entry !== signer)
       return claims
     },
   }

@@ -16,7 +16,8 @@ export interface StarletteCodecOptions {
   secretKey: string | readonly string[]
   /**
    * Starlette's `max_age` in seconds (default 14 days): older tokens are rejected and the cookie
-   * gets this Max-Age. `0` writes no Max-Age (a browser-session cookie); `null` checks no age.
+   * gets this Max-Age. `null` checks no age. `0`, as in itsdangerous, accepts a token for less than
+   * a second (and writes no Max-Age): use `null`, not `0`, for sessions without an age limit.
    */
   maxAge?: number | null
   /** The clock, in milliseconds like `Date.now`. */

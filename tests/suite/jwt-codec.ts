@@ -1,6 +1,6 @@
 /** jwtCodec: signed JWTs on jose, stricter than jose about shape, keys and claims. */
 import assert from 'node:assert/strict'
-import { CompactSign, compactVerify, exportJWK, generateKeyPair } from 'jose'
+import { CompactSign, compactVerify, exportJWK, generateKeyPair, jwtVerify } from 'jose'
 import {
   type CodecContext,
   cookie,
@@ -81,6 +81,16 @@ async function rejection(promise: unknown): Promise<DecodeError> {
     return error
   }
   assert.fail('the token was accepted')
+}
+
+/** 'ok', or what a rejection says: a DecodeError's reason, a jose error's code. */
+async function verdict(promise: unknown): Promise<string> {
+  try {
+    await promise
+    return 'ok'
+  } catch (error) {
+    return error instanceof DecodeError ? error.reason : String((error as { code?: string }).code)
+  }
 }
 
 function configError(options: unknown): void {
@@ -196,6 +206,137 @@ test('re-issued tokens keep the session exp (absolute lifetime), regenerate star
   assert.equal((await codec.decode(second, {})).exp, NOW + 3600)
   const fresh = await codec.encode({ n: 3 }, {})
   assert.equal((await codec.decode(fresh, {})).exp, NOW + 1000 + 3600)
+})
+
+test('idleTimeout: exp is the earlier of start + expiresIn and iat + idleTimeout, sst the start', async () => {
+  const time = clock()
+  const codec = hsCodec({ now: time.now, expiresIn: 3600, idleTimeout: 600 })
+  const context: CodecContext = {}
+  const first = await codec.encode({ user: 'ada' }, context)
+  assert.deepEqual(await codec.decode(first, {}), {
+    user: 'ada',
+    iat: NOW,
+    sst: NOW,
+    exp: NOW + 600,
+  })
+  assert.equal(context.maxAge, 600)
+  let token = first
+  for (const step of [500, 1000, 1500, 2000, 2500, 3000]) {
+    time.advance(500)
+    const next: CodecContext = {}
+    const data = await codec.decode(token, next)
+    assert.equal(next.renew, true, `renewal due at ${step}`)
+    assert.equal(next.created, T0, 'the session start survives every re-issue')
+    token = await codec.encode(data, next)
+    const exp = Math.min(NOW + 3600, NOW + step + 600)
+    assert.deepEqual(await codec.decode(token, {}), { user: 'ada', iat: NOW + step, sst: NOW, exp })
+    assert.equal(next.maxAge, exp - NOW - step)
+  }
+  time.advance(599)
+  assert.equal((await codec.decode(token, {})).user, 'ada')
+  time.advance(1)
+  assert.equal((await rejection(codec.decode(token, {}))).reason, 'expired')
+})
+
+test('idleTimeout: refused at exactly iat + idleTimeout (exclusive, like exp); renewal from half', async () => {
+  const time = clock()
+  const codec = hsCodec({ now: time.now, idleTimeout: 600 })
+  const token = await codec.encode({ user: 'ada' }, {})
+  const renewAt = async (seconds: number) => {
+    time.advance(seconds - (time.now() - T0) / 1000)
+    const context: CodecContext = {}
+    await codec.decode(token, context)
+    return context.renew
+  }
+  assert.equal(await renewAt(299), false)
+  assert.equal(await renewAt(300), true)
+  assert.equal(await renewAt(599), true)
+  time.advance(1)
+  assert.equal((await rejection(codec.decode(token, {}))).reason, 'idle')
+  // A token from elsewhere whose exp lies further out is still judged by its iat.
+  const late = await hs256({ alg: 'HS256' }, JSON.stringify({ iat: NOW, exp: NOW + 86400 }))
+  assert.equal((await rejection(codec.decode(late, {}))).reason, 'idle')
+})
+
+test('jose judges exp on idleTimeout tokens as the codec does, with and without leeway', async () => {
+  for (const clockTolerance of [0, 30]) {
+    for (const [expiresIn, idleTimeout] of [
+      [3600, 600],
+      [300, 600],
+      [undefined, 600],
+    ] as const) {
+      const time = clock()
+      const options = { now: time.now, expiresIn, idleTimeout, clockTolerance }
+      const token = await hsCodec(options).encode({ user: 'ada' }, {})
+      const deadline = Math.min(expiresIn ?? Infinity, idleTimeout) + clockTolerance
+      const what = `expiresIn ${expiresIn}, idleTimeout ${idleTimeout}, leeway ${clockTolerance}`
+      for (const at of [deadline - 1, deadline]) {
+        const now = () => T0 + at * 1000
+        const theirs = await verdict(
+          jwtVerify(token, utf8(SECRET), { currentDate: new Date(now()), clockTolerance }),
+        )
+        const ours = await verdict(hsCodec({ ...options, now }).decode(token, {}))
+        assert.equal(theirs, at < deadline ? 'ok' : 'ERR_JWT_EXPIRED', `jose, ${what}, at ${at}`)
+        const reason = expiresIn !== undefined && expiresIn < idleTimeout ? 'expired' : 'idle'
+        assert.equal(ours, at < deadline ? 'ok' : reason, `ours, ${what}, at ${at}`)
+      }
+    }
+  }
+})
+
+test('idleTimeout: tokens issued without it still decode, their start taken from exp', async () => {
+  const time = clock()
+  const before = await hsCodec({ now: time.now, expiresIn: 3600 }).encode({ n: 1 }, {})
+  time.advance(1000)
+  const codec = hsCodec({ now: time.now, expiresIn: 3600, idleTimeout: 1800 })
+  const context: CodecContext = {}
+  const data = await codec.decode(before, context)
+  assert.equal(context.created, T0)
+  assert.equal(context.renew, true, 'iat is already more than half the window old')
+  const after = await codec.decode(await codec.encode(data, context), {})
+  assert.deepEqual(after, { n: 1, iat: NOW + 1000, sst: NOW, exp: NOW + 2800 })
+  // And back: a codec without idleTimeout reads sst as plain data and goes by exp alone.
+  const without = hsCodec({ now: time.now, expiresIn: 3600 })
+  const token = await codec.encode({ n: 2 }, {})
+  assert.equal((await without.decode(token, {})).exp, NOW + 1000 + 1800)
+})
+
+test('idleTimeout: no iat is a claim error, a non-number sst malformed, sst after iat future', async () => {
+  const codec = hsCodec({ idleTimeout: 600 })
+  const cases: [object, DecodeError['reason']][] = [
+    [{ exp: NOW + 60 }, 'claim'],
+    [{ iat: NOW, sst: String(NOW) }, 'malformed'],
+    [{ iat: NOW, sst: null }, 'malformed'],
+    [{ iat: NOW - 10, sst: NOW }, 'future'],
+  ]
+  for (const [claims, reason] of cases) {
+    const token = await hs256({ alg: 'HS256' }, JSON.stringify(claims))
+    assert.equal((await rejection(codec.decode(token, {}))).reason, reason, JSON.stringify(claims))
+  }
+  // Without idleTimeout, sst is nobody's business but the application's.
+  const plain = await hs256({ alg: 'HS256' }, JSON.stringify({ sst: 'kept' }))
+  assert.equal((await hsCodec().decode(plain, {})).sst, 'kept')
+})
+
+test('a verify-only codec never asks to renew a token it cannot issue', async () => {
+  const jwk = await jwkFor('ES256')
+  const time = clock()
+  const token = await jwtCodec({
+    key: jwk,
+    algorithms: ['ES256'],
+    idleTimeout: 600,
+    now: time.now,
+  }).encode({ a: 1 }, {})
+  time.advance(500)
+  const context: CodecContext = {}
+  const verifier = jwtCodec({
+    key: publicPart(jwk),
+    algorithms: ['ES256'],
+    idleTimeout: 600,
+    now: time.now,
+  })
+  assert.equal((await verifier.decode(token, context)).a, 1)
+  assert.equal(context.renew, false)
 })
 
 test('tampered, truncated, garbage and wrong-key tokens give an empty session and onInvalid', async () => {
@@ -464,6 +605,9 @@ test('config errors throw at construction', async () => {
     { key: unextractable.privateKey, algorithms: ['ES256'] },
     { key: SECRET, algorithms: ['HS256'], clockTolerance: -1 },
     { key: SECRET, algorithms: ['HS256'], expiresIn: 0 },
+    { key: SECRET, algorithms: ['HS256'], idleTimeout: 0 },
+    { key: SECRET, algorithms: ['HS256'], idleTimeout: Number.NaN },
+    { key: SECRET, algorithms: ['HS256'], idleTimeout: '600' },
     { key: SECRET, algorithms: ['HS256'], issuer: '' },
     { key: SECRET, algorithms: ['HS256'], audience: [] },
     { key: SECRET, algorithms: ['HS256'], now: 5 },
