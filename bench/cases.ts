@@ -1,112 +1,176 @@
 /**
- * The benchmark cases: each is a fetch handler and a request to send it. Floors are minimal
- * hand-written handlers doing the same job with no library, so the ratios show the library's cost.
+ * The benchmark cases: a request to send, and what its time is compared with. `honoCases()` is
+ * the main table (everything through Hono's `app.request()`); `plainCases()` is the runtime
+ * comparison (plain fetch handlers, no framework), which runs on Node, Bun and Deno.
  */
-import { cookie, getSession, signedCodec, withSession } from '../src/index.ts'
+import { Hono } from 'hono'
+import { getSession, session } from '../adapters/hono.ts'
+import type { SessionBackends } from '../src/index.ts'
+import { bare, type Handler, hmacFloor, joseFloor } from './floors.ts'
+import { backends, type CodecName, codecNames, sessionHandler, visit } from './library.ts'
+import type { App } from './peers.ts'
 
-export const SECRET = 'a-benchmark-secret-that-is-32-bytes!'
-const encoder = new TextEncoder()
+export type Group = 'bare' | 'floor' | 'fetch-session' | 'peer'
+export type Path = 'read' | 'write' | 'none'
 
 export interface Case {
+  /** Unique: `<label>, <path>` for session cases. */
   name: string
-  /** What the ratio is taken against. */
+  /** The implementation: `signedCodec`, `iron-session`, `hand-written HMAC`, … */
+  label: string
+  group: Group
+  /** `read`: the unchanged path (the session is read, not changed); `write`: a counter goes up. */
+  path: Path
+  /** The case this one's own floor ratio is taken against. */
   floor?: string
-  handler: (request: Request) => Promise<Response>
-  /** The Cookie header the request carries (a session this handler issued). */
+  /** The session cookie the request carries, `name=value`, issued by this implementation. */
   cookie: string
+  send(): Promise<Response>
 }
 
-const counter = (session: {
-  get(k: 'count'): number | undefined
-  set(k: 'count', v: number): void
-}) => session.set('count', (session.get('count') ?? 0) + 1)
+const HMAC = 'hand-written HMAC'
+const JOSE = 'hand-written jose HS256'
+/** Which floor each codec is held to. */
+const FLOORS: Partial<Record<CodecName, string>> = { signedCodec: HMAC, jwtCodec: JOSE }
 
-/** The bare handler: no session at all. */
-const bare = async (_request: Request) => new Response('ok')
+type Send = (cookie: string) => Promise<Response>
 
-/** A minimal hand-written HMAC-SHA256 cookie: key imported once, Buffer base64url, no lifetimes. */
-function handWrittenHmac(write: boolean) {
-  const key = crypto.subtle.importKey(
-    'raw',
-    encoder.encode(SECRET),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign', 'verify'],
+/**
+ * The session cookie a first visit (no cookie) sets, as the next request's `name=value`: the
+ * last Set-Cookie, the one a browser keeps (hono-sessions sends two for one name).
+ */
+async function issue(send: Send): Promise<string> {
+  const response = await send('')
+  const line = response.headers.getSetCookie().at(-1)
+  if (line === undefined) throw new Error('the write path set no cookie')
+  return line.split(';')[0]!
+}
+
+/** Read and write cases of one implementation; the cookie comes from its own write path. */
+async function pair(
+  label: string,
+  group: Group,
+  make: (write: boolean) => Send | Promise<Send>,
+  floor?: string,
+): Promise<Case[]> {
+  const [read, write] = await Promise.all([make(false), make(true)])
+  const cookie = await issue(write)
+  return (['read', 'write'] as const).map((path) => ({
+    name: `${label}, ${path}`,
+    label,
+    group,
+    path,
+    floor: floor && `${floor}, ${path}`,
+    cookie,
+    send: () => (path === 'read' ? read : write)(cookie),
+  }))
+}
+
+const viaHono =
+  (app: App): Send =>
+  async (cookie) =>
+    app.request('/', cookie ? { headers: { cookie } } : {})
+
+const plain =
+  (handler: Handler): Send =>
+  (cookie) =>
+    handler(new Request('http://localhost/', cookie ? { headers: { cookie } } : {}))
+
+function honoRoute(handler: Handler): Hono {
+  const app = new Hono()
+  app.get('/', (c) => handler(c.req.raw))
+  return app
+}
+
+function honoLibrary(set: SessionBackends, write: boolean): Hono {
+  const app = new Hono()
+  app.use(session(set))
+  app.get('/', async (c) => c.text(visit(await getSession<{ count: number }>(c), write)))
+  return app
+}
+
+/** The main table: every case through `app.request()` of a Hono app. */
+export async function honoCases(): Promise<Case[]> {
+  const { peers, peerNames } = await import('./peers.ts')
+  const bareApp = new Hono()
+  bareApp.get('/', (c) => c.text('ok'))
+  const noopApp = new Hono()
+  noopApp.use((_c, next) => next())
+  noopApp.get('/', (c) => c.text('ok'))
+  const untouchedApp = new Hono()
+  untouchedApp.use(session(backends('signedCodec')))
+  untouchedApp.get('/', (c) => c.text('ok'))
+
+  const signedSet = backends('signedCodec')
+  const signed = await pair('signedCodec', 'fetch-session', (w) =>
+    viaHono(honoLibrary(signedSet, w)),
   )
-  return async (request: Request): Promise<Response> => {
-    const raw = /(?:^|;\s*)session=([^;]*)/.exec(request.headers.get('cookie') ?? '')?.[1]
-    let data: { count?: number } = {}
-    if (raw) {
-      const [payload, tag] = raw.split('.') as [string, string]
-      const ok = await crypto.subtle.verify(
-        'HMAC',
-        await key,
-        Buffer.from(tag, 'base64url'),
-        encoder.encode(payload),
-      )
-      if (ok) data = JSON.parse(Buffer.from(payload, 'base64url').toString())
-    }
-    if (!write) return new Response(String(data.count ?? 0))
-    data.count = (data.count ?? 0) + 1
-    const payload = Buffer.from(JSON.stringify(data)).toString('base64url')
-    const tag = Buffer.from(
-      await crypto.subtle.sign('HMAC', await key, encoder.encode(payload)),
-    ).toString('base64url')
-    return new Response(String(data.count), {
-      headers: {
-        'set-cookie': `session=${payload}.${tag}; Path=/; Secure; HttpOnly; SameSite=Lax`,
-      },
-    })
+  const cookie = signed[0]!.cookie
+  const one = (name: string, label: string, app: Hono, floor?: string): Case => {
+    const send = viaHono(app)
+    const group = floor === undefined ? 'bare' : 'fetch-session'
+    return { name, label, group, path: 'none', floor, cookie, send: () => send(cookie) }
   }
+  const cases = [
+    one('bare Hono handler', 'bare', bareApp),
+    one('Hono + a no-op middleware', 'no-op middleware', noopApp),
+    one('fetch-session, session untouched', 'untouched', untouchedApp, 'bare Hono handler'),
+    ...(await pair(HMAC, 'floor', (w) => viaHono(honoRoute(hmacFloor(w))))),
+    ...(await pair(JOSE, 'floor', (w) => viaHono(honoRoute(joseFloor(w))))),
+    ...signed.map((item) => ({ ...item, floor: `${HMAC}, ${item.path}` })),
+  ]
+  for (const codec of codecNames.filter((name) => name !== 'signedCodec')) {
+    const set = backends(codec)
+    cases.push(
+      ...(await pair(codec, 'fetch-session', (w) => viaHono(honoLibrary(set, w)), FLOORS[codec])),
+    )
+  }
+  for (const peer of peerNames) {
+    cases.push(...(await pair(peer, 'peer', async (w) => viaHono(await peers[peer](w)))))
+  }
+  return cases
 }
 
-function sessionHandler(mode: 'untouched' | 'read' | 'write') {
-  return withSession(
-    async (request: Request) => {
-      if (mode === 'untouched') return new Response('ok')
-      const session = await getSession<{ count: number }>(request)
-      if (mode === 'write') counter(session)
-      return new Response(String(session.get('count') ?? 0))
-    },
-    { codec: signedCodec({ secrets: SECRET }), ...cookie() },
+/** The runtime comparison: plain fetch handlers, no framework; Web APIs only. */
+export async function plainCases(): Promise<Case[]> {
+  const signedSet = backends('signedCodec')
+  const signed = await pair('signedCodec', 'fetch-session', (w) =>
+    plain(sessionHandler(signedSet, w ? 'write' : 'read')),
   )
-}
-
-/** Gets a valid session cookie from a handler by letting it write once. */
-async function issue(handler: (request: Request) => Promise<Response>): Promise<string> {
-  const response = await handler(new Request('http://localhost/'))
-  return response.headers.getSetCookie()[0]!.split(';')[0]!
-}
-
-export async function cases(): Promise<Case[]> {
-  const floorWrite = handWrittenHmac(true)
-  const floorCookie = await issue(floorWrite)
-  const libraryCookie = await issue(sessionHandler('write'))
-  return [
-    { name: 'bare handler', handler: bare, cookie: libraryCookie },
+  const cookie = signed[0]!.cookie
+  const untouched = plain(sessionHandler(backends('signedCodec'), 'untouched'))
+  const cases: Case[] = [
+    {
+      name: 'bare handler',
+      label: 'bare',
+      group: 'bare',
+      path: 'none',
+      cookie,
+      send: () => bare(new Request('http://localhost/', { headers: { cookie } })),
+    },
     {
       name: 'withSession, session untouched',
+      label: 'untouched',
+      group: 'fetch-session',
+      path: 'none',
       floor: 'bare handler',
-      handler: sessionHandler('untouched'),
-      cookie: libraryCookie,
+      cookie,
+      send: () => untouched(cookie),
     },
-    {
-      name: 'hand-written HMAC cookie, read',
-      handler: handWrittenHmac(false),
-      cookie: floorCookie,
-    },
-    {
-      name: 'signedCodec, read',
-      floor: 'hand-written HMAC cookie, read',
-      handler: sessionHandler('read'),
-      cookie: libraryCookie,
-    },
-    { name: 'hand-written HMAC cookie, write', handler: floorWrite, cookie: floorCookie },
-    {
-      name: 'signedCodec, write',
-      floor: 'hand-written HMAC cookie, write',
-      handler: sessionHandler('write'),
-      cookie: libraryCookie,
-    },
+    ...(await pair(HMAC, 'floor', (w) => plain(hmacFloor(w)))),
+    ...(await pair(JOSE, 'floor', (w) => plain(joseFloor(w)))),
+    ...signed.map((item) => ({ ...item, floor: `${HMAC}, ${item.path}` })),
   ]
+  for (const codec of codecNames.filter((name) => name !== 'signedCodec')) {
+    const set = backends(codec)
+    cases.push(
+      ...(await pair(
+        codec,
+        'fetch-session',
+        (w) => plain(sessionHandler(set, w ? 'write' : 'read')),
+        FLOORS[codec],
+      )),
+    )
+  }
+  return cases
 }
