@@ -28,6 +28,8 @@ interface Loaded {
   id: string
   created: number
   values: Map<string, string>
+  /** The token the request presented, when it is still current: reused instead of re-signing. */
+  token?: string
 }
 
 /**
@@ -121,7 +123,7 @@ export function storeCodec(options: StoreCodecOptions): CodecBackend {
       if (await guard('patch', () => store.patch(id, patch, ttl(created, now)))) {
         loaded.values = values
         context.maxAge = life.remaining(created, now)
-        return tokenFor(id)
+        return loaded.token ?? tokenFor(id)
       }
       // Destroyed or expired since this request read it: the old id stays dead. Only what this
       // request changed itself moves to a new id, so a racing write cannot undo a logout.
@@ -141,7 +143,12 @@ export function storeCodec(options: StoreCodecOptions): CodecBackend {
       }
       const values = new Map(Object.entries(record.values))
       const data = parse(values)
-      sessions.set(context, { id, created: record.created, values })
+      sessions.set(context, {
+        id,
+        created: record.created,
+        values,
+        token: stale ? undefined : token,
+      })
       context.id = id
       context.created = record.created * 1000
       return data

@@ -78,6 +78,7 @@ export function cookieStorage(options: CookieOptions = {}): StorageBackend {
     )
   /** Expires the given cookies the request holds (all of them when the request is not known). */
   const expireHeld = (headers: Headers, names: string[], request: Request | undefined) => {
+    if (names.length === 0) return
     const held = request && parseCookies(request.headers.get('cookie'))
     for (const cookie of names) if (held === undefined || held.has(cookie)) expire(headers, cookie)
   }

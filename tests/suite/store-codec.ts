@@ -119,6 +119,26 @@ test('a token tagged with an older secret still works and is re-tagged with the 
   })
 })
 
+test('a write under the current secret keeps the token it was given: no new tag per request', async () => {
+  const app = storeApp(memoryStore(), { secrets: SECRET })
+  const { jar } = await app.send('/set?user=ada')
+  const subtle = crypto.subtle as SubtleCrypto & { sign: SubtleCrypto['sign'] }
+  const sign = subtle.sign
+  let signs = 0
+  subtle.sign = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['sign']>) {
+    signs++
+    return sign.apply(this, args)
+  } as SubtleCrypto['sign']
+  try {
+    const { jar: after } = await app.send('/set?user=bob', jar)
+    assert.equal(after, jar)
+    assert.equal(signs, 0)
+  } finally {
+    subtle.sign = sign
+  }
+  assert.deepEqual((await app.send('/read', jar)).body.data, { user: 'bob' })
+})
+
 function withSecrets(store: SessionStore, secrets: string[]) {
   return withSession(
     async (req: Request) => {

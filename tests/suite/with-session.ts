@@ -381,3 +381,34 @@ test('onInvalid receives a DecodeError and the request, and the session starts e
   assert.equal(invalid[0].code, 'ERR_SESSION_INVALID')
   assert.equal(seen[0], req)
 })
+
+test("a bodiless response a handler reuses is copied, so one user's cookie never reaches another", async () => {
+  const shared = new Response(null, { status: 204 })
+  let user = ''
+  const handler = withSession(async (req: Request) => {
+    ;(await getSession(req)).set('user', user)
+    return shared
+  }, signedBackends())
+  user = 'ada'
+  const first = await handler(request())
+  user = 'bob'
+  const second = await handler(request())
+  assert.notEqual(first, shared)
+  assert.notEqual(second, shared)
+  assert.equal(shared.headers.get('set-cookie'), null)
+  assert.notEqual(first.headers.get('set-cookie'), second.headers.get('set-cookie'))
+  assert.equal(first.status, 204)
+})
+
+test('a response with a body and mutable headers gets its cookie in place, body intact', async () => {
+  let returned: Response | undefined
+  const handler = withSession(async (req: Request) => {
+    ;(await getSession(req)).set('user', 'ada')
+    returned = new Response('hello', { headers: { 'content-type': 'text/plain' } })
+    return returned
+  }, signedBackends())
+  const response = await handler(request())
+  assert.equal(response, returned)
+  assert.match(response.headers.get('set-cookie') ?? '', /^session=/)
+  assert.equal(await response.text(), 'hello')
+})
