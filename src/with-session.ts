@@ -207,9 +207,9 @@ class RequestSession {
     }
     if (empty) {
       if (token === undefined || (snapshot === '{}' && !record.rotate)) return response
-      const out = writable(response)
-      storage.clear(out.headers, this.request)
-      return markPrivate(out) as Res
+      const copy = copyResponse(response)
+      storage.clear(copy.headers, this.request)
+      return markPrivate(copy) as Res
     }
     if (!record.rotate && !record.context.renew && JSON.stringify(record.data) === snapshot) {
       return response
@@ -217,9 +217,9 @@ class RequestSession {
     const context: CodecContext = record.rotate ? {} : record.context
     const issued = await codec.encode(record.data, context)
     record.context = context
-    const out = writable(response)
-    storage.persist(out.headers, issued, context, this.request)
-    return markPrivate(out) as Res
+    const copy = copyResponse(response)
+    storage.persist(copy.headers, issued, context, this.request)
+    return markPrivate(copy) as Res
   }
 }
 
@@ -274,23 +274,14 @@ function isEmpty(data: SessionData): boolean {
 }
 
 /**
- * A response whose headers we may change. The handler's own is used when its headers are mutable
- * and it has a body: copying would turn a string body into a stream, which costs a Node server
- * about a third of its throughput, and a response with a body cannot be sent twice, so no other
- * request shares it. Immutable headers (`Response.redirect`, `fetch()` results) and bodiless
- * responses, which a handler may reuse across requests, get a copy: one user's cookie never lands
- * on a response object another request also returns.
+ * A copy of the response whose headers we may change: `Response.redirect()` and `fetch()` results
+ * have immutable headers, and a handler may return one Response object to many requests (a
+ * bodiless constant), which must never carry one user's cookie to another. Copying a string body
+ * turns it into a stream and costs a Node server throughput (BENCHMARKS.md measures it); writing
+ * in place would need to know the body is not shared, and on @hono/node-server merely asking for
+ * `response.body` costs the same.
  */
-function writable(response: Response): Response {
-  if (response.body !== null && !response.bodyUsed) {
-    try {
-      // Throws on immutable headers (Fetch: validating any header name checks the guard first).
-      response.headers.delete('x-fetch-session-probe')
-      return response
-    } catch {
-      // Immutable: copy below.
-    }
-  }
+function copyResponse(response: Response): Response {
   return new Response(response.body, response)
 }
 
