@@ -2,10 +2,12 @@ import assert from 'node:assert/strict'
 import {
   bearerAuthorization,
   cookie,
+  getSession,
   headerAuthorization,
   headerStorage,
   SessionError,
   signedCodec,
+  withSession,
 } from '../../src/index.ts'
 import { suite } from '../harness.ts'
 import { counter, request, SECRET } from './helpers.ts'
@@ -174,4 +176,27 @@ test('onInvalid returning nothing keeps the request going with an empty session'
   assert.equal(response.status, 200)
   assert.equal(await response.text(), '1')
   assert.equal(invalid[0]?.reason, 'malformed')
+})
+
+test('a cookie-transported session under a sub-path: the cookie is scoped to it and works there', async () => {
+  const { handler } = counter({
+    codec: signedCodec({ secrets: SECRET }),
+    ...cookie({ path: '/app' }),
+  })
+  const first = await handler(request('', {}, 'http://localhost/app/cart'))
+  const line = first.headers.get('set-cookie') ?? ''
+  assert.match(line, /; Path=\/app;/)
+  const jar = line.split(';')[0]!
+  assert.equal(await (await handler(request(jar, {}, 'http://localhost/app/cart'))).text(), '2')
+  const cleared = withSession(
+    async (req: Request) => {
+      ;(await getSession(req)).clear()
+      return new Response('bye')
+    },
+    { codec: signedCodec({ secrets: SECRET }), ...cookie({ path: '/app' }) },
+  )
+  const bye = (await cleared(request(jar, {}, 'http://localhost/app/logout'))).headers.get(
+    'set-cookie',
+  )
+  assert.match(bye ?? '', /^session=; Max-Age=0; .*; Path=\/app;/)
 })
