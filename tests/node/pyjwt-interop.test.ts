@@ -5,12 +5,11 @@
  * their absence fails the run.
  */
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
-import { once } from 'node:events'
-import { createInterface } from 'node:readline'
+import { spawnSync } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DecodeError, type JwsAlgorithm, type JwtCodecOptions, jwtCodec } from '../../src/index.ts'
+import { type Answer, type JsonLinesTool, jsonLinesTool } from '../interop/json-lines.ts'
 
 const PYTHON = '/usr/bin/python3'
 const TOOL = fileURLToPath(new URL('../interop/pyjwt_tool.py', import.meta.url))
@@ -29,26 +28,6 @@ test('the Python stack for the PyJWT interop tests is installed', (t) => {
 const T = 1_700_000_000
 const SECRET = 'a secret both services share, of any length'
 const ISSUER = 'https://issuer.example'
-
-type Answer = Record<string, unknown>
-
-function pythonTool(): { ask(request: object): Promise<Answer>; stop(): Promise<void> } {
-  const child = spawn(PYTHON, [TOOL], { stdio: ['pipe', 'pipe', 'inherit'] })
-  const waiting: ((answer: Answer) => void)[] = []
-  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(JSON.parse(line)))
-  return {
-    ask(request) {
-      return new Promise((resolve) => {
-        waiting.push(resolve)
-        child.stdin.write(`${JSON.stringify(request)}\n`)
-      })
-    },
-    async stop() {
-      child.stdin.end()
-      if (child.exitCode === null) await once(child, 'exit')
-    },
-  }
-}
 
 function pem(label: string, der: ArrayBuffer): string {
   const body = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')
@@ -108,10 +87,10 @@ async function ourVerdict(codec: ReturnType<typeof jwtCodec>, token: string): Pr
 }
 
 describe('jwtCodec and the real PyJWT', { skip: missing }, () => {
-  let python: ReturnType<typeof pythonTool>
+  let python: JsonLinesTool
   const keys = new Map<JwsAlgorithm, KeySet>()
   before(async () => {
-    python = pythonTool()
+    python = jsonLinesTool(PYTHON, TOOL)
     const hs: KeySet = {
       python: { sign: SECRET, verify: SECRET },
       ours: { sign: SECRET, verify: SECRET },

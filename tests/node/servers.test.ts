@@ -11,11 +11,11 @@ import type { AddressInfo } from 'node:net'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
-import { build } from 'esbuild'
 import { Hono } from 'hono'
 import { Miniflare } from 'miniflare'
 import { session } from '../../adapters/hono.ts'
 import { app, appBackends, SERVER_SECRET } from '../fixtures/app.ts'
+import { bundleWorker, COMPATIBILITY_DATE } from '../runners/worker-bundle.ts'
 import { nextCookie } from '../suite/helpers.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -80,19 +80,10 @@ const starters: Record<string, () => Promise<Server>> = {
       'tests/fixtures/servers/deno.ts',
     ]),
   async 'workerd (Miniflare)'() {
-    const bundle = await build({
-      entryPoints: [`${root}tests/fixtures/servers/workers.ts`],
-      bundle: true,
-      write: false,
-      format: 'esm',
-      platform: 'neutral',
-      conditions: ['workerd', 'worker', 'browser'],
-      mainFields: ['module', 'main'],
-      logLevel: 'error',
-    })
+    const contents = await bundleWorker(`${root}tests/fixtures/servers/workers.ts`)
     const mf = new Miniflare({
-      modules: [{ type: 'ESModule', path: 'worker.mjs', contents: bundle.outputFiles[0]!.text }],
-      compatibilityDate: '2025-09-01',
+      modules: [{ type: 'ESModule', path: 'worker.mjs', contents }],
+      compatibilityDate: COMPATIBILITY_DATE,
       bindings: { SESSION_SECRET: SERVER_SECRET },
       host: '127.0.0.1',
       port: 0,

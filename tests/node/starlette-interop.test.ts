@@ -8,7 +8,6 @@ import assert from 'node:assert/strict'
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer } from 'node:net'
-import { createInterface } from 'node:readline'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { serve } from '@hono/node-server'
@@ -21,6 +20,7 @@ import {
   withSession,
 } from '../../src/index.ts'
 import { pythonJsonDumps, pythonNumber } from '../../src/lib/python-json.ts'
+import { type Answer, type JsonLinesTool, jsonLinesTool } from '../interop/json-lines.ts'
 
 const PYTHON = '/usr/bin/python3'
 const interop = fileURLToPath(new URL('../interop/', import.meta.url))
@@ -39,29 +39,6 @@ test('the Python stack for the interop tests is installed', (t) => {
 const SECRET = 'a shared starlette secret_key'
 const OLD_SECRET = 'the secret_key before rotation'
 const T = 1767225600
-
-type Answer = Record<string, unknown>
-
-/** One long-lived itsdangerous_tool.py process; requests and answers are JSON lines, in order. */
-function pythonTool(): { ask(request: object): Promise<Answer>; stop(): Promise<void> } {
-  const child = spawn(PYTHON, [`${interop}itsdangerous_tool.py`], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  })
-  const waiting: ((answer: Answer) => void)[] = []
-  createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(JSON.parse(line)))
-  return {
-    ask(request) {
-      return new Promise((resolve) => {
-        waiting.push(resolve)
-        child.stdin.write(`${JSON.stringify(request)}\n`)
-      })
-    },
-    async stop() {
-      child.stdin.end()
-      if (child.exitCode === null) await once(child, 'exit')
-    },
-  }
-}
 
 const PAYLOADS: SessionData[] = [
   {},
@@ -97,9 +74,9 @@ async function ourVerdict(token: string, maxAge: number | null, now: number): Pr
 }
 
 describe('starletteCodec and the real itsdangerous', { skip: missing }, () => {
-  let python: ReturnType<typeof pythonTool>
+  let python: JsonLinesTool
   before(() => {
-    python = pythonTool()
+    python = jsonLinesTool(PYTHON, `${interop}itsdangerous_tool.py`)
   })
   after(() => python.stop())
 

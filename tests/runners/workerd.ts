@@ -3,29 +3,16 @@
  * (`nodejs_compat` supplies node:assert), Miniflare runs it, each case in its own request.
  * `node --import tsx tests/runners/workerd.ts`; exits 1 when a case fails.
  */
-import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
+import { bundleWorker, COMPATIBILITY_DATE } from './worker-bundle.ts'
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
 
-const bundle = await build({
-  entryPoints: [new URL('./workerd-worker.ts', import.meta.url).pathname],
-  bundle: true,
-  write: false,
-  format: 'esm',
-  platform: 'neutral',
-  target: 'es2022',
-  conditions: ['workerd', 'worker', 'browser'],
-  mainFields: ['module', 'main'],
-  external: ['node:*'],
-  // package.json says sideEffects: false, which would drop the suite files' registrations.
-  ignoreAnnotations: true,
-  logLevel: 'error',
-})
+const contents = await bundleWorker(new URL('./workerd-worker.ts', import.meta.url).pathname)
 
 const mf = new Miniflare({
-  modules: [{ type: 'ESModule', path: 'suite.mjs', contents: bundle.outputFiles[0]!.text }],
-  compatibilityDate: '2025-09-01',
+  modules: [{ type: 'ESModule', path: 'suite.mjs', contents }],
+  compatibilityDate: COMPATIBILITY_DATE,
   compatibilityFlags: ['nodejs_compat'],
 })
 
