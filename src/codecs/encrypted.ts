@@ -3,7 +3,7 @@ import type { CodecBackend, CodecContext, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { compactSegments, parseJsonObject } from '../lib/compact.ts'
-import { aesGcmKey, secretList } from '../lib/keys.ts'
+import { aesGcmKey, cached, secretList } from '../lib/keys.ts'
 import { type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
 
 export interface EncryptedCodecOptions extends LifetimeOptions {
@@ -25,10 +25,6 @@ const IV_BYTES = 12
 const TAG_BYTES = 16
 const CLAIMS = new Set(['iat', 'sst', 'exp', 'data'])
 const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
-
-/** Derived keys by secret, so codecs built per request (a Workers `env`) derive each secret once. */
-const derived = new Map<string, Promise<DerivedKey>>()
-const CACHE_LIMIT = 256
 
 /**
  * A stateless codec whose token is a standard JWE in compact serialization (RFC 7516):
@@ -152,15 +148,9 @@ function parseClaims(bytes: Uint8Array): {
   return claims as { iat: number; sst: number; exp: number | undefined; data: SessionData }
 }
 
+/** Derived once per secret, so codecs built per request (a Workers `env`) derive it once. */
 function deriveKey(secret: string): Promise<DerivedKey> {
-  let key = derived.get(secret)
-  if (key === undefined) {
-    if (derived.size >= CACHE_LIMIT) derived.delete(derived.keys().next().value as string)
-    key = derive(secret)
-    derived.set(secret, key)
-    key.catch(() => derived.delete(secret))
-  }
-  return key
+  return cached(`encryptedCodec:${secret}`, () => derive(secret))
 }
 
 async function derive(secret: string): Promise<DerivedKey> {

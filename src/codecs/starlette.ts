@@ -2,7 +2,7 @@
 import type { CodecBackend, CodecContext, SessionData } from '../backends.ts'
 import { DecodeError, SessionError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
-import { hmacKey } from '../lib/keys.ts'
+import { hmacKey, secretList } from '../lib/keys.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
 import { decodeBase64, encodeBase64, pythonJsonDumps } from '../lib/python-json.ts'
 
@@ -49,11 +49,8 @@ export function starletteCodec(options: StarletteCodecOptions): CodecBackend {
     throw new SessionError('ERR_SESSION_CONFIG', `starletteCodec: ${message}`)
   }
   if (typeof options !== 'object' || options === null) fail('options must be an object')
-  const given = options.secretKey
-  const secrets = typeof given === 'string' ? [given] : Array.isArray(given) ? [...given] : []
-  if (secrets.length === 0 || !secrets.every((s) => typeof s === 'string' && s !== '')) {
-    fail('secretKey must be a non-empty string or a non-empty list of them')
-  }
+  // Interop outranks our minimum: any non-empty secret the Python service already uses.
+  const secrets = secretList(options.secretKey, 'starletteCodec', 1)
   const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : options.maxAge
   if (maxAge !== null && (!Number.isSafeInteger(maxAge) || maxAge < 0)) {
     fail('maxAge must be a whole number of seconds, or null')

@@ -8,11 +8,15 @@ export type HmacHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512'
  * Imported keys by algorithm and secret. Codecs built per request (a Workers `env` secret) reuse
  * the keys of the codecs before them; the bound only matters to an app that cycles through secrets.
  */
-const cache = new Map<string, Promise<CryptoKey>>()
+const cache = new Map<string, Promise<unknown>>()
 const CACHE_LIMIT = 256
 
-function cached(id: string, load: () => Promise<CryptoKey>): Promise<CryptoKey> {
-  let key = cache.get(id)
+/**
+ * Key material by an id that names its algorithm and secret, loaded once; a load that fails is
+ * forgotten so the next request tries again.
+ */
+export function cached<T>(id: string, load: () => Promise<T>): Promise<T> {
+  let key = cache.get(id) as Promise<T> | undefined
   if (key === undefined) {
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string)
     key = load()
