@@ -1,25 +1,60 @@
 /** @module The three backend interfaces: codec, storage and authorization. */
 
-/** What a session holds: a JSON object. */
+/** What a session holds at run time: a JSON object. */
 export type SessionData = Record<string, unknown>
 
 /**
- * Per-session scratch space shared by the codec, the storage and `withSession` for one request.
- * A codec fills it on `decode` and reads it on `encode`; a codec that needs none of it ignores it.
+ * What a codec reports about a token besides its data, from `decodeSession`. Times are seconds
+ * since the epoch, as in JWT claims.
  */
-export interface CodecContext {
-  /** When the session began (ms since the epoch); kept across re-encodes for absolute lifetimes. */
-  created?: number
-  /** Set by `decode` when the token should be issued again although the data did not change. */
+export interface DecodedSession {
+  /** The session data. */
+  data: SessionData
+  /**
+   * When the session began (its first token), never later than the real start. `undefined` when
+   * the codec cannot tell; `withSession`'s `validAfter` needs it.
+   */
+  started?: number
+  /** Issue a token again although the data did not change (an idle renewal, an older key). */
   renew?: boolean
-  /** Set by `encode`: seconds from now for which the new token stays valid (a cookie's Max-Age). */
+  /** The server-side session id, for codecs that keep the data on the server. */
+  id?: string
+  /** The per-session lifetime in seconds that the token carries (`session.setMaxAge`). */
   maxAge?: number
-  /** The session id of a server-side session. */
+  /** Anything the codec wants back in `encodeSession`: `withSession` never reads it. */
+  state?: unknown
+}
+
+/** What `withSession` asks a codec to write, besides the data (`encodeSession`'s second argument). */
+export interface SessionWrite {
+  /**
+   * The decoded session this token continues. Absent for a new session and after `regenerate()`:
+   * the codec then starts a new session (a new start time, a new id).
+   */
+  previous?: DecodedSession
+  /** The server-side id to write under: `previous.id`, or `createId()`'s for a new session. */
+  id?: string
+  /** The per-session lifetime in seconds (`session.setMaxAge`), within the codec's own maximum. */
+  maxAge?: number
+}
+
+/** A token and what the storage needs to know about it, from `encodeSession`. */
+export interface EncodedSession {
+  token: string
+  /** Seconds from now for which the token stays valid (a cookie's Max-Age); `undefined`: no limit. */
+  maxAge?: number
+  /** When the session began, in seconds since the epoch. */
+  started?: number
+  /** The server-side session id. */
   id?: string
 }
 
 /**
  * Turns session data into a token and back (starlette-session-middleware's codec backend).
+ * `encode` and `decode` are the whole contract, and work on their own: a CLI, a queue worker or a
+ * test can call them. A codec that knows more (when a session began, when to re-issue a token,
+ * a token's lifetime, a server-side id) also implements `decodeSession` and `encodeSession`,
+ * which `withSession` prefers.
  *
  * @example
  * const base64Codec: CodecBackend = {
@@ -30,15 +65,31 @@ export interface CodecContext {
  * }
  */
 export interface CodecBackend {
-  /** Returns the token for `data`. */
-  encode(data: SessionData, context: CodecContext): string | Promise<string>
+  /** Returns the token for `data`, as a new session. */
+  encode(data: SessionData): string | Promise<string>
   /**
    * Returns the data behind `token`. Throws `DecodeError` for a token that is not valid; any other
    * error (a store that is down) fails the request.
    */
-  decode(token: string, context: CodecContext): SessionData | Promise<SessionData>
+  decode(token: string): SessionData | Promise<SessionData>
+  /** `decode`, plus what the codec knows about the session. */
+  decodeSession?(token: string): DecodedSession | Promise<DecodedSession>
+  /** `encode`, continuing the session `write.previous` (or starting a new one). */
+  encodeSession?(data: SessionData, write: SessionWrite): EncodedSession | Promise<EncodedSession>
   /** Forgets whatever the server keeps for `token` (server-side codecs only). */
-  destroy?(token: string, context: CodecContext): void | Promise<void>
+  destroy?(token: string): void | Promise<void>
+  /** A fresh server-side id, so `session.id` is known in the request that creates the session. */
+  createId?(): string
+  /** True when `decodeSession` reports `started` for every valid token (`validAfter` needs it). */
+  readonly reportsStart?: boolean
+}
+
+/** What `persist` needs besides the token. */
+export interface PersistOptions {
+  /** Seconds the token stays valid; a cookie's Max-Age. `undefined`: no limit. */
+  maxAge?: number
+  /** The request being answered (a cookie storage expires chunks it no longer needs). */
+  request?: Request
 }
 
 /**
@@ -51,10 +102,10 @@ export interface CodecBackend {
  * }
  */
 export interface StorageBackend {
-  /** Writes `token` onto the response headers; `request` is the one being answered. */
-  persist(headers: Headers, token: string, context: CodecContext, request?: Request): void
+  /** Writes `token` onto the response headers. */
+  persist(headers: Headers, token: string, options?: PersistOptions): void
   /** Tells the client to forget its token. */
-  clear(headers: Headers, request?: Request): void
+  clear(headers: Headers, options?: { request?: Request }): void
 }
 
 /**
