@@ -2,6 +2,7 @@
 import type { Context, Env, MiddlewareHandler, Next } from 'hono'
 import {
   getSession as getRequestSession,
+  type JsonData,
   type Session,
   type SessionBackends,
   type SessionData,
@@ -11,10 +12,10 @@ import {
 } from '../src/index.ts'
 
 /** Loads the session on first call; later calls return the same one. */
-export type SessionLoader<Data extends object = SessionData> = () => Promise<Session<Data>>
+export type SessionLoader<Data extends JsonData<Data> = SessionData> = () => Promise<Session<Data>>
 
 /** Context variables the middleware sets: `new Hono<{ Variables: SessionVariables<MyData> }>()`. */
-export interface SessionVariables<Data extends object = SessionData> {
+export interface SessionVariables<Data extends JsonData<Data> = SessionData> {
   session: SessionLoader<Data>
 }
 
@@ -76,6 +77,8 @@ export function session<E extends Env = Env>(
  *   return c.redirect('/')
  * })
  */
-export function getSession<Data extends object = SessionData>(c: Context): Promise<Session<Data>> {
+export function getSession<Data extends JsonData<Data> = SessionData>(
+  c: Context,
+): Promise<Session<Data>> {
   return getRequestSession<Data>(c.req.raw)
 }

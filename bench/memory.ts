@@ -24,7 +24,7 @@ const before = heap()
 const sampled = new Set([0, count >> 1, count - 1])
 const ids: string[] = []
 for (let i = 0; i < count; i++) {
-  const id = await codec.encode({ ...data }, {})
+  const id = await codec.encode({ ...data })
   if (sampled.has(i)) ids.push(id)
 }
 const after = heap()

@@ -119,6 +119,8 @@ export interface StorageBackend {
 export interface AuthorizationBackend {
   /** Returns the token, or `undefined` when the request presents none. */
   getToken(request: Request): string | undefined
+  /** The request header the token comes in; a response that carries a token names it in `Vary`. */
+  readonly header?: string
 }
 
 /** A full backend set. When `authorization` is a list, the first backend that yields a token wins. */

@@ -14,6 +14,10 @@ export type SessionErrorCode =
   | 'ERR_SESSION_INVALID'
   /** A server-side store failed (down, timed out). */
   | 'ERR_SESSION_STORE'
+  /** The session holds what JSON cannot keep (a BigInt), or `setMaxAge` got a bad value. */
+  | 'ERR_SESSION_DATA'
+  /** The session was changed after its response was committed (a streamed body, a kept reference). */
+  | 'ERR_SESSION_COMMITTED'
 
 /**
  * The error fetch-session throws. Messages never contain a token or a secret.

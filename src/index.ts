@@ -9,9 +9,12 @@ export { headerAuthorization } from './authorization/header.ts'
 export type {
   AuthorizationBackend,
   CodecBackend,
-  CodecContext,
+  DecodedSession,
+  EncodedSession,
+  PersistOptions,
   SessionBackends,
   SessionData,
+  SessionWrite,
   StorageBackend,
 } from './backends.ts'
 export type { EncryptedCodecOptions } from './codecs/encrypted.ts'
@@ -27,6 +30,7 @@ export { storeCodec } from './codecs/store.ts'
 export { cookie } from './cookie.ts'
 export type { DecodeErrorReason, SessionErrorCode } from './errors.ts'
 export { DecodeError, SessionError } from './errors.ts'
+export type { JsonData, JsonSafe } from './session.ts'
 export { Session } from './session.ts'
 export type { CookieOptions, SameSite } from './storage/cookie.ts'
 export { cookieStorage } from './storage/cookie.ts'

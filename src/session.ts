@@ -1,15 +1,42 @@
 /** @module The Session object a handler reads and changes. */
-import type { CodecContext, SessionData } from './backends.ts'
+import type { SessionData } from './backends.ts'
+import { SessionError } from './errors.ts'
+import { isPlainObject, MAX_LIFETIME } from './lib/options.ts'
 
 /** The key under which flash values travel inside the session data. */
 export const FLASH_KEY = '__flash__'
 
-/** What `withSession` needs to commit a session; shared between it and the `Session`. */
+/**
+ * Session data that JSON keeps as it is: strings, numbers, booleans, null, arrays and plain
+ * objects. `Date`, `Map`, `Set`, `BigInt`, functions and class instances with methods are compile
+ * errors: store `date.toISOString()`, `Object.fromEntries(map)` or `String(bigint)` instead.
+ */
+export type JsonSafe<T> = 0 extends 1 & T
+  ? T
+  : unknown extends T
+    ? T
+    : T extends string | number | boolean | null | undefined
+      ? T
+      : T extends bigint | symbol | ((...args: never[]) => unknown)
+        ? never
+        : { [K in keyof T]: JsonSafe<T[K]> }
+
+/** The constraint on a session's data type: an object whose every value is `JsonSafe`. */
+export type JsonData<Data> = { [K in keyof Data]: JsonSafe<Data[K]> }
+
+/** What `withSession` and the `Session` share for one request. */
 export interface SessionRecord {
   data: SessionData
   /** `regenerate()` or `destroy()` was called: issue a fresh token, forget the old one. */
   rotate: boolean
-  context: CodecContext
+  /** The server-side id (store-backed codecs), set at creation and by `regenerate()`. */
+  id: string | undefined
+  /** The session's own lifetime in seconds (`setMaxAge`). */
+  maxAge: number | undefined
+  /** The response went out: later changes would be lost, so they throw. */
+  committed: boolean
+  /** The codec's id maker, for `regenerate()`. */
+  createId: (() => string) | undefined
 }
 
 type Key<Data> = keyof Data & string
@@ -23,7 +50,7 @@ type Key<Data> = keyof Data & string
  * session.get('cart')?.push('apple')
  * session.flash('notice', 'Added to the cart')
  */
-export class Session<Data extends object = SessionData> {
+export class Session<Data extends JsonData<Data> = SessionData> {
   /** True when the request presented no valid token. */
   readonly isNew: boolean
   readonly #record: SessionRecord
@@ -35,12 +62,20 @@ export class Session<Data extends object = SessionData> {
     this.#record = record
     this.isNew = isNew
     const flashes = record.data[FLASH_KEY]
-    if (isObject(flashes)) this.#unread = new Set(Object.keys(flashes))
+    if (isPlainObject(flashes)) this.#unread = new Set(Object.keys(flashes))
   }
 
-  /** The server-side session id (store-backed codecs only). */
+  /**
+   * The server-side session id (store-backed codecs only): known from the request that creates
+   * the session, and new after `regenerate()`. `undefined` for stateless codecs.
+   */
   get id(): string | undefined {
-    return this.#record.context.id
+    return this.#record.id
+  }
+
+  /** The session's own lifetime in seconds, when `setMaxAge` gave it one. */
+  get maxAge(): number | undefined {
+    return this.#record.maxAge
   }
 
   /** The value for `key`; a flash value is returned once and then removed. */
@@ -51,7 +86,7 @@ export class Session<Data extends object = SessionData> {
   }
 
   set<K extends Key<Data>>(key: K, value: Data[K]): void {
-    setOwn(this.#record.data, key, value)
+    setOwn(this.#writable().data, key, value)
   }
 
   has(key: Key<Data>): boolean {
@@ -62,38 +97,69 @@ export class Session<Data extends object = SessionData> {
   }
 
   delete(key: Key<Data>): void {
-    delete this.#record.data[key]
+    delete this.#writable().data[key]
   }
 
   /** Removes every value; the client's token is cleared unless something is set again. */
   clear(): void {
-    this.#record.data = {}
+    this.#writable().data = {}
     this.#unread = undefined
   }
 
   /** Sets a value that a later request can read once with `get`. */
   flash<K extends Key<Data>>(key: K, value: Data[K]): void {
-    const data = this.#record.data
-    const flashes = isObject(data[FLASH_KEY]) ? { ...data[FLASH_KEY] } : {}
+    const data = this.#writable().data
+    const flashes = isPlainObject(data[FLASH_KEY]) ? { ...data[FLASH_KEY] } : {}
     setOwn(flashes, key, value)
     data[FLASH_KEY] = flashes
     this.#unread?.delete(key)
   }
 
+  /**
+   * Gives this session its own absolute lifetime in whole seconds ("remember me"), within the
+   * codec's `maxAge`; the token and the cookie's Max-Age follow it. `undefined` goes back to the
+   * codec's. Counted from the session's start; call it with `regenerate()` at login.
+   */
+  setMaxAge(seconds: number | undefined): void {
+    if (
+      seconds !== undefined &&
+      (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > MAX_LIFETIME)
+    ) {
+      throw new SessionError(
+        'ERR_SESSION_DATA',
+        `setMaxAge takes a whole number of seconds from 1 to ${MAX_LIFETIME} (400 days)`,
+      )
+    }
+    this.#writable().maxAge = seconds
+  }
+
   /** Keeps the data under a fresh token (and a new id for server-side sessions); call it at login. */
   regenerate(): void {
-    this.#record.rotate = true
+    const record = this.#writable()
+    record.rotate = true
+    record.id = record.createId?.()
   }
 
   /** Removes every value, clears the client's token and deletes the server-side record. */
   destroy(): void {
     this.clear()
     this.#record.rotate = true
+    this.#record.id = undefined
   }
 
   /** The data as it will be stored. */
   toJSON(): Data {
     return { ...this.#record.data } as Data
+  }
+
+  #writable(): SessionRecord {
+    if (this.#record.committed) {
+      throw new SessionError(
+        'ERR_SESSION_COMMITTED',
+        'the session was changed after its response was committed; change it before returning the response',
+      )
+    }
+    return this.#record
   }
 
   #takeFlash(key: string): unknown {
@@ -104,10 +170,6 @@ export class Session<Data extends object = SessionData> {
     else data[FLASH_KEY] = rest
     return value
   }
-}
-
-function isObject(value: unknown): value is SessionData {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** Assigns an own property, so that a key such as `__proto__` stays data. */

@@ -1,12 +1,15 @@
 /** @module withSession and getSession: load on demand, run the handler, commit. */
 import type {
   AuthorizationBackend,
-  CodecContext,
+  DecodedSession,
+  EncodedSession,
   SessionBackends,
   SessionData,
 } from './backends.ts'
 import { DecodeError, SessionError } from './errors.ts'
-import { Session, type SessionRecord } from './session.ts'
+import { commitHeaders } from './lib/commit.ts'
+import { isPlainObject } from './lib/options.ts'
+import { type JsonData, Session, type SessionRecord } from './session.ts'
 
 /** Options of `withSession` that apply whatever the backends. */
 export interface SessionOptions {
@@ -20,8 +23,10 @@ export interface SessionOptions {
   /**
    * Revocation for stateless tokens: return the time (ms since the epoch) before which sessions
    * of this data are no longer accepted (a user's "log out everywhere"), or `undefined`. A session
-   * that started earlier, or whose codec cannot tell when it started, is turned down with reason
-   * `revoked`. Compared in whole seconds, the resolution of token times.
+   * that started earlier, or whose token does not tell when it started (a JWT without `iat`), is
+   * turned down with reason `revoked`. Compared in whole seconds, the resolution of token times.
+   * A codec that cannot report start times (`starletteCodec`, a custom codec without
+   * `reportsStart`) is refused with `ERR_SESSION_CONFIG`.
    */
   validAfter?: (
     data: SessionData,
@@ -37,8 +42,11 @@ export type BackendsInit<Rest extends unknown[]> =
 interface Loaded {
   session: Session
   record: SessionRecord
-  /** The valid token the request presented. */
+  /** The valid token the request presented, and what the codec said of it. */
   token: string | undefined
+  decoded: DecodedSession | undefined
+  /** The request presented a token that did not decode: clear it once. */
+  invalid: boolean
   /** The data as decoded, serialized, to see whether the handler changed it. */
   snapshot: string
 }
@@ -80,7 +88,7 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
   backends: BackendsInit<Rest>,
   options: SessionOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Res> {
-  if (typeof backends !== 'function') checkBackends(backends)
+  if (typeof backends !== 'function') checkBackends(backends, options)
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
     const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, options)
     attach(request, state)
@@ -92,7 +100,7 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
       if (answer === undefined) throw error
       return answer as Res
     }
-    return state.touched ? state.commit(response) : response
+    return state.commit(response)
   }
 }
 
@@ -103,7 +111,7 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
  * const session = await getSession<{ user?: string }>(request)
  * if (!session.get('user')) return Response.redirect(new URL('/login', request.url), 303)
  */
-export function getSession<Data extends object = SessionData>(
+export function getSession<Data extends JsonData<Data> = SessionData>(
   request: Request,
 ): Promise<Session<Data>> {
   const state = (request as Tagged)[STATE] ?? fallback.get(request)
@@ -133,14 +141,11 @@ class RequestSession {
     if (this.#backends === undefined) {
       const init = this.init
       this.#backends =
-        typeof init === 'function' ? checkBackends(init(this.request, ...this.rest)) : init
+        typeof init === 'function'
+          ? checkBackends(init(this.request, ...this.rest), this.options)
+          : init
     }
     return this.#backends
-  }
-
-  /** Whether the handler asked for the session. */
-  get touched(): boolean {
-    return this.#loaded !== undefined
   }
 
   async session(): Promise<Session> {
@@ -150,47 +155,53 @@ class RequestSession {
 
   async #load(): Promise<Loaded> {
     const { codec, authorization } = this.backends()
+    let invalid = false
     try {
       const presented = readToken(authorization, this.request)
       if (presented !== undefined) {
-        const context: CodecContext = {}
-        const data = await codec.decode(presented, context)
-        if (!isPlainObject(data))
+        const decoded: DecodedSession = codec.decodeSession
+          ? await codec.decodeSession(presented)
+          : { data: await codec.decode(presented) }
+        if (!isPlainObject(decoded?.data)) {
           throw new DecodeError('malformed', 'session data is not an object')
-        if (this.options.validAfter !== undefined) await this.#checkRevocation(data, context)
-        const record: SessionRecord = { data, rotate: false, context }
+        }
+        const snapshot = serialize(decoded.data)
+        if (this.options.validAfter !== undefined) await this.#checkRevocation(decoded)
+        const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec.createId)
         return {
           session: new Session(record, false),
           record,
           token: presented,
-          snapshot: serialize(data),
+          decoded,
+          invalid,
+          snapshot,
         }
       }
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error
+      invalid = true
       const answer = this.options.onInvalid?.(error, this.request)
       if (answer instanceof Response) {
         answers.set(error, answer)
         throw error
       }
     }
-    const record: SessionRecord = { data: {}, rotate: false, context: {} }
-    return { session: new Session(record, true), record, token: undefined, snapshot: '{}' }
+    const record = newRecord({}, codec.createId?.(), undefined, codec.createId)
+    const session = new Session(record, true)
+    return { session, record, token: undefined, decoded: undefined, invalid, snapshot: '{}' }
   }
 
-  async #checkRevocation(data: SessionData, context: CodecContext): Promise<void> {
+  async #checkRevocation({ data, started }: DecodedSession): Promise<void> {
     const after = await this.options.validAfter?.(data, this.request)
     if (after === undefined) return
-    const started = context.created
-    if (started === undefined || Math.floor(started / 1000) < Math.floor(after / 1000)) {
+    if (started === undefined || Math.floor(started) < Math.floor(after / 1000)) {
       throw new DecodeError('revoked')
     }
   }
 
+  /** Writes what the handler changed onto its response; the session is read-only afterwards. */
   async commit<Res extends Response | undefined>(response: Res): Promise<Res> {
-    if (this.#loaded === undefined || response === undefined || response.status === 101) {
-      return response
-    }
+    if (this.#loaded === undefined) return commitHeaders(response, this.request, undefined)
     let loaded: Loaded
     try {
       loaded = await this.#loaded
@@ -198,29 +209,72 @@ class RequestSession {
       // Loading failed and the handler answered anyway: there is nothing to commit.
       return response
     }
-    const { record, token, snapshot } = loaded
-    const { codec, storage } = this.backends()
+    const { record } = loaded
+    record.committed = true
+    // A 101 upgrade, Response.error() and opaque responses carry no headers of ours.
+    if (response === undefined || response.status === 101 || response.status === 0) {
+      return response
+    }
+    const write = await this.#write(loaded)
+    if (write === undefined) return commitHeaders(response, this.request, undefined)
+    return commitHeaders(response, this.request, (headers) => {
+      const { storage, authorization } = this.backends()
+      if (write === 'clear') storage.clear(headers, { request: this.request })
+      else storage.persist(headers, write.token, { maxAge: write.maxAge, request: this.request })
+      privateResponse(headers, authorization)
+    })
+  }
+
+  /** Encodes a changed session, or says to clear the client's token; `undefined`: nothing to do. */
+  async #write(
+    loaded: Loaded,
+  ): Promise<{ token: string; maxAge: number | undefined } | 'clear' | undefined> {
+    const { record, token, decoded, snapshot } = loaded
+    const { codec } = this.backends()
     const empty = isEmpty(record.data)
     // Emptied, destroyed or regenerated: the record behind the old token goes (server-side codecs).
     if (token !== undefined && (record.rotate || (empty && snapshot !== '{}'))) {
-      await codec.destroy?.(token, record.context)
+      await codec.destroy?.(token)
     }
     if (empty) {
-      if (token === undefined || (snapshot === '{}' && !record.rotate)) return response
-      const copy = copyResponse(response)
-      storage.clear(copy.headers, this.request)
-      return markPrivate(copy) as Res
+      const held = token !== undefined && (snapshot !== '{}' || record.rotate)
+      return held || loaded.invalid ? 'clear' : undefined
     }
-    if (!record.rotate && !record.context.renew && JSON.stringify(record.data) === snapshot) {
-      return response
+    const json = dataJson(record.data)
+    if (
+      !record.rotate &&
+      decoded?.renew !== true &&
+      record.maxAge === decoded?.maxAge &&
+      json === snapshot
+    ) {
+      return undefined
     }
-    const context: CodecContext = record.rotate ? {} : record.context
-    const issued = await codec.encode(record.data, context)
-    record.context = context
-    const copy = copyResponse(response)
-    storage.persist(copy.headers, issued, context, this.request)
-    return markPrivate(copy) as Res
+    const write = {
+      previous: record.rotate ? undefined : decoded,
+      id: record.id,
+      maxAge: record.maxAge,
+    }
+    const encoded: EncodedSession = codec.encodeSession
+      ? await codec.encodeSession(record.data, write)
+      : { token: await codec.encode(record.data) }
+    record.id = encoded.id ?? record.id
+    // The session's own lifetime bounds the cookie too, for codecs that cannot carry it.
+    const own = record.maxAge
+    const maxAge =
+      own === undefined || (encoded.maxAge !== undefined && encoded.maxAge <= own)
+        ? encoded.maxAge
+        : own
+    return { token: encoded.token, maxAge }
   }
+}
+
+function newRecord(
+  data: SessionData,
+  id: string | undefined,
+  maxAge: number | undefined,
+  createId: (() => string) | undefined,
+): SessionRecord {
+  return { data, rotate: false, id, maxAge, committed: false, createId: createId?.bind(undefined) }
 }
 
 function readToken(
@@ -236,7 +290,7 @@ function readToken(
   return undefined
 }
 
-function checkBackends(backends: SessionBackends): SessionBackends {
+function checkBackends(backends: SessionBackends, options: SessionOptions): SessionBackends {
   const { codec, storage, authorization } = backends ?? {}
   const list = Array.isArray(authorization) ? authorization : [authorization]
   if (
@@ -252,6 +306,12 @@ function checkBackends(backends: SessionBackends): SessionBackends {
       'withSession() needs { codec, storage, authorization } backends',
     )
   }
+  if (options?.validAfter !== undefined && codec.reportsStart !== true) {
+    throw new SessionError(
+      'ERR_SESSION_CONFIG',
+      'withSession() validAfter needs a codec that reports when a session started (reportsStart)',
+    )
+  }
   return backends
 }
 
@@ -264,8 +324,15 @@ function serialize(data: SessionData): string {
   }
 }
 
-function isPlainObject(value: unknown): value is SessionData {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+/** The handler's data as JSON; what JSON cannot hold (a BigInt, a cycle) is the handler's error. */
+function dataJson(data: SessionData): string {
+  try {
+    return JSON.stringify(data)
+  } catch (cause) {
+    throw new SessionError('ERR_SESSION_DATA', 'the session holds a value JSON cannot store', {
+      cause,
+    })
+  }
 }
 
 function isEmpty(data: SessionData): boolean {
@@ -273,21 +340,38 @@ function isEmpty(data: SessionData): boolean {
   return true
 }
 
+/** Directives that let a shared cache keep a response, which must never happen to a token. */
+const SHARED_CACHE = /(?:^|,)\s*(?:public|s-maxage|max-age)\b/i
+const PRIVATE = /(?:^|,)\s*(?:private|no-store)\s*(?:,|=|$)/i
+
 /**
- * A copy of the response whose headers we may change: `Response.redirect()` and `fetch()` results
- * have immutable headers, and a handler may return one Response object to many requests (a
- * bodiless constant), which must never carry one user's cookie to another. Copying a string body
- * turns it into a stream and costs a Node server throughput (BENCHMARKS.md measures it); writing
- * in place would need to know the body is not shared, and on @hono/node-server merely asking for
- * `response.body` costs the same.
+ * A response that carries a token is for this client only: `private, no-store` unless the handler
+ * already kept it out of shared caches, and `Vary` names the request header the token came from.
  */
-function copyResponse(response: Response): Response {
-  return new Response(response.body, response)
+function privateResponse(
+  headers: Headers,
+  authorization: AuthorizationBackend | readonly AuthorizationBackend[],
+): void {
+  const control = headers.get('cache-control')
+  const shared = control !== null && /public|s-maxage/i.test(control)
+  if (control === null || shared || (SHARED_CACHE.test(control) && !PRIVATE.test(control))) {
+    headers.set('cache-control', 'private, no-store')
+  }
+  const list = Array.isArray(authorization) ? authorization : [authorization]
+  for (const backend of list as readonly AuthorizationBackend[]) {
+    if (backend.header !== undefined) addVary(headers, backend.header)
+  }
 }
 
-function markPrivate(response: Response): Response {
-  if (!response.headers.has('cache-control')) {
-    response.headers.set('cache-control', 'private, no-store')
+/** Adds `name` to `Vary` unless it is there (or `*` is). */
+function addVary(headers: Headers, name: string): void {
+  const vary = headers.get('vary')
+  if (vary === null) headers.set('vary', name)
+  else if (
+    !vary
+      .split(',')
+      .some((item) => /^\s*\*\s*$/.test(item) || item.trim().toLowerCase() === name.toLowerCase())
+  ) {
+    headers.set('vary', `${vary}, ${name}`)
   }
-  return response
 }

@@ -42,6 +42,7 @@ export function bearerAuthorization(
   const lower = scheme.toLowerCase()
   const strict = options.strict ?? false
   return {
+    header: 'Authorization',
     getToken(request: Request): string | undefined {
       const header = request.headers.get('authorization')
       if (header === null || header.slice(0, lower.length).toLowerCase() !== lower) return undefined

@@ -34,6 +34,7 @@ export function cookieAuthorization(
     )
   }
   return {
+    header: 'Cookie',
     getToken(request: Request): string | undefined {
       const header = request.headers.get('cookie')
       if (maxChunks === 1) return readCookie(header, name) || undefined

@@ -18,6 +18,7 @@ export function headerAuthorization(
 ): AuthorizationBackend {
   const header = checkHeaderName(options.header ?? 'x-session-token', 'headerAuthorization')
   return {
+    header: header,
     getToken(request: Request): string | undefined {
       const token = request.headers.get(header)?.trim()
       return token ? token : undefined

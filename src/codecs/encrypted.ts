@@ -1,10 +1,12 @@
 /** @module encryptedCodec: the session as a JWE (dir, A256GCM) that only the server can read. */
-import type { CodecBackend, CodecContext, SessionData } from '../backends.ts'
+import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { encodeBase64url, utf8 } from '../lib/base64url.ts'
+import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { compactSegments, parseJsonObject } from '../lib/compact.ts'
 import { aesGcmKey, cached, secretList } from '../lib/keys.ts'
-import { type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
+import { isSessionMaxAge, type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
+import { isPlainObject, optionsObject } from '../lib/options.ts'
 
 export interface EncryptedCodecOptions extends LifetimeOptions {
   /** Secrets of at least 32 bytes, newest first: the first encrypts, every one decrypts. */
@@ -23,7 +25,7 @@ interface DerivedKey {
 const INFO = 'fetch-session encryptedCodec A256GCM'
 const IV_BYTES = 12
 const TAG_BYTES = 16
-const CLAIMS = new Set(['iat', 'sst', 'exp', 'data'])
+const CLAIMS = new Set(['iat', 'sst', 'exp', 'max', 'data'])
 const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
 
 /**
@@ -33,14 +35,16 @@ const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
  * Any JOSE library opens the tokens with the same key. For each secret:
  * `key = HKDF-SHA256(ikm = UTF-8 secret, salt = empty, info = "fetch-session encryptedCodec A256GCM", 32 bytes)`,
  * and the header's `kid` is the first 8 bytes of `SHA-256(key)` in base64url (11 characters).
- * The plaintext is JSON `{ "iat": issued, "sst": session start, "exp"?: expiry, "data": {...} }`,
- * times in seconds since the epoch; `maxAge` (default 14 days) and `idleTimeout` apply as in
- * `signedCodec`. A token under an older secret is re-issued under the newest.
+ * The plaintext is JSON `{ "iat": issued, "sst": session start, "exp"?: expiry, "max"?: the
+ * session's own lifetime, "data": {...} }`, times in seconds since the epoch; `maxAge` (default
+ * 14 days) and `idleTimeout` apply as in `signedCodec`. A token under an older secret is re-issued
+ * under the newest.
  *
  * @example
  * const codec = encryptedCodec({ secrets: [env.SESSION_KEY, env.OLD_SESSION_KEY], maxAge: 86400, idleTimeout: 1800 })
  */
-export function encryptedCodec(options: EncryptedCodecOptions): CodecBackend {
+export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
+  optionsObject('encryptedCodec', options)
   const secrets = secretList(options?.secrets, 'encryptedCodec', 32)
   const life = lifetime(options, 'encryptedCodec')
   let keys: Promise<DerivedKey[]> | undefined
@@ -49,13 +53,15 @@ export function encryptedCodec(options: EncryptedCodecOptions): CodecBackend {
     return keys
   }
 
-  return {
-    async encode(data: SessionData, context: CodecContext): Promise<string> {
-      const now = life.now()
-      const created = context.created === undefined ? now : Math.floor(context.created / 1000)
-      const remaining = life.remaining(created, now)
-      const exp = remaining === undefined ? undefined : now + Math.floor(remaining)
-      const claims = { iat: now, sst: created, exp, data }
+  return sessionCodec({
+    reportsStart: true,
+    async encodeSession(data: SessionData, write: SessionWrite): Promise<EncodedSession> {
+      const now = life.stamp()
+      const started = Math.min(write.previous?.started ?? now, now)
+      const max = write.maxAge
+      const remaining = life.remaining(started, now, max)
+      const exp = remaining === undefined ? undefined : now + remaining
+      const claims = { iat: now, sst: started, exp, max, data }
       const { key, header, aad } = (await allKeys())[0]!
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
       const sealed = new Uint8Array(
@@ -66,12 +72,14 @@ export function encryptedCodec(options: EncryptedCodecOptions): CodecBackend {
         ),
       )
       const split = sealed.length - TAG_BYTES
-      context.created = created * 1000
-      context.maxAge = remaining
-      return `${header}..${encodeBase64url(iv)}.${encodeBase64url(sealed.subarray(0, split))}.${encodeBase64url(sealed.subarray(split))}`
+      return {
+        token: `${header}..${encodeBase64url(iv)}.${encodeBase64url(sealed.subarray(0, split))}.${encodeBase64url(sealed.subarray(split))}`,
+        started,
+        maxAge: remaining,
+      }
     },
 
-    async decode(token: string, context: CodecContext): Promise<SessionData> {
+    async decodeSession(token: string): Promise<DecodedSession> {
       const compact = compactSegments(token, 5)
       const header = compact && parseJsonObject(compact.bytes[0]!)
       if (header === undefined || !isStrictHeader(header)) throw new DecodeError('malformed')
@@ -105,15 +113,13 @@ export function encryptedCodec(options: EncryptedCodecOptions): CodecBackend {
         }
       }
       if (plaintext === undefined) throw new DecodeError('signature')
-      const { iat, sst, exp, data } = parseClaims(plaintext)
-      const renew = life.check(sst, iat)
+      const { iat, sst, exp, max, data } = parseClaims(plaintext)
+      const renew = life.check(sst, iat, max)
       // RFC 7519: not accepted on or after exp, as any other JOSE library judges the token.
-      if (exp !== undefined && exp <= life.now()) throw new DecodeError('expired')
-      context.renew = renew || used !== all[0]
-      context.created = sst * 1000
-      return data
+      if (exp !== undefined && life.now() >= exp) throw new DecodeError('expired')
+      return { data, started: sst, renew: renew || used !== all[0], maxAge: max }
     },
-  }
+  })
 }
 
 function isStrictHeader(header: Record<string, unknown>): header is { kid?: string } {
@@ -125,12 +131,15 @@ function isStrictHeader(header: Record<string, unknown>): header is { kid?: stri
   )
 }
 
-function parseClaims(bytes: Uint8Array): {
+interface Claims {
   iat: number
   sst: number
   exp: number | undefined
+  max: number | undefined
   data: SessionData
-} {
+}
+
+function parseClaims(bytes: Uint8Array): Claims {
   const claims = parseJsonObject(bytes)
   const data = claims?.data
   if (
@@ -139,13 +148,12 @@ function parseClaims(bytes: Uint8Array): {
     !Number.isSafeInteger(claims.iat) ||
     !Number.isSafeInteger(claims.sst) ||
     (claims.exp !== undefined && !Number.isSafeInteger(claims.exp)) ||
-    typeof data !== 'object' ||
-    data === null ||
-    Array.isArray(data)
+    !isSessionMaxAge(claims.max) ||
+    !isPlainObject(data)
   ) {
     throw new DecodeError('malformed')
   }
-  return claims as { iat: number; sst: number; exp: number | undefined; data: SessionData }
+  return claims as unknown as Claims
 }
 
 /** Derived once per secret, so codecs built per request (a Workers `env`) derive it once. */

@@ -1,8 +1,9 @@
 /** @module jwtCodec: the session is the claim set of a signed JWT (jose: HS, RS, PS, ES, EdDSA). */
 import { CompactSign, compactVerify } from 'jose'
-import type { CodecBackend, CodecContext, SessionData } from '../backends.ts'
-import { DecodeError, SessionError } from '../errors.ts'
+import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
+import { DecodeError } from '../errors.ts'
 import { decodeBase64url, utf8 } from '../lib/base64url.ts'
+import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { compactSegments, parseJsonObject } from '../lib/compact.ts'
 import {
   algorithmList,
@@ -11,7 +12,8 @@ import {
   type KeyEntry,
   keyEntry,
 } from '../lib/jws-keys.ts'
-import { lifetime } from '../lib/lifetime.ts'
+import { isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
+import { configError, optionsObject, secondsOption } from '../lib/options.ts'
 
 export type { JwsAlgorithm, JwtKey }
 
@@ -29,9 +31,17 @@ export interface JwtCodecOptions {
   issuer?: string | readonly string[]
   /** Required `aud` (one must match); tokens we issue carry the first. */
   audience?: string | readonly string[]
-  /** Seconds of leeway for `exp`, `nbf` and `iat`. Default 0. */
+  /**
+   * Seconds that `iat`, `nbf` and the session start may lie ahead of this server's clock (skew
+   * between servers). Default 5. `exp` is exact: a token is refused at exactly its `exp`.
+   */
   clockTolerance?: number
-  /** Absolute lifetime in seconds: tokens get `exp` = session start + expiresIn, and must carry one. */
+  /**
+   * Absolute lifetime in whole seconds: tokens get `exp` = session start + maxAge, and must carry
+   * one. Default: none (tokens without `exp`), unlike the other codecs.
+   */
+  maxAge?: number | null
+  /** The former name of `maxAge`, still accepted. */
   expiresIn?: number
   /**
    * Inactivity limit in seconds: a token whose `iat` (its last issue) is idleTimeout old is refused
@@ -49,11 +59,14 @@ const HEADER_CACHE = 32
 
 /**
  * A stateless codec whose token is a compact JWS (RFC 7519 JWT): the session data is the claim
- * set, plus `iat` (and `exp`, `sst`, `iss`, `aud` when configured) on every token it issues.
- * `sst`, the session start in seconds since the epoch, is a private claim written only with
- * `idleTimeout`, since re-issues then move `exp`; other readers ignore it, and `exp` keeps its
- * RFC 7519 meaning. Every deadline is exclusive: a token is refused at exactly `exp` (or
- * `iat + idleTimeout`), as jose and PyJWT refuse it. Before jose sees a token it must have exactly
+ * set, plus `iat` and `sst` (and `exp`, `iss`, `aud` when configured) on every token it issues.
+ * `sst`, the session start in seconds since the epoch, is a private claim: re-issues move `iat`
+ * (and `exp` with `idleTimeout`), so neither tells when the session began. A token without `sst`
+ * (from another issuer) started at its `iat`. `sma`, a session's own lifetime
+ * (`session.setMaxAge`), is private too; other readers ignore both, and `exp` keeps its RFC 7519
+ * meaning. Every deadline is exclusive: a token is refused at exactly `exp` (or
+ * `iat + idleTimeout`), as jose and PyJWT refuse it; fractional times are compared with the
+ * unrounded clock. Before jose sees a token it must have exactly
  * three canonical base64url segments, at most 40,960 characters, a JSON object header whose `alg`
  * is allowed, and only a configured key (by `kid` in a key set) ever verifies it: embedded `jwk`,
  * `jku`, `x5u` and `x5c` headers are ignored. A codec built with a public key verifies only; its
@@ -62,14 +75,12 @@ const HEADER_CACHE = 32
  * @example
  * const codec = jwtCodec({ key: env.JWT_SECRET, algorithms: ['HS256'], issuer: 'https://auth.example.com', expiresIn: 8 * 3600, idleTimeout: 1800 })
  */
-export function jwtCodec(options: JwtCodecOptions): CodecBackend {
+export function jwtCodec(options: JwtCodecOptions): SessionCodec {
   const owner = 'jwtCodec'
-  const fail = (message: string): never => {
-    throw new SessionError('ERR_SESSION_CONFIG', `${owner} ${message}`)
-  }
-  if (typeof options !== 'object' || options === null) fail('needs options')
+  const fail = (message: string): never => configError(owner, message)
+  optionsObject(owner, options ?? null)
   const algorithms = algorithmList(options.algorithms, owner)
-  const { key, keys, clockTolerance = 0, expiresIn, idleTimeout } = options
+  const { key, keys } = options
   if ((key === undefined) === (keys === undefined)) fail('needs either key or keys')
   const set = new Map<string, KeyEntry>()
   let single: KeyEntry | undefined
@@ -100,30 +111,31 @@ export function jwtCodec(options: JwtCodecOptions): CodecBackend {
   const signer = single ?? set.values().next().value!
   const issuers = optionalList(options.issuer, 'issuer', fail)
   const audiences = optionalList(options.audience, 'audience', fail)
-  if (!Number.isFinite(clockTolerance) || clockTolerance < 0) fail('clockTolerance must be >= 0')
-  const seconds = (value: number | undefined) =>
-    value === undefined || (Number.isFinite(value) && value >= 1)
-  if (!seconds(expiresIn)) fail('expiresIn must be a positive number of seconds')
-  if (!seconds(idleTimeout)) fail('idleTimeout must be a positive number of seconds')
-  if (options.now !== undefined && typeof options.now !== 'function') fail('now must be a function')
-  const absolute = expiresIn === undefined ? undefined : Math.floor(expiresIn)
-  const idle = idleTimeout === undefined ? undefined : Math.floor(idleTimeout)
-  // No default absolute lifetime here: a JWT without expiresIn has no exp, as before.
-  const span = lifetime({ maxAge: absolute ?? null, idleTimeout: idle, now: options.now }, owner)
+  if (options.maxAge !== undefined && options.expiresIn !== undefined) {
+    fail('takes maxAge or its former name expiresIn, not both')
+  }
+  const maxAge = secondsOption(
+    owner,
+    options.maxAge === undefined ? 'expiresIn' : 'maxAge',
+    options.maxAge ?? options.expiresIn,
+    true,
+  )
+  // No default absolute lifetime here: a JWT without maxAge has no exp, as before.
+  const span = lifetime({ ...options, maxAge: maxAge ?? null }, owner, null)
+  const idle = span.idleTimeout
+  const tolerance = span.tolerance
   const headers = new Map<string, Record<string, unknown>>()
 
-  return {
-    async encode(data: SessionData, context: CodecContext): Promise<string> {
+  return sessionCodec({
+    reportsStart: true,
+    async encodeSession(data: SessionData, write: SessionWrite): Promise<EncodedSession> {
       if (!signer.canSign) fail('has only a public key: it verifies tokens but cannot issue them')
-      const now = span.now()
-      const created = Math.min(
-        context.created === undefined ? now : Math.floor(context.created / 1000),
-        now,
-      )
-      const claims: SessionData = { ...data, iat: now }
-      // With idleTimeout, exp moves on each re-issue and no longer tells when the session began.
-      if (idle !== undefined) claims.sst = created
-      const remaining = span.remaining(created, now)
+      const now = span.stamp()
+      const started = Math.min(write.previous?.started ?? now, now)
+      const claims: SessionData = { ...data, iat: now, sst: started }
+      if (write.maxAge !== undefined) claims.sma = write.maxAge
+      else delete claims.sma
+      const remaining = span.remaining(started, now, write.maxAge)
       if (remaining !== undefined) claims.exp = now + remaining
       if (issuers) claims.iss = issuers[0]
       if (audiences) claims.aud = audiences[0]
@@ -132,13 +144,10 @@ export function jwtCodec(options: JwtCodecOptions): CodecBackend {
       const token = await new CompactSign(utf8(JSON.stringify(claims)))
         .setProtectedHeader(header)
         .sign(signer.ready(alg, 'sign') ?? (await signer.cryptoKey(alg, 'sign')))
-      context.created = created * 1000
-      const exp = claims.exp
-      context.maxAge = typeof exp === 'number' ? Math.max(0, Math.floor(exp - now)) : undefined
-      return token
+      return { token, started, maxAge: remaining }
     },
 
-    async decode(token: string, context: CodecContext): Promise<SessionData> {
+    async decodeSession(token: string): Promise<DecodedSession> {
       const compact = compactSegments(token, 3, false)
       if (compact === undefined) throw new DecodeError('malformed')
       const segment = compact.segments[0]!
@@ -178,48 +187,52 @@ export function jwtCodec(options: JwtCodecOptions): CodecBackend {
       const claims = parseJsonObject(payload)
       if (claims === undefined) throw new DecodeError('malformed', NOT_A_CLAIM_SET)
       const now = span.now()
-      const { exp, nbf, iat } = claims
-      // Without idleTimeout, `sst` is not ours: it stays plain data, as in tokens issued before.
-      const sst = idle === undefined ? undefined : claims.sst
+      const { exp, nbf, iat, sst, sma } = claims
       for (const time of [exp, nbf, iat, sst]) {
         if (time !== undefined && (typeof time !== 'number' || !Number.isFinite(time))) {
           throw new DecodeError('malformed')
         }
       }
-      // Exclusive like exp, so that our verdict on our own tokens is the one exp gives elsewhere.
-      const past = (deadline: number) => deadline <= now - clockTolerance
-      if (typeof sst === 'number' && absolute !== undefined && past(sst + absolute)) {
+      if (!isSessionMaxAge(sma)) throw new DecodeError('malformed')
+      // The session start: ours in sst; another issuer's token started at its iat. A 0.1 token
+      // re-issued without sst may have an iat later than its start: its exp bounds it from below.
+      let started = typeof sst === 'number' ? sst : (iat as number | undefined)
+      const absolute = span.absolute(sma)
+      if (
+        started !== undefined &&
+        sst === undefined &&
+        absolute !== null &&
+        typeof exp === 'number'
+      ) {
+        started = Math.min(started, exp - absolute)
+      }
+      if (started !== undefined && absolute !== null && now >= started + absolute) {
         throw new DecodeError('expired')
       }
-      if (typeof iat === 'number' && idle !== undefined && past(iat + idle)) {
+      if (typeof iat === 'number' && idle !== undefined && now >= iat + idle) {
         throw new DecodeError('idle')
       }
-      if (typeof exp === 'number' && past(exp)) throw new DecodeError('expired')
-      if (typeof nbf === 'number' && nbf > now + clockTolerance) throw new DecodeError('future')
-      if (typeof iat === 'number' && iat > now + clockTolerance) throw new DecodeError('future')
+      if (typeof exp === 'number' && now >= exp) throw new DecodeError('expired')
+      if (typeof nbf === 'number' && nbf > now + tolerance) throw new DecodeError('future')
+      if (typeof iat === 'number' && iat > now + tolerance) throw new DecodeError('future')
       if (typeof sst === 'number' && typeof iat === 'number' && sst > iat) {
         throw new DecodeError('future')
       }
-      if (absolute !== undefined && exp === undefined) throw new DecodeError('claim')
+      if (absolute !== null && exp === undefined) throw new DecodeError('claim')
       if (idle !== undefined && iat === undefined) throw new DecodeError('claim')
       if (issuers && !issuers.includes(claims.iss as string)) throw new DecodeError('claim')
       if (!audienceMatches(claims.aud, audiences)) throw new DecodeError('claim')
-      // Tokens from before idleTimeout was turned on carry no sst: fall back as they always did.
-      const start =
-        typeof sst === 'number'
-          ? sst
-          : typeof exp === 'number' && absolute !== undefined
-            ? exp - absolute
-            : typeof iat === 'number'
-              ? iat
-              : now
-      context.created = Math.floor(Math.min(start, now)) * 1000
       const due = idle !== undefined && (now - (iat as number)) * 2 >= idle
-      // Due, or verified by an older key of the set: issue it again under the signing key.
-      context.renew = signer.canSign && (due || entry !== signer)
-      return claims
+      return {
+        data: claims,
+        // Never later than the real start, so validAfter cannot be outrun by a clock ahead.
+        started: started === undefined ? undefined : Math.min(started, now),
+        // Due, or verified by an older key of the set: issue it again under the signing key.
+        renew: signer.canSign && (due || entry !== signer),
+        maxAge: sma,
+      }
     },
-  }
+  })
 }
 
 /**

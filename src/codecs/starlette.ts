@@ -1,9 +1,20 @@
 /** @module starletteCodec: the signed session cookie of Starlette's SessionMiddleware. */
-import type { CodecBackend, CodecContext, SessionData } from '../backends.ts'
-import { DecodeError, SessionError } from '../errors.ts'
+import type { DecodedSession, EncodedSession, SessionData } from '../backends.ts'
+import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
+import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
+import { hmacKeys } from '../lib/hmac.ts'
 import { hmacKey, secretList } from '../lib/keys.ts'
+import { DEFAULT_CLOCK_TOLERANCE } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
+import {
+  clockOption,
+  configError,
+  isPlainObject,
+  MAX_LIFETIME,
+  optionsObject,
+  toleranceOption,
+} from '../lib/options.ts'
 import { decodeBase64, encodeBase64, pythonJsonDumps } from '../lib/python-json.ts'
 
 export interface StarletteCodecOptions {
@@ -20,6 +31,11 @@ export interface StarletteCodecOptions {
    * a second (and writes no Max-Age): use `null`, not `0`, for sessions without an age limit.
    */
   maxAge?: number | null
+  /**
+   * Seconds a token's timestamp may lie ahead of this server's clock (skew between servers).
+   * Default 5; itsdangerous itself allows none.
+   */
+  clockTolerance?: number
   /** The clock, in milliseconds like `Date.now`. */
   now?: () => number
 }
@@ -36,7 +52,10 @@ const SIGNATURE_BYTES = 20 // HMAC-SHA1
  * encrypted: the client can read it.
  *
  * Starlette re-signs the cookie on every response, so its `max_age` counts from the last visit;
- * this codec renews a token it reads once it is a second old, to the same effect.
+ * this codec renews a token it reads once it is a second old, to the same effect. For the same
+ * reason a token does not tell when its session began: `withSession`'s `validAfter` refuses this
+ * codec, and `session.setMaxAge` caps only the cookie of the response that calls it. Ages follow
+ * itsdangerous' rule (valid while `age <= max_age`), one second more than the other codecs allow.
  *
  * @example
  * const backends = {
@@ -44,48 +63,34 @@ const SIGNATURE_BYTES = 20 // HMAC-SHA1
  *   ...cookie({ name: 'session', secure: false }),
  * }
  */
-export function starletteCodec(options: StarletteCodecOptions): CodecBackend {
-  const fail = (message: string): never => {
-    throw new SessionError('ERR_SESSION_CONFIG', `starletteCodec: ${message}`)
-  }
-  if (typeof options !== 'object' || options === null) fail('options must be an object')
+export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
+  const owner = 'starletteCodec'
+  optionsObject(owner, options ?? null)
   // Interop outranks our minimum: any non-empty secret the Python service already uses.
-  const secrets = secretList(options.secretKey, 'starletteCodec', 1)
+  const secrets = secretList(options.secretKey, owner, 1, 'secretKey')
   const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : options.maxAge
-  if (maxAge !== null && (!Number.isSafeInteger(maxAge) || maxAge < 0)) {
-    fail('maxAge must be a whole number of seconds, or null')
+  if (maxAge !== null && (!Number.isSafeInteger(maxAge) || maxAge < 0 || maxAge > MAX_LIFETIME)) {
+    configError(owner, `maxAge must be a whole number of seconds up to ${MAX_LIFETIME}, or null`)
   }
-  if (options.now !== undefined && typeof options.now !== 'function') {
-    fail('now must be a function returning milliseconds')
-  }
-  const clock = options.now ?? Date.now
+  const tolerance = toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
+  const clock = clockOption(owner, options.now)
   const seconds = (): number => Math.floor(clock() / 1000)
+  const keys = hmacKeys(() => Promise.all(secrets.map(deriveKey)), 'SHA-1')
 
-  // Derived on first use, not at construction, so that building a codec costs no crypto.
-  let keys: Promise<CryptoKey[]> | undefined
-  const loadKeys = (): Promise<CryptoKey[]> => {
-    if (keys === undefined) {
-      const loading = Promise.all(secrets.map(deriveKey))
-      keys = loading
-      loading.catch(() => {
-        if (keys === loading) keys = undefined
-      })
-    }
-    return keys
-  }
-
-  return {
-    async encode(data: SessionData, context: CodecContext): Promise<string> {
+  return sessionCodec({
+    reportsStart: false,
+    async encodeSession(data: SessionData): Promise<EncodedSession> {
       const payload = encodeBase64(utf8(pythonJsonDumps(data)))
       const value = `${payload}.${encodeBase64url(intToBytes(seconds()))}`
-      const [key] = await loadKeys()
-      const signature = await crypto.subtle.sign('HMAC', key!, utf8(value))
+      const signature = await keys.sign(utf8(value))
       // Starlette writes Max-Age only for a truthy max_age.
-      context.maxAge = maxAge ? maxAge : undefined
-      return `${value}.${encodeBase64url(new Uint8Array(signature))}`
+      return {
+        token: `${value}.${encodeBase64url(signature)}`,
+        maxAge: maxAge ? maxAge : undefined,
+      }
     },
 
-    async decode(token: string, context: CodecContext): Promise<SessionData> {
+    async decodeSession(token: string): Promise<DecodedSession> {
       const last = token.length <= MAX_TOKEN_LENGTH ? token.lastIndexOf('.') : -1
       const middle = last > 0 ? token.lastIndexOf('.', last - 1) : -1
       if (middle < 0) throw new DecodeError('malformed')
@@ -95,24 +100,21 @@ export function starletteCodec(options: StarletteCodecOptions): CodecBackend {
       if (signature?.length !== SIGNATURE_BYTES || timestamp === undefined) {
         throw new DecodeError('malformed')
       }
-      const bytes = utf8(signed)
-      let valid = false
-      for (const key of await loadKeys()) {
-        valid = await crypto.subtle.verify('HMAC', key, signature, bytes)
-        if (valid) break
-      }
-      if (!valid) throw new DecodeError('signature')
+      const signer = await keys.verify(signature, utf8(signed))
+      if (signer < 0) throw new DecodeError('signature')
 
       // itsdangerous checks neither age nor a future timestamp without max_age.
-      const now = seconds()
+      const now = clock() / 1000
+      // A token an older key signed is issued again under the newest.
+      let renew = signer > 0
       if (maxAge !== null) {
-        if (now - timestamp > maxAge) throw new DecodeError('expired')
-        if (timestamp > now) throw new DecodeError('future')
-        context.renew = timestamp < now
+        if (Math.floor(now) - timestamp > maxAge) throw new DecodeError('expired')
+        if (timestamp > now + tolerance) throw new DecodeError('future')
+        renew ||= timestamp < Math.floor(now)
       }
-      return parsePayload(token.slice(0, middle))
+      return { data: parsePayload(token.slice(0, middle)), renew }
     },
-  }
+  })
 }
 
 /** itsdangerous' 'django-concat': the HMAC key is SHA-1(salt + 'signer' + secret_key). */
@@ -145,8 +147,7 @@ function parsePayload(payload: string): SessionData {
   } catch (cause) {
     throw new DecodeError('malformed', 'session payload is not JSON', { cause })
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+  if (!isPlainObject(data))
     throw new DecodeError('malformed', 'session payload is not a JSON object')
-  }
   return data as SessionData
 }

@@ -1,9 +1,12 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
-import type { CodecBackend, CodecContext, SessionData } from '../backends.ts'
+import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError, SessionError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
-import { hmacKey, secretList } from '../lib/keys.ts'
+import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
+import { hmacKeys } from '../lib/hmac.ts'
+import { secretList } from '../lib/keys.ts'
 import { type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
+import { configError, optionsObject } from '../lib/options.ts'
 import { isStoreRecord, type SessionStore, type StorePatch } from '../stores/types.ts'
 
 export interface StoreCodecOptions extends LifetimeOptions {
@@ -16,6 +19,7 @@ export interface StoreCodecOptions extends LifetimeOptions {
   secrets?: string | readonly string[]
 }
 
+const OWNER = 'storeCodec'
 /** 128 random bits: 22 base64url characters. */
 const ID_BYTES = 16
 const ID_LENGTH = 22
@@ -23,10 +27,8 @@ const TAG_LENGTH = 43
 /** Keeps a tag made for a store id apart from a tag the same secret makes in another codec. */
 const TAG_CONTEXT = 'fetch-session store id '
 
-/** What one request decoded: the id and each key's JSON as stored, to diff against on encode. */
+/** What one request decoded, handed back on encode: each key's JSON as stored, to diff against. */
 interface Loaded {
-  id: string
-  created: number
   values: Map<string, string>
   /** The token the request presented, when it is still current: reused instead of re-signing. */
   token?: string
@@ -37,7 +39,9 @@ interface Loaded {
  * stays in `store`. On commit only the keys this request changed are written, atomically where
  * the store can, so concurrent requests that change different keys lose nothing; two requests
  * changing the same key: the last commit wins for that key. An id the store does not know is never
- * adopted: the request gets an empty session and the next write issues a fresh id.
+ * adopted: the request gets an empty session and the next write issues a fresh id. A record is
+ * deleted once it is expired or idle; one from a clock ahead of this one is turned down, not
+ * deleted. `decode` and `encode` work alone too: `encode(data)` stores a new session.
  *
  * @example
  * const codec = storeCodec({
@@ -47,119 +51,137 @@ interface Loaded {
  *   idleTimeout: 3600,
  * })
  */
-export function storeCodec(options: StoreCodecOptions): CodecBackend {
-  const store = options?.store
+export function storeCodec(options: StoreCodecOptions): SessionCodec & { createId(): string } {
+  optionsObject(OWNER, options ?? null)
+  const store = options.store
   if (
     typeof store?.get !== 'function' ||
     typeof store.set !== 'function' ||
     typeof store.patch !== 'function' ||
     typeof store.delete !== 'function'
   ) {
-    throw new SessionError(
-      'ERR_SESSION_CONFIG',
-      'storeCodec needs a store: get, set, patch, delete',
-    )
+    configError(OWNER, 'store must have get, set, patch and delete')
   }
-  const secrets =
-    options.secrets === undefined ? undefined : secretList(options.secrets, 'storeCodec', 32)
-  const life = lifetime(options, 'storeCodec')
-  const sessions = new WeakMap<CodecContext, Loaded>()
-
-  async function tag(id: string, secret: string): Promise<ArrayBuffer> {
-    return crypto.subtle.sign('HMAC', await hmacKey(secret, 'SHA-256'), utf8(TAG_CONTEXT + id))
-  }
+  const keys =
+    options.secrets === undefined
+      ? undefined
+      : hmacKeys(secretList(options.secrets, OWNER, 32), 'SHA-256')
+  const life = lifetime(options, OWNER)
 
   async function tokenFor(id: string): Promise<string> {
-    if (secrets === undefined) return id
-    return `${id}.${encodeBase64url(new Uint8Array(await tag(id, secrets[0]!)))}`
+    if (keys === undefined) return id
+    return `${id}.${encodeBase64url(await keys.sign(utf8(TAG_CONTEXT + id)))}`
   }
 
   /** The id inside `token`, and whether its tag was made by an older secret. */
   async function verify(token: string): Promise<{ id: string; stale: boolean }> {
     const id = token.slice(0, ID_LENGTH)
-    const tagged = secrets !== undefined
-    const length = tagged ? ID_LENGTH + 1 + TAG_LENGTH : ID_LENGTH
+    const length = keys !== undefined ? ID_LENGTH + 1 + TAG_LENGTH : ID_LENGTH
     if (token.length !== length || decodeBase64url(id)?.length !== ID_BYTES) {
       throw new DecodeError('malformed')
     }
-    if (!tagged) return { id, stale: false }
+    if (keys === undefined) return { id, stale: false }
     const mac = token[ID_LENGTH] === '.' ? decodeBase64url(token.slice(ID_LENGTH + 1)) : undefined
     if (mac === undefined) throw new DecodeError('malformed')
-    for (const [index, secret] of secrets.entries()) {
-      const key = await hmacKey(secret, 'SHA-256')
-      if (await crypto.subtle.verify('HMAC', key, mac, utf8(TAG_CONTEXT + id))) {
-        return { id, stale: index > 0 }
-      }
-    }
-    throw new DecodeError('signature')
+    const signer = await keys.verify(mac, utf8(TAG_CONTEXT + id))
+    if (signer < 0) throw new DecodeError('signature')
+    return { id, stale: signer > 0 }
   }
 
-  /** Stores `values` under a new random id: new sessions, regenerate(), and a record gone meanwhile. */
-  async function issue(context: CodecContext, values: Map<string, string>): Promise<string> {
-    const now = life.now()
-    const id = encodeBase64url(crypto.getRandomValues(new Uint8Array(ID_BYTES)))
-    const record = { created: now, touched: now, values: Object.fromEntries(values) }
-    await guard('set', () => store.set(id, record, ttl(now, now)))
-    sessions.set(context, { id, created: now, values })
-    context.id = id
-    context.created = now * 1000
-    context.maxAge = life.remaining(now, now)
-    return tokenFor(id)
+  /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
+  async function issue(
+    id: string,
+    values: Map<string, string>,
+    maxAge: number | undefined,
+  ): Promise<EncodedSession> {
+    const now = life.stamp()
+    const record = { created: now, touched: now, maxAge, values: Object.fromEntries(values) }
+    await guard('set', () => store.set(id, record, ttl(now, now, maxAge)))
+    return { token: await tokenFor(id), id, started: now, maxAge: life.remaining(now, now, maxAge) }
   }
 
-  function ttl(created: number, now: number): number | undefined {
-    const remaining = life.remaining(created, now)
-    return remaining === undefined ? undefined : Math.max(1, remaining)
+  /** Kept a little past the deadline, so the codec sees the record expire instead of vanish. */
+  function ttl(created: number, now: number, maxAge: number | undefined): number | undefined {
+    const remaining = life.remaining(created, now, maxAge)
+    return remaining === undefined ? undefined : Math.max(1, Math.ceil(remaining) + 1)
   }
 
-  return {
-    async encode(data: SessionData, context: CodecContext): Promise<string> {
+  function createId(): string {
+    return encodeBase64url(crypto.getRandomValues(new Uint8Array(ID_BYTES)))
+  }
+
+  return sessionCodec({
+    reportsStart: true,
+    createId,
+
+    async encodeSession(data: SessionData, write: SessionWrite): Promise<EncodedSession> {
       const values = serialize(data)
-      const loaded = sessions.get(context)
-      if (loaded === undefined) return issue(context, values)
-      const now = life.now()
-      const patch = diff(loaded.values, values, now)
-      const { id, created } = loaded
-      if (await guard('patch', () => store.patch(id, patch, ttl(created, now)))) {
-        loaded.values = values
-        context.maxAge = life.remaining(created, now)
-        return loaded.token ?? tokenFor(id)
+      const previous = write.previous
+      const loaded = previous?.state as Loaded | undefined
+      if (previous?.id === undefined || loaded === undefined || previous.started === undefined) {
+        return issue(write.id ?? createId(), values, write.maxAge)
       }
-      // Destroyed or expired since this request read it: the old id stays dead. Only what this
-      // request changed itself moves to a new id, so a racing write cannot undo a logout.
-      return issue(context, new Map(Object.entries(patch.set)))
+      const { id, started } = previous
+      const now = life.stamp()
+      if (write.maxAge !== previous.maxAge) {
+        // A new lifetime rewrites the record: rare (a login's "remember me"), so not a patch.
+        const record = {
+          created: started,
+          touched: now,
+          maxAge: write.maxAge,
+          values: Object.fromEntries(values),
+        }
+        await guard('set', () => store.set(id, record, ttl(started, now, write.maxAge)))
+      } else {
+        const patch = diff(loaded.values, values, now)
+        if (
+          !(await guard('patch', () => store.patch(id, patch, ttl(started, now, write.maxAge))))
+        ) {
+          // Destroyed or expired since this request read it: the old id stays dead. Only what this
+          // request changed itself moves to a new id, so a racing write cannot undo a logout.
+          return issue(createId(), new Map(Object.entries(patch.set)), write.maxAge)
+        }
+      }
+      loaded.values = values
+      return {
+        token: loaded.token ?? (await tokenFor(id)),
+        id,
+        started,
+        maxAge: life.remaining(started, now, write.maxAge),
+      }
     },
 
-    async decode(token: string, context: CodecContext): Promise<SessionData> {
+    async decodeSession(token: string): Promise<DecodedSession> {
       const { id, stale } = await verify(token)
       const record = await guard('get', () => store.get(id))
       if (record === undefined) throw new DecodeError('unknown')
       if (!isStoreRecord(record)) throw new DecodeError('malformed', 'stored session is not valid')
+      let renew: boolean
       try {
-        context.renew = life.check(record.created, record.touched) || stale
+        renew = life.check(record.created, record.touched, record.maxAge) || stale
       } catch (error) {
-        await guard('delete', () => store.delete(id))
+        // Expired or idle is final; a record from a clock ahead of ours is only turned down.
+        if ((error as DecodeError).reason !== 'future')
+          await guard('delete', () => store.delete(id))
         throw error
       }
       const values = new Map(Object.entries(record.values))
-      const data = parse(values)
-      sessions.set(context, {
+      const state: Loaded = { values, token: stale ? undefined : token }
+      return {
+        data: parse(values),
+        started: record.created,
+        renew,
         id,
-        created: record.created,
-        values,
-        token: stale ? undefined : token,
-      })
-      context.id = id
-      context.created = record.created * 1000
-      return data
+        maxAge: record.maxAge,
+        state,
+      }
     },
 
-    async destroy(token: string, context: CodecContext): Promise<void> {
-      const id = sessions.get(context)?.id ?? (await verify(token).catch(() => undefined))?.id
-      sessions.delete(context)
+    async destroy(token: string): Promise<void> {
+      const id = (await verify(token).catch(() => undefined))?.id
       if (id !== undefined) await guard('delete', () => store.delete(id))
     },
-  }
+  })
 }
 
 /** Each top-level key as JSON text; keys whose value JSON drops (`undefined`, functions) are left out. */

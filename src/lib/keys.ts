@@ -1,6 +1,6 @@
 /** @module CryptoKey import with a cache, so no request path imports a key. Internal. */
-import { SessionError } from '../errors.ts'
 import { utf8 } from './base64url.ts'
+import { configError } from './options.ts'
 
 export type HmacHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512'
 
@@ -49,19 +49,19 @@ export function aesGcmKey(secret: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
  * The list behind a `secrets: string | string[]` option, newest first, each at least `minBytes`
  * long in UTF-8. Throws `ERR_SESSION_CONFIG` otherwise, without echoing any secret.
  */
-export function secretList(secrets: unknown, owner: string, minBytes: number): string[] {
+export function secretList(
+  secrets: unknown,
+  owner: string,
+  minBytes: number,
+  name = 'secrets',
+): string[] {
   const list = typeof secrets === 'string' ? [secrets] : Array.isArray(secrets) ? [...secrets] : []
-  if (list.length === 0) {
-    throw new SessionError(
-      'ERR_SESSION_CONFIG',
-      `${owner} needs secrets: a string or a non-empty list`,
-    )
-  }
+  if (list.length === 0) configError(owner, `${name} must be a string or a non-empty list`)
   list.forEach((secret, index) => {
     if (typeof secret !== 'string' || utf8(secret).length < Math.max(minBytes, 1)) {
-      throw new SessionError(
-        'ERR_SESSION_CONFIG',
-        `${owner} secret #${index} must be a string of at least ${Math.max(minBytes, 1)} bytes`,
+      configError(
+        owner,
+        `${name}[${index}] must be a string of at least ${Math.max(minBytes, 1)} bytes`,
       )
     }
   })

@@ -1,5 +1,5 @@
 /** @module cookieStorage: the token goes to the client in a Set-Cookie header. */
-import type { CodecContext, StorageBackend } from '../backends.ts'
+import type { PersistOptions, StorageBackend } from '../backends.ts'
 import { SessionError } from '../errors.ts'
 import {
   isAttributeValue,
@@ -84,14 +84,15 @@ export function cookieStorage(options: CookieOptions = {}): StorageBackend {
   }
 
   return {
-    persist(headers: Headers, token: string, context: CodecContext, request?: Request): void {
+    persist(headers: Headers, token: string, options: PersistOptions = {}): void {
+      const { request } = options
       if (!isCookieValue(token)) {
         throw new SessionError(
           'ERR_SESSION_TOKEN',
           'the session token has characters a cookie cannot carry',
         )
       }
-      const age = cookieAge(maxAge, context.maxAge)
+      const age = cookieAge(maxAge, options.maxAge)
       const tail = `${age === undefined ? '' : `; Max-Age=${age}`}${attributes}`
       if (name.length + 1 + token.length <= MAX_COOKIE_SIZE) {
         setCookie(headers, name, `${name}=${token}${tail}`)
@@ -115,9 +116,9 @@ export function cookieStorage(options: CookieOptions = {}): StorageBackend {
       })
       expireHeld(headers, [name, ...chunkNames.slice(count)], request)
     },
-    clear(headers: Headers, request?: Request): void {
+    clear(headers: Headers, options: { request?: Request } = {}): void {
       expire(headers, name)
-      expireHeld(headers, chunkNames, request)
+      expireHeld(headers, chunkNames, options.request)
     },
   }
 }
@@ -210,7 +211,7 @@ function cookieAge(
       : token === undefined
         ? configured
         : Math.min(configured, token)
-  return age === undefined ? undefined : Math.max(0, Math.min(age, MAX_COOKIE_AGE))
+  return age === undefined ? undefined : Math.max(0, Math.min(Math.floor(age), MAX_COOKIE_AGE))
 }
 
 /** Sets one Set-Cookie for `name`, replacing any the handler already set for it. */

@@ -86,5 +86,5 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
 
 /** Callers get their own copy, so nothing they change reaches the store without a write. */
 function copy(record: StoreRecord): StoreRecord {
-  return { created: record.created, touched: record.touched, values: { ...record.values } }
+  return { ...record, values: { ...record.values } }
 }

@@ -18,7 +18,7 @@ export interface RedisStoreOptions {
   prefix?: string
 }
 
-// Hash layout: `c` created, `t` touched, `=<key>` each session key's JSON. A script runs atomically,
+// Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `=<key>` each session key's JSON. A script runs atomically,
 // so a patch never interleaves with another request's patch or with a delete.
 const SET = `redis.call('DEL', KEYS[1])
 for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
@@ -78,6 +78,7 @@ export function redisStore(
       for (const [field, value] of fields) {
         if (field === 'c') record.created = Number(value)
         else if (field === 't') record.touched = Number(value)
+        else if (field === 'm') record.maxAge = Number(value)
         else if (field.startsWith('=')) {
           Object.defineProperty(record.values, field.slice(1), {
             value,
@@ -91,6 +92,7 @@ export function redisStore(
     },
     async set(id: string, record: StoreRecord, ttl: number | undefined): Promise<void> {
       const args = [String(ttl ?? 0), 'c', String(record.created), 't', String(record.touched)]
+      if (record.maxAge !== undefined) args.push('m', String(record.maxAge))
       for (const [key, json] of Object.entries(record.values)) args.push(`=${key}`, json)
       await script(SET, prefix + id, args)
     },

@@ -9,6 +9,8 @@ export interface StoreRecord {
   created: number
   /** When the session was last written or renewed, in whole seconds (idle lifetime). */
   touched: number
+  /** The session's own absolute lifetime in seconds (`session.setMaxAge`), when it has one. */
+  maxAge?: number
   /** Each top-level key of the session data and its value as JSON text. */
   values: Record<string, string>
 }
@@ -24,9 +26,9 @@ export interface StorePatch {
 }
 
 /**
- * A key-value store for `storeCodec`. `ttl` is in seconds (`undefined`: no expiry); the codec checks
- * lifetimes itself, so a store may keep a record somewhat longer than asked (Cloudflare KV rounds
- * up to 60 s) but never drops one early. Errors (store down, timeout) must be thrown, not hidden.
+ * A key-value store for `storeCodec`. `ttl` is in whole seconds (`undefined`: no expiry), a little
+ * past the session's deadline; the codec checks lifetimes itself, so a store may keep a record
+ * longer than asked (Cloudflare KV rounds up to 60 s) but never drops one early. Errors (store down, timeout) must be thrown, not hidden.
  *
  * @example
  * const logged: SessionStore = {
@@ -68,10 +70,11 @@ export function applyPatch(values: Record<string, string>, patch: StorePatch): v
 /** Whether `value` has the shape of a `StoreRecord` (a store's bytes are not trusted blindly). */
 export function isStoreRecord(value: unknown): value is StoreRecord {
   if (typeof value !== 'object' || value === null) return false
-  const { created, touched, values } = value as Partial<StoreRecord>
+  const { created, touched, maxAge, values } = value as Partial<StoreRecord>
   return (
     Number.isSafeInteger(created) &&
     Number.isSafeInteger(touched) &&
+    (maxAge === undefined || (Number.isSafeInteger(maxAge) && maxAge >= 1)) &&
     typeof values === 'object' &&
     values !== null &&
     !Array.isArray(values) &&

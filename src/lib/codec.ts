@@ -1,0 +1,24 @@
+/** @module A codec from its session methods: `encode` and `decode` follow from them. Internal. */
+import type { CodecBackend, DecodedSession, EncodedSession, SessionWrite } from '../backends.ts'
+import type { SessionData } from '../backends.ts'
+
+/** A codec whose `encodeSession` and `decodeSession` are always there. */
+export type SessionCodec = CodecBackend &
+  Required<Pick<CodecBackend, 'encodeSession' | 'decodeSession'>>
+
+export function sessionCodec<Extra extends object>(
+  methods: {
+    decodeSession(token: string): Promise<DecodedSession>
+    encodeSession(data: SessionData, write: SessionWrite): Promise<EncodedSession>
+  } & Extra,
+): SessionCodec & Extra {
+  return {
+    ...methods,
+    async encode(data: SessionData): Promise<string> {
+      return (await methods.encodeSession(data, {})).token
+    },
+    async decode(token: string): Promise<SessionData> {
+      return (await methods.decodeSession(token)).data
+    },
+  }
+}

@@ -1,0 +1,70 @@
+/** @module Writing our headers onto the handler's response: in place when safe, else a copy. Internal. */
+
+/**
+ * Which request first returned a Response object, and its headers before that request wrote its
+ * own. A handler may return one Response to many requests (a module-level constant): only the
+ * first writes in place; every later one gets a copy with the first one's changes undone, so no
+ * user's Set-Cookie ever reaches another user, whatever order the requests commit in.
+ */
+interface Claim {
+  request: Request
+  /** The headers as the handler left them, when `request` changed them in place. */
+  original: Headers | undefined
+}
+
+const claims = new WeakMap<Response, Claim>()
+const PROBE = 'x-fetch-session-probe'
+
+/**
+ * Returns the response for `request` with `write` applied to its headers (none: unchanged). The
+ * handler's own object is kept whenever that is safe, so its body, status, content type (Bun
+ * keeps an implied one out of `headers`) and every header stay exactly as it made them.
+ */
+export function commitHeaders<Res extends Response | undefined>(
+  response: Res,
+  request: Request,
+  write: ((headers: Headers) => void) | undefined,
+): Res {
+  // No headers of ours on an upgrade, Response.error() or an opaque response.
+  if (response === undefined || response.status === 101 || response.status === 0) return response
+  const claim = claims.get(response)
+  if (claim === undefined || claim.request === request) {
+    if (write === undefined) {
+      if (claim === undefined) claims.set(response, { request, original: undefined })
+      return response
+    }
+    if (isMutable(response.headers)) {
+      const original = claim?.original ?? new Headers(response.headers)
+      claims.set(response, { request, original })
+      write(response.headers)
+      return response
+    }
+    // Response.redirect() and fetch() results have immutable headers.
+    const copy = copyResponse(response, response.headers)
+    write(copy.headers)
+    return copy as Res
+  }
+  // Another request returned this object before: it is shared, and only ever copied from now on.
+  if (write === undefined && claim.original === undefined) return response
+  const copy = copyResponse(response, claim.original ?? response.headers)
+  write?.(copy.headers)
+  return copy as Res
+}
+
+function isMutable(headers: Headers): boolean {
+  try {
+    // Deleting a header that is not there changes nothing, and throws on immutable headers.
+    headers.delete(PROBE)
+    return true
+  } catch {
+    return false
+  }
+}
+
+function copyResponse(response: Response, headers: Headers): Response {
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  })
+}
