@@ -1,5 +1,5 @@
 /**
- * The RFC 6265 browser model (tests/adversarial/rfc6265-browser.ts) against the http-state parser
+ * The RFC 6265 browser model (tests/fixtures/rfc6265-browser.ts) against the http-state parser
  * vectors (../shared/vectors/http-state/parser.json, beside the repository); then every
  * Set-Cookie the library writes goes through it: the browser must keep each cookie with the
  * name, value and attributes intended.
@@ -15,7 +15,7 @@ import {
   signedCodec,
   starletteCodec,
 } from '../../src/index.ts'
-import { Browser } from '../adversarial/rfc6265-browser.ts'
+import { Browser } from '../fixtures/rfc6265-browser.ts'
 
 const VECTORS = fileURLToPath(new URL('../../../shared/vectors/http-state/', import.meta.url))
 

@@ -4,7 +4,7 @@
  * `withSession` and cookies on an injected clock. docs/lifetimes.md describes the same table.
  */
 import assert from 'node:assert/strict'
-import type { CodecBackend, DecodeErrorReason } from '../../src/index.ts'
+import type { CodecBackend, DecodeErrorReason } from '../../../src/index.ts'
 import {
   cookie,
   encryptedCodec,
@@ -14,9 +14,9 @@ import {
   signedCodec,
   storeCodec,
   withSession,
-} from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { SECRET } from './helpers.ts'
+} from '../../../src/index.ts'
+import { SECRET } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('lifetimes')
 

@@ -1,9 +1,19 @@
 /** Algorithm and key attacks on jwtCodec and encryptedCodec, beyond what their own suites cover. */
 import assert from 'node:assert/strict'
 import { exportJWK, generateKeyPair } from 'jose'
-import { DecodeError, encryptedCodec, jwtCodec } from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { encryptedKey, K1, K2, K3, sealJwe, T0, toBase64, toBase64url, utf8 } from './kits.ts'
+import { DecodeError, encryptedCodec, jwtCodec } from '../../../src/index.ts'
+import {
+  encryptedKey,
+  K1,
+  K2,
+  K3,
+  sealJwe,
+  T0,
+  toBase64,
+  toBase64url,
+  utf8,
+} from '../../fixtures/adversarial/kits.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('adversarial/algorithms')
 

@@ -1,8 +1,17 @@
 /** Replayed, stale and future tokens: absolute and idle lifetimes on an injected clock. */
 import assert from 'node:assert/strict'
-import { memoryStore, starletteCodec } from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { issued, K1, KITS, type Kit, NOW, probe, T0, toBase64url } from './kits.ts'
+import { memoryStore, starletteCodec } from '../../../src/index.ts'
+import {
+  issued,
+  K1,
+  KITS,
+  type Kit,
+  NOW,
+  probe,
+  T0,
+  toBase64url,
+} from '../../fixtures/adversarial/kits.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('adversarial/time')
 

@@ -8,9 +8,9 @@ import {
   headerAuthorization,
   headerStorage,
   SessionError,
-} from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { KITS, type Kit, probe, utf8 } from './kits.ts'
+} from '../../../src/index.ts'
+import { KITS, type Kit, probe, utf8 } from '../../fixtures/adversarial/kits.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('adversarial/cookies')
 

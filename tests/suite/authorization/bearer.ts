@@ -8,9 +8,9 @@ import {
   SessionError,
   signedCodec,
   withSession,
-} from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { counter, request, SECRET } from './helpers.ts'
+} from '../../../src/index.ts'
+import { counter, request, SECRET } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('transports')
 

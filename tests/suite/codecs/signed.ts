@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
-import type { CodecContext } from '../../src/index.ts'
-import { cookie, DecodeError, SessionError, signedCodec } from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { clock, counter, nextCookie, OTHER_SECRET, request, SECRET } from './helpers.ts'
+import type { CodecContext } from '../../../src/index.ts'
+import { cookie, DecodeError, SessionError, signedCodec } from '../../../src/index.ts'
+import { clock, counter, nextCookie, OTHER_SECRET, request, SECRET } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('signedCodec')
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { cookie, getSession, SessionError, signedCodec, withSession } from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { nextCookie, request, SECRET } from './helpers.ts'
+import { cookie, getSession, SessionError, signedCodec, withSession } from '../../../src/index.ts'
+import { nextCookie, request, SECRET } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('cookie chunking')
 

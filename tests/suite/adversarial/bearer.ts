@@ -1,6 +1,6 @@
 /** Bearer attacks: malformed credentials, scheme confusion, and a token in two transports at once. */
 import assert from 'node:assert/strict'
-import type { AuthorizationBackend, CodecBackend } from '../../src/index.ts'
+import type { AuthorizationBackend, CodecBackend } from '../../../src/index.ts'
 import {
   bearerAuthorization,
   cookieAuthorization,
@@ -8,9 +8,9 @@ import {
   headerStorage,
   signedCodec,
   withSession,
-} from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { K1, K3, seen, T0 } from './kits.ts'
+} from '../../../src/index.ts'
+import { K1, K3, seen, T0 } from '../../fixtures/adversarial/kits.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('adversarial/bearer')
 

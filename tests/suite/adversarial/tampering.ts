@@ -1,6 +1,5 @@
 /** Tampered, truncated, respelled and validly signed hostile tokens, for every codec. */
 import assert from 'node:assert/strict'
-import { suite } from '../harness.ts'
 import {
   type Encoding,
   fromBase64,
@@ -10,7 +9,8 @@ import {
   STATELESS,
   toBase64,
   toBase64url,
-} from './kits.ts'
+} from '../../fixtures/adversarial/kits.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('adversarial/tampering')
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { Hono } from 'hono'
 import { setCookie } from 'hono/cookie'
-import { getSession, type SessionVariables, session } from '../../adapters/hono.ts'
-import { cookie, SessionError, signedCodec } from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { nextCookie, OTHER_SECRET, SECRET, signedBackends } from './helpers.ts'
+import { getSession, type SessionVariables, session } from '../../../adapters/hono.ts'
+import { cookie, SessionError, signedCodec } from '../../../src/index.ts'
+import { nextCookie, OTHER_SECRET, SECRET, signedBackends } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('hono')
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import type { AuthorizationBackend, CodecBackend, StorageBackend } from '../../src/index.ts'
 import { DecodeError } from '../../src/index.ts'
+import { counter, request } from '../fixtures/suite.ts'
 import { suite } from '../harness.ts'
-import { counter, request } from './helpers.ts'
 
 const test = suite('custom backends')
 

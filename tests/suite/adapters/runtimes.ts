@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
-import { withSession as bunSession } from '../../adapters/bun.ts'
-import { withSession as workerSession } from '../../adapters/cloudflare.ts'
-import { withSession as denoSession } from '../../adapters/deno.ts'
-import { cookie, getSession, SessionError, signedCodec } from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { nextCookie, request, SECRET, signedBackends } from './helpers.ts'
+import { withSession as bunSession } from '../../../adapters/bun.ts'
+import { withSession as workerSession } from '../../../adapters/cloudflare.ts'
+import { withSession as denoSession } from '../../../adapters/deno.ts'
+import { cookie, getSession, SessionError, signedCodec } from '../../../src/index.ts'
+import { nextCookie, request, SECRET, signedBackends } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('runtime adapters')
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import type { CodecBackend, SessionData } from '../../src/index.ts'
+import type { CodecBackend, SessionData } from '../../../src/index.ts'
 import {
   cookie,
   cookieStorage,
@@ -12,10 +12,10 @@ import {
   starletteCodec,
   storeCodec,
   withSession,
-} from '../../src/index.ts'
-import { readCookie } from '../../src/lib/cookie-header.ts'
-import { suite } from '../harness.ts'
-import { request, SECRET } from './helpers.ts'
+} from '../../../src/index.ts'
+import { readCookie } from '../../../src/lib/cookie-header.ts'
+import { request, SECRET } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('properties')
 

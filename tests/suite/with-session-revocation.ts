@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import type { CodecBackend } from '../../src/index.ts'
 import { cookie, signedCodec } from '../../src/index.ts'
+import { clock, counter, nextCookie, request, SECRET } from '../fixtures/suite.ts'
 import { suite } from '../harness.ts'
-import { clock, counter, nextCookie, request, SECRET } from './helpers.ts'
 
 const test = suite('revocation')
 

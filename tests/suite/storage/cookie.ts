@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import type { CookieOptions } from '../../src/index.ts'
+import type { CookieOptions } from '../../../src/index.ts'
 import {
   cookie,
   cookieAuthorization,
@@ -8,10 +8,10 @@ import {
   SessionError,
   signedCodec,
   withSession,
-} from '../../src/index.ts'
-import { parseCookies, readCookie } from '../../src/lib/cookie-header.ts'
-import { suite } from '../harness.ts'
-import { counter, request, SECRET } from './helpers.ts'
+} from '../../../src/index.ts'
+import { parseCookies, readCookie } from '../../../src/lib/cookie-header.ts'
+import { counter, request, SECRET } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('cookie')
 

@@ -9,10 +9,10 @@ import {
   type JwtCodecOptions,
   jwtCodec,
   SessionError,
-} from '../../src/index.ts'
-import { decodeBase64url, encodeBase64url, utf8 } from '../../src/lib/base64url.ts'
-import { suite } from '../harness.ts'
-import { clock, counter, nextCookie, request, SECRET } from './helpers.ts'
+} from '../../../src/index.ts'
+import { decodeBase64url, encodeBase64url, utf8 } from '../../../src/lib/base64url.ts'
+import { clock, counter, nextCookie, request, SECRET } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('jwtCodec')
 

@@ -10,15 +10,15 @@ import {
   SessionError,
   starletteCodec,
   withSession,
-} from '../../src/index.ts'
-import { pythonJsonDumps } from '../../src/lib/python-json.ts'
-import { suite } from '../harness.ts'
-import { clock, nextCookie, request } from './helpers.ts'
+} from '../../../src/index.ts'
+import { pythonJsonDumps } from '../../../src/lib/python-json.ts'
+import { clock, nextCookie, request } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('starletteCodec')
 
 /*
- * Made once with the real itsdangerous 2.1.2 and Python 3.11 (tests/interop/itsdangerous_tool.py,
+ * Made once with the real itsdangerous 2.1.2 and Python 3.11 (tests/fixtures/interop/itsdangerous_tool.py,
  * op "sign": Starlette's b64encode(json.dumps(data)) signed by a TimestampSigner whose
  * get_timestamp() returns the pinned time), then pasted here so the suite runs without Python.
  */

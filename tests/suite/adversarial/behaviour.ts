@@ -1,6 +1,6 @@
 /** What the library does around a token: failed handlers, logout, rotation, floods, leaks. */
 import assert from 'node:assert/strict'
-import type { CodecBackend, SessionOptions, SessionStore } from '../../src/index.ts'
+import type { CodecBackend, SessionOptions, SessionStore } from '../../../src/index.ts'
 import {
   cookie,
   cookieStorage,
@@ -14,9 +14,21 @@ import {
   starletteCodec,
   storeCodec,
   withSession,
-} from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { K1, K2, K3, KITS, type Kit, probe, SECRETS, seen, T0, toBase64url, utf8 } from './kits.ts'
+} from '../../../src/index.ts'
+import {
+  K1,
+  K2,
+  K3,
+  KITS,
+  type Kit,
+  probe,
+  SECRETS,
+  seen,
+  T0,
+  toBase64url,
+  utf8,
+} from '../../fixtures/adversarial/kits.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('adversarial/behaviour')
 

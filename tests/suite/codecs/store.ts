@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import type { SessionStore } from '../../src/index.ts'
+import type { SessionStore } from '../../../src/index.ts'
 import {
   cookie,
   DecodeError,
@@ -11,10 +11,10 @@ import {
   SessionError,
   storeCodec,
   withSession,
-} from '../../src/index.ts'
-import { suite } from '../harness.ts'
-import { clock, nextCookie, OTHER_SECRET, request, SECRET } from './helpers.ts'
-import { idOf, instrument, storeApp } from './stores.ts'
+} from '../../../src/index.ts'
+import { idOf, instrument, storeApp } from '../../fixtures/stores.ts'
+import { clock, nextCookie, OTHER_SECRET, request, SECRET } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
 
 const test = suite('storeCodec')
 
