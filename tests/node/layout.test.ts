@@ -1,4 +1,7 @@
-/** The test house finds itself: every suite file is registered, and the registry names no stray file. */
+/**
+ * The test house finds itself: every suite file is registered, suite files share code through
+ * tests/fixtures/ only, and nothing a test reads lies outside the repository.
+ */
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
@@ -42,4 +45,22 @@ test('suite files import fixtures, never each other', () => {
       `${path} imports another suite file; share it from tests/fixtures/`,
     )
   }
+})
+
+test('no test reads a path outside the repository', () => {
+  const offenders: string[] = []
+  for (const path of filesUnder('tests')) {
+    if (!/\.(ts|py)$/.test(path)) continue
+    const source = readFileSync(`${root}${path}`, 'utf8')
+    const here = `file://${root}${path}`
+    // Relative paths in imports and `new URL(…, import.meta.url)` must resolve inside the repository.
+    for (const [, specifier] of source.matchAll(/(?:from |import |new URL\()'(\.\.?\/[^']*)'/g)) {
+      const target = new URL(specifier!, here).pathname
+      if (!target.startsWith(root)) offenders.push(`${path}: ${specifier}`)
+    }
+    // A folder beside the repository, or a home or scratch directory of one machine.
+    for (const [match] of source.matchAll(/\.\.\/shared\b|['"`]\/(?:home|Users|root|work|tmp)\//g))
+      offenders.push(`${path}: ${match}`)
+  }
+  assert.deepEqual(offenders, [], 'copy the data into tests/ (vectors go to tests/vectors/)')
 })
