@@ -8,7 +8,14 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Browser } from 'playwright-core'
 import { encryptedCodec, memoryStore, storeCodec } from '../../src/index.ts'
-import { logIn, loginFlow, saveNote, sessionCookies, submit, visits } from '../browser/flows.ts'
+import {
+  logIn,
+  loginFlow,
+  saveNote,
+  sessionCookies,
+  submit,
+  visits,
+} from '../fixtures/browser/flows.ts'
 import {
   COOKIE,
   chromiumMissing,
@@ -18,7 +25,7 @@ import {
   resultsDir,
   SECRET,
   serveDemo,
-} from '../browser/harness.ts'
+} from '../fixtures/browser/harness.ts'
 
 test('Chromium for the browser tests is installed', (t) => {
   if (chromiumMissing === undefined) return

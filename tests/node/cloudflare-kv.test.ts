@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { Miniflare } from 'miniflare'
 import { type KvNamespaceLike, kvStore } from '../../src/index.ts'
-import { idOf, storeApp, storeSuite } from '../suite/stores.ts'
+import { idOf, storeApp, storeSuite } from '../fixtures/stores.ts'
 
 type Namespace = KvNamespaceLike & {
   list(options: { prefix: string }): Promise<{ keys: { name: string; expiration?: number }[] }>

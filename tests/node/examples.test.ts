@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { nextCookie } from '../suite/helpers.ts'
+import { nextCookie } from '../fixtures/suite.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const SECRET = 'an-example-secret-for-the-test-suite-only'

@@ -1,5 +1,5 @@
 /**
- * Wycheproof HMAC-SHA256 and HMAC-SHA1 vectors (../shared/vectors/wycheproof) through the calls the
+ * Wycheproof HMAC-SHA256 and HMAC-SHA1 vectors (tests/vectors/wycheproof) through the calls the
  * codecs make: `hmacKey` from src/lib/keys.ts, then `crypto.subtle.sign` / `verify`. SHA-256 is the
  * signed, store and JWT HS256 tag; SHA-1 is starletteCodec's (itsdangerous). Every vector is
  * counted: passed, or skipped with its reason (a skip is never a pass).
@@ -10,7 +10,7 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { type HmacHash, hmacKey } from '../../src/lib/keys.ts'
 
-const VECTORS = fileURLToPath(new URL('../../../shared/vectors/wycheproof/', import.meta.url))
+const VECTORS = fileURLToPath(new URL('../vectors/wycheproof/', import.meta.url))
 
 interface MacTest {
   tcId: number
@@ -28,7 +28,7 @@ interface MacFile {
 
 function load(name: string): MacFile {
   const file = `${VECTORS}${name}`
-  assert.ok(existsSync(file), `test vectors missing: ${name} (expected beside the repository)`)
+  assert.ok(existsSync(file), `test vectors missing: ${name} (tests/vectors/wycheproof/)`)
   return JSON.parse(readFileSync(file, 'utf8')) as MacFile
 }
 

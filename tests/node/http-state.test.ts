@@ -1,6 +1,6 @@
 /**
- * The RFC 6265 browser model (tests/adversarial/rfc6265-browser.ts) against the http-state parser
- * vectors (../shared/vectors/http-state/parser.json, beside the repository); then every
+ * The RFC 6265 browser model (tests/fixtures/rfc6265-browser.ts) against the http-state parser
+ * vectors (tests/vectors/http-state/parser.json); then every
  * Set-Cookie the library writes goes through it: the browser must keep each cookie with the
  * name, value and attributes intended.
  */
@@ -15,9 +15,9 @@ import {
   signedCodec,
   starletteCodec,
 } from '../../src/index.ts'
-import { Browser } from '../adversarial/rfc6265-browser.ts'
+import { Browser } from '../fixtures/rfc6265-browser.ts'
 
-const VECTORS = fileURLToPath(new URL('../../../shared/vectors/http-state/', import.meta.url))
+const VECTORS = fileURLToPath(new URL('../vectors/http-state/', import.meta.url))
 
 interface Vector {
   test: string
@@ -29,10 +29,7 @@ interface Vector {
 
 test('http-state parser vectors pass through the RFC 6265 browser model', (t) => {
   const file = `${VECTORS}parser.json`
-  assert.ok(
-    existsSync(file),
-    'test vectors missing: http-state/parser.json (beside the repository)',
-  )
+  assert.ok(existsSync(file), 'test vectors missing: tests/vectors/http-state/parser.json')
   const { tests, count } = JSON.parse(readFileSync(file, 'utf8')) as {
     tests: Vector[]
     count: number

@@ -1,7 +1,7 @@
 /**
  * jwtCodec against the real PyJWT 2.6: tokens cross both ways for HS256/384/512, RS256, ES256 and
  * PS256, and exp, nbf, iat, iss and aud are judged alike at a pinned time (PyJWT's clock is pinned
- * inside tests/interop/pyjwt_tool.py). Needs /usr/bin/python3 with PyJWT and cryptography; in CI
+ * inside tests/fixtures/interop/pyjwt_tool.py). Needs /usr/bin/python3 with PyJWT and cryptography; in CI
  * their absence fails the run.
  */
 import assert from 'node:assert/strict'
@@ -9,10 +9,10 @@ import { spawnSync } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DecodeError, type JwsAlgorithm, type JwtCodecOptions, jwtCodec } from '../../src/index.ts'
-import { type Answer, type JsonLinesTool, jsonLinesTool } from '../interop/json-lines.ts'
+import { type Answer, type JsonLinesTool, jsonLinesTool } from '../fixtures/interop/json-lines.ts'
 
 const PYTHON = '/usr/bin/python3'
-const TOOL = fileURLToPath(new URL('../interop/pyjwt_tool.py', import.meta.url))
+const TOOL = fileURLToPath(new URL('../fixtures/interop/pyjwt_tool.py', import.meta.url))
 const probe = spawnSync(PYTHON, ['-c', 'import jwt, cryptography; assert jwt.__version__ >= "2"'], {
   encoding: 'utf8',
 })

@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
 import { createClient } from 'redis'
 import { redisStore, SessionError } from '../../src/index.ts'
-import { type RedisServer, redisServerMissing, startRedis } from '../redis-server.ts'
-import { idOf, storeApp, storeSuite } from '../suite/stores.ts'
+import { type RedisServer, redisServerMissing, startRedis } from '../fixtures/redis-server.ts'
+import { idOf, storeApp, storeSuite } from '../fixtures/stores.ts'
 
 type Client = ReturnType<typeof createClient>
 

@@ -15,8 +15,8 @@ import { Hono } from 'hono'
 import { Miniflare } from 'miniflare'
 import { session } from '../../adapters/hono.ts'
 import { app, appBackends, SERVER_SECRET } from '../fixtures/app.ts'
+import { nextCookie } from '../fixtures/suite.ts'
 import { bundleWorker, COMPATIBILITY_DATE } from '../runners/worker-bundle.ts'
-import { nextCookie } from '../suite/helpers.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 

@@ -20,10 +20,10 @@ import {
   withSession,
 } from '../../src/index.ts'
 import { pythonJsonDumps, pythonNumber } from '../../src/lib/python-json.ts'
-import { type Answer, type JsonLinesTool, jsonLinesTool } from '../interop/json-lines.ts'
+import { type Answer, type JsonLinesTool, jsonLinesTool } from '../fixtures/interop/json-lines.ts'
 
 const PYTHON = '/usr/bin/python3'
-const interop = fileURLToPath(new URL('../interop/', import.meta.url))
+const interop = fileURLToPath(new URL('../fixtures/interop/', import.meta.url))
 const probe = spawnSync(PYTHON, ['-c', 'import starlette, itsdangerous, uvicorn'], {
   encoding: 'utf8',
 })

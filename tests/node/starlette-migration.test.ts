@@ -10,7 +10,7 @@ import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { chromiumMissing, launchBrowser } from '../browser/harness.ts'
+import { chromiumMissing, launchBrowser } from '../fixtures/browser/harness.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const probe = spawnSync('/usr/bin/python3', [

@@ -11,8 +11,8 @@ import { serve } from '@hono/node-server'
 import { createClient } from 'redis'
 import type { SessionStore } from '../../src/index.ts'
 import { cookie, getSession, redisStore, storeCodec, withSession } from '../../src/index.ts'
-import { type RedisServer, redisServerMissing, startRedis } from '../redis-server.ts'
-import { idOf } from '../suite/stores.ts'
+import { type RedisServer, redisServerMissing, startRedis } from '../fixtures/redis-server.ts'
+import { idOf } from '../fixtures/stores.ts'
 
 const REQUESTS = 120
 

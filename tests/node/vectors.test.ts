@@ -1,5 +1,5 @@
 /**
- * Public test vectors from ../shared/vectors (beside the repository): Wycheproof JWS through
+ * Public test vectors from tests/vectors (origins and licences in its README): Wycheproof JWS through
  * jwtCodec, Wycheproof JWE and the RFC 7520 cookbook through both codecs, Wycheproof AES-GCM for the
  * primitive encryptedCodec uses. Skipped vectors are counted with their reason, never as passes.
  */
@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url'
 import { DecodeError, encryptedCodec, type JwsAlgorithm, jwtCodec } from '../../src/index.ts'
 import { isJwsAlgorithm } from '../../src/lib/jws-keys.ts'
 
-const VECTORS = fileURLToPath(new URL('../../../shared/vectors/', import.meta.url))
+const VECTORS = fileURLToPath(new URL('../vectors/', import.meta.url))
 const NOT_A_CLAIM_SET = 'the JWT payload is not a JSON object'
 
 function load<T>(path: string): T {
   const file = `${VECTORS}${path}`
-  assert.ok(existsSync(file), `test vectors missing: ${path} (expected beside the repository)`)
+  assert.ok(existsSync(file), `test vectors missing: ${path} (tests/vectors/)`)
   return JSON.parse(readFileSync(file, 'utf8')) as T
 }
 
@@ -86,7 +86,7 @@ test('Wycheproof JWS through jwtCodec', async (context) => {
     for (const vector of group.tests) {
       const id = vector.tcId
       if (dontCare.has(id)) {
-        skip(t, "don't care: upstream label contradicts the bytes (vectors/README.md)", id)
+        skip(t, "don't care: upstream label contradicts the bytes (tests/vectors/README.md)", id)
         continue
       }
       if (key.alg !== undefined && !isJwsAlgorithm(key.alg)) {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import type { Session } from '../../src/index.ts'
 import { getSession, withSession } from '../../src/index.ts'
+import { nextCookie, request, signedBackends } from '../fixtures/suite.ts'
 import { suite } from '../harness.ts'
-import { nextCookie, request, signedBackends } from './helpers.ts'
 
 const test = suite('Session')
 

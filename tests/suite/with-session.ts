@@ -8,8 +8,8 @@ import {
   signedCodec,
   withSession,
 } from '../../src/index.ts'
+import { counter, nextCookie, request, SECRET, signedBackends } from '../fixtures/suite.ts'
 import { suite } from '../harness.ts'
-import { counter, nextCookie, request, SECRET, signedBackends } from './helpers.ts'
 
 const test = suite('withSession')
 
