@@ -111,9 +111,9 @@ function browserDrops(options: CookieOptions): boolean {
 async function tokens(): Promise<string[]> {
   const now = () => T0
   return [
-    await signedCodec({ secrets: SECRET, now }).encode({ user: 'ada' }, {}),
+    await signedCodec({ secrets: SECRET, now }).encode({ user: 'ada' }),
     // Standard base64 with +, / and = padding: the widest alphabet a codec writes.
-    await starletteCodec({ secretKey: SECRET, now }).encode({ user: 'ada', n: '~~~>>>???' }, {}),
+    await starletteCodec({ secretKey: SECRET, now }).encode({ user: 'ada', n: '~~~>>>???' }),
   ]
 }
 
@@ -178,8 +178,8 @@ test('chunks: each is kept, the set reads back whole, and stale chunks are expir
     const visit = (token: string | undefined) => {
       const request = new Request(PAGE, { headers: { cookie: browser.cookieHeader(PAGE) } })
       const headers = new Headers()
-      if (token === undefined) storage.clear(headers, request)
-      else storage.persist(headers, token, {}, request)
+      if (token === undefined) storage.clear(headers, { request })
+      else storage.persist(headers, token, { request })
       for (const line of headers.getSetCookie()) browser.receive(line, PAGE)
       const next = new Request(PAGE, { headers: { cookie: browser.cookieHeader(PAGE) } })
       const read = authorization.getToken(next)

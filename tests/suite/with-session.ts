@@ -17,13 +17,13 @@ const test = suite('withSession')
 function counting(codec: CodecBackend = signedCodec({ secrets: SECRET })) {
   const calls = { encode: 0, decode: 0, destroy: [] as string[] }
   const wrapped: CodecBackend = {
-    encode: (data, context) => {
+    encode: (data) => {
       calls.encode++
-      return codec.encode(data, context)
+      return codec.encode(data)
     },
-    decode: (token, context) => {
+    decode: (token) => {
       calls.decode++
-      return codec.decode(token, context)
+      return codec.decode(token)
     },
     destroy: (token) => {
       calls.destroy.push(token)
@@ -376,26 +376,8 @@ test('onInvalid receives a DecodeError and the request, and the session starts e
   const req = request('session=not-a-token', {}, 'http://localhost/read')
   const response = await handler(req)
   assert.equal(await response.text(), '0')
-  assert.equal(response.headers.get('set-cookie'), null)
+  assert.match(response.headers.get('set-cookie') ?? '', /^session=; Max-Age=0/, 'cleared once')
   assert.ok(invalid[0] instanceof DecodeError)
   assert.equal(invalid[0].code, 'ERR_SESSION_INVALID')
   assert.equal(seen[0], req)
-})
-
-test("a bodiless response a handler reuses is copied, so one user's cookie never reaches another", async () => {
-  const shared = new Response(null, { status: 204 })
-  let user = ''
-  const handler = withSession(async (req: Request) => {
-    ;(await getSession(req)).set('user', user)
-    return shared
-  }, signedBackends())
-  user = 'ada'
-  const first = await handler(request())
-  user = 'bob'
-  const second = await handler(request())
-  assert.notEqual(first, shared)
-  assert.notEqual(second, shared)
-  assert.equal(shared.headers.get('set-cookie'), null)
-  assert.notEqual(first.headers.get('set-cookie'), second.headers.get('set-cookie'))
-  assert.equal(first.status, 204)
 })

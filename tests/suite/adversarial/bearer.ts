@@ -45,8 +45,8 @@ function api(codec: CodecBackend, authorization: AuthorizationBackend | Authoriz
 
 test('strict Bearer: malformed credentials and bad tokens are a 401 with a challenge, unhandled', async () => {
   const codec = signedCodec({ secrets: K1, now: () => T0 })
-  const valid = await codec.encode({ user: 'ada' }, {})
-  const foreign = await signedCodec({ secrets: K3, now: () => T0 }).encode({ user: 'eve' }, {})
+  const valid = await codec.encode({ user: 'ada' })
+  const foreign = await signedCodec({ secrets: K3, now: () => T0 }).encode({ user: 'eve' })
   const { call, runs } = api(codec, bearerAuthorization({ strict: true }))
   const cases: [string | undefined, 'invalid_request' | 'invalid_token' | 'anonymous' | 'ada'][] = [
     ['Bearer', 'invalid_request'],
@@ -87,8 +87,8 @@ test('strict Bearer: malformed credentials and bad tokens are a 401 with a chall
 
 test('a token in both Authorization and a cookie: a bad one in the first never falls back', async () => {
   const codec = signedCodec({ secrets: K1, now: () => T0 })
-  const a = await codec.encode({ user: 'ada' }, {})
-  const b = await codec.encode({ user: 'bob' }, {})
+  const a = await codec.encode({ user: 'ada' })
+  const b = await codec.encode({ user: 'bob' })
   const user = async (auth: AuthorizationBackend[], headers: Record<string, string>) => {
     const handler = withSession(
       async (request: Request) => new Response(String((await getSession(request)).get('user'))),

@@ -63,8 +63,8 @@ async function pair(kit: Kit) {
   const codec = kit.codec()
   return {
     codec,
-    ours: await codec.encode({ user: 'ada' }, {}),
-    theirs: await codec.encode({ user: 'eve' }, {}),
+    ours: await codec.encode({ user: 'ada' }),
+    theirs: await codec.encode({ user: 'eve' }),
   }
 }
 
@@ -79,7 +79,7 @@ test('a tossed cookie in another casing of __Host- is another cookie, never the 
   ]) {
     const token = auth.getToken(new Request('http://localhost/', { headers: { cookie: header } }))
     assert.equal(token, ours)
-    assert.deepEqual((await codec.decode(token!, {})).user, 'ada')
+    assert.deepEqual((await codec.decode(token!)).user, 'ada')
   }
   const alone = new Request('http://localhost/', {
     headers: { cookie: `__host-session=${theirs}` },

@@ -103,8 +103,8 @@ test('a Bearer-transported session: issued in a header, presented as Bearer, cle
 test('a token in both the Authorization header and a cookie: the first configured backend wins', async () => {
   const codec = signedCodec({ secrets: SECRET })
   const { storage, authorization: fromCookie } = cookie()
-  const viaBearer = await codec.encode({ count: 10 }, {})
-  const viaCookie = await codec.encode({ count: 20 }, {})
+  const viaBearer = await codec.encode({ count: 10 })
+  const viaCookie = await codec.encode({ count: 20 })
   const headers = { authorization: `Bearer ${viaBearer}`, cookie: `session=${viaCookie}` }
   const bearerFirst = counter({
     codec,

@@ -85,20 +85,31 @@ test('malformed tokens give an empty session without a store read', async () => 
   assert.ok([...plain.invalid, ...tagged.invalid].every((reason) => reason === 'malformed'))
 })
 
-test('session.id is the store id, and undefined before the first write', async () => {
-  const seen: (string | undefined)[] = []
+test('session.id is the store id from the request that creates the session, and new after regenerate()', async () => {
+  const seen: (string | undefined)[][] = []
   const handler = withSession(
     async (req: Request) => {
-      const session = await getSession(req)
-      seen.push(session.id)
-      session.set('n', (session.get('n') as number | undefined) ?? 0 + 1)
+      const session = await getSession<{ n: number }>(req)
+      const before = session.id
+      session.set('n', (session.get('n') ?? 0) + 1)
+      if (new URL(req.url).pathname === '/login') session.regenerate()
+      seen.push([before, session.id])
       return new Response('ok')
     },
     { codec: storeCodec({ store: memoryStore() }), ...cookie() },
   )
   const jar = nextCookie(await handler(request()))
+  const [created, same] = seen[0]!
+  assert.match(created ?? '', /^[A-Za-z0-9_-]{22}$/)
+  assert.equal(same, created)
+  assert.equal(idOf(jar), created, 'the id the handler saw is the one stored')
   await handler(request(jar))
-  assert.deepEqual(seen, [undefined, idOf(jar)])
+  assert.deepEqual(seen[1], [created, created])
+  const renewed = nextCookie(await handler(request(jar, {}, 'http://localhost/login')), jar)
+  const [old, fresh] = seen[2]!
+  assert.equal(old, created)
+  assert.notEqual(fresh, created)
+  assert.equal(idOf(renewed), fresh, 'regenerate() stores under the id it reported')
 })
 
 test('a token tagged with an older secret still works and is re-tagged with the newest', async () => {

@@ -1,7 +1,9 @@
 /**
- * One lifetime contract, asserted for every codec that has lifetimes at once: absolute `maxAge`
- * (`expiresIn` for JWTs), `idleTimeout` with renewal, and the cookie's Max-Age, through
- * `withSession` and cookies on an injected clock. docs/lifetimes.md describes the same table.
+ * One lifetime contract, asserted for every codec and store at once: absolute `maxAge`,
+ * `idleTimeout` with renewal, the cookie's Max-Age, the clock tolerance and a session's own
+ * lifetime, through `withSession` and cookies on an injected clock. Every deadline is exclusive
+ * (RFC 7519): valid a millisecond before, refused at exactly the deadline. docs/lifetimes.md
+ * describes the same table, row by row.
  */
 import assert from 'node:assert/strict'
 import type { CodecBackend, DecodeErrorReason } from '../../../src/index.ts'
@@ -12,6 +14,7 @@ import {
   jwtCodec,
   memoryStore,
   signedCodec,
+  starletteCodec,
   storeCodec,
   withSession,
 } from '../../../src/index.ts'
@@ -31,55 +34,33 @@ interface Lifetimes {
 interface Row {
   name: string
   codec(options: Lifetimes): CodecBackend
-  /** Accepted at exactly its deadline (our own formats), or refused there (JOSE `exp`, RFC 7519). */
-  inclusive: boolean
-  /** What a token one second past its absolute deadline is turned down as. */
-  expired: DecodeErrorReason
-  /** The same one second past its idle deadline; `undefined` when the codec has no idleTimeout. */
-  idle: DecodeErrorReason | undefined
+  /** Whether the codec has an idleTimeout. */
+  idle: boolean
 }
 
 const ROWS: Row[] = [
+  { name: 'signedCodec', codec: (o) => signedCodec({ secrets: SECRET, ...o }), idle: true },
+  { name: 'encryptedCodec', codec: (o) => encryptedCodec({ secrets: SECRET, ...o }), idle: true },
   {
-    name: 'signedCodec',
-    codec: (o) => signedCodec({ secrets: SECRET, ...o }),
-    inclusive: true,
-    expired: 'expired',
-    idle: 'idle',
+    name: 'jwtCodec with maxAge',
+    codec: ({ now, maxAge }) => jwtCodec({ key: SECRET, algorithms: ['HS256'], now, maxAge }),
+    idle: false,
   },
   {
-    // A JWE: the RFC 7519 exp it carries (the earlier deadline) is what fails first.
-    name: 'encryptedCodec',
-    codec: (o) => encryptedCodec({ secrets: SECRET, ...o }),
-    inclusive: false,
-    expired: 'expired',
-    idle: 'expired',
+    name: 'jwtCodec with maxAge and idleTimeout',
+    codec: (o) => jwtCodec({ key: SECRET, algorithms: ['HS256'], ...o }),
+    idle: true,
   },
   {
-    name: 'jwtCodec with expiresIn',
-    codec: ({ now, maxAge }) =>
-      jwtCodec({ key: SECRET, algorithms: ['HS256'], now, expiresIn: maxAge }),
-    inclusive: false,
-    expired: 'expired',
-    idle: undefined,
-  },
-  {
-    name: 'jwtCodec with expiresIn and idleTimeout',
-    codec: ({ now, maxAge, idleTimeout }) =>
-      jwtCodec({ key: SECRET, algorithms: ['HS256'], now, expiresIn: maxAge, idleTimeout }),
-    inclusive: false,
-    expired: 'expired',
-    idle: 'idle',
-  },
-  {
-    // The record's TTL is the remaining lifetime, and memoryStore drops it at exactly that time.
+    // The store keeps a record a second past its deadline, so the codec sees it expire.
     name: 'storeCodec with memoryStore',
     codec: (o) => storeCodec({ store: memoryStore({ now: o.now }), secrets: SECRET, ...o }),
-    inclusive: false,
-    expired: 'unknown',
-    idle: 'unknown',
+    idle: true,
   },
 ]
+
+/** The last instant before a deadline: one millisecond earlier. */
+const before = (deadline: number) => deadline - 0.001
 
 interface Visit {
   /** The session's `user`, or '' for an empty session. */
@@ -113,7 +94,7 @@ function app(row: Row, lifetimes: Omit<Lifetimes, 'now'>) {
   return {
     /** Moves the clock to `seconds` after the start. */
     at(seconds: number): void {
-      time = T0 + seconds * 1000
+      time = T0 + Math.round(seconds * 1000)
     },
     async visit(token: string | undefined, method: 'GET' | 'POST' = 'GET'): Promise<Visit> {
       reason = undefined
@@ -128,56 +109,98 @@ function app(row: Row, lifetimes: Omit<Lifetimes, 'now'>) {
         reason,
       }
     },
-    /** The last second at which a token whose deadline is `deadline` is still accepted. */
-    lastValid: (deadline: number) => (row.inclusive ? deadline : deadline - 1),
   }
 }
 
 for (const row of ROWS) {
   test(`${row.name}: accepted up to the absolute deadline, refused the second after`, async () => {
-    const { at, visit, lastValid } = app(row, { maxAge: 3600 })
+    const { at, visit } = app(row, { maxAge: 3600 })
     const first = (await visit(undefined, 'POST')).token
     const second = (await visit(undefined, 'POST')).token
-    at(lastValid(3600))
+    at(before(3600))
     assert.deepEqual(await visit(first), {
       user: 'ada',
       token: undefined,
       maxAge: undefined,
       reason: undefined,
     })
-    at(lastValid(3600) + 1)
+    at(3600)
     const late = await visit(second)
     assert.equal(late.user, '')
-    assert.equal(late.reason, row.expired)
+    assert.equal(late.reason, 'expired')
   })
 
   test(`${row.name}: the cookie Max-Age is the remaining lifetime and ends with the token`, async () => {
-    const { at, visit, lastValid } = app(row, { maxAge: 1000, idleTimeout: 600 })
+    const { at, visit } = app(row, { maxAge: 1000, idleTimeout: 600 })
     const issued = await visit(undefined, 'POST')
-    assert.equal(issued.maxAge, row.idle === undefined ? 1000 : 600)
+    assert.equal(issued.maxAge, row.idle ? 600 : 1000)
     at(500)
     const rewritten = await visit(issued.token, 'POST')
     assert.equal(rewritten.maxAge, 500, 'what is left of maxAge, shorter than idleTimeout')
     // The cookie is gone at 500 + Max-Age: the token must not be refused earlier, nor live longer.
     const end = 500 + rewritten.maxAge!
-    at(lastValid(end))
+    at(before(end))
     assert.equal((await visit(rewritten.token)).user, 'ada')
-    at(lastValid(end) + 1)
-    assert.equal((await visit(rewritten.token)).reason, row.expired)
+    at(end)
+    assert.equal((await visit(rewritten.token)).reason, 'expired')
   })
 
-  if (row.idle === undefined) continue
+  test(`${row.name}: a clock up to 5 s ahead is forgiven, more is refused as future`, async () => {
+    const { at, visit } = app(row, { maxAge: 3600 })
+    // Tokens stamped by a server whose clock reads 5 s and 6 s, read by one whose clock reads 0.
+    at(5)
+    const skewed = (await visit(undefined, 'POST')).token
+    at(6)
+    const early = (await visit(undefined, 'POST')).token
+    at(0)
+    assert.equal((await visit(skewed)).user, 'ada', '5 s ahead')
+    const refused = await visit(early)
+    assert.deepEqual([refused.user, refused.reason], ['', 'future'])
+    at(1)
+    assert.equal((await visit(early)).user, 'ada', 'a future verdict destroys nothing')
+  })
+
+  test(`${row.name}: setMaxAge gives one session a shorter lifetime, in the token and the cookie`, async () => {
+    let time = T0
+    const handler = withSession(
+      async (request: Request) => {
+        const session = await getSession<{ user: string }>(request)
+        if (request.method === 'POST') {
+          session.set('user', 'ada')
+          session.setMaxAge(600)
+        }
+        return new Response(session.get('user') ?? '')
+      },
+      { codec: row.codec({ now: () => time, maxAge: 3600 }), ...cookie() },
+    )
+    const send = (token?: string) =>
+      handler(
+        new Request('http://localhost/', {
+          method: token === undefined ? 'POST' : 'GET',
+          headers: token === undefined ? {} : { cookie: `session=${token}` },
+        }),
+      )
+    const first = (await send()).headers.get('set-cookie') ?? ''
+    assert.match(first, /Max-Age=600;/)
+    const token = first.slice('session='.length, first.indexOf(';'))
+    time = T0 + 599_999
+    assert.equal(await (await send(token)).text(), 'ada')
+    time = T0 + 600_000
+    assert.equal(await (await send(token)).text(), '')
+  })
+
+  if (!row.idle) continue
 
   test(`${row.name}: a session unused for idleTimeout is refused well inside maxAge`, async () => {
-    const { at, visit, lastValid } = app(row, { maxAge: 86_400, idleTimeout: 600 })
+    const { at, visit } = app(row, { maxAge: 86_400, idleTimeout: 600 })
     const first = (await visit(undefined, 'POST')).token
     const second = (await visit(undefined, 'POST')).token
-    at(lastValid(600))
+    at(before(600))
     assert.equal((await visit(first)).user, 'ada')
-    at(lastValid(600) + 1)
+    at(600)
     const idle = await visit(second)
     assert.equal(idle.user, '')
-    assert.equal(idle.reason, row.idle)
+    assert.equal(idle.reason, 'idle')
   })
 
   test(`${row.name}: an unchanged session is re-issued from half the idle window, not before`, async () => {
@@ -202,7 +225,7 @@ for (const row of ROWS) {
   })
 
   test(`${row.name}: renewal by reads never extends the absolute lifetime`, async () => {
-    const { at, visit, lastValid } = app(row, { maxAge: 300, idleTimeout: 100 })
+    const { at, visit } = app(row, { maxAge: 300, idleTimeout: 100 })
     let token = (await visit(undefined, 'POST')).token
     for (const second of [60, 120, 180, 240]) {
       at(second)
@@ -211,13 +234,21 @@ for (const row of ROWS) {
       assert.equal(read.maxAge, Math.min(300 - second, 100), `Max-Age at ${second}`)
       token = read.token ?? token
     }
-    at(lastValid(300))
+    at(before(300))
     const last = await visit(token)
     assert.equal(last.user, 'ada')
     token = last.token ?? token
-    at(lastValid(300) + 1)
+    at(300)
     const late = await visit(token)
     assert.equal(late.user, '')
-    assert.equal(late.reason, row.expired)
+    assert.equal(late.reason, 'expired')
   })
 }
+
+test("starletteCodec keeps itsdangerous' rule: valid at exactly maxAge, refused a second later", async () => {
+  const token = await starletteCodec({ secretKey: SECRET, now: () => T0 }).encode({ user: 'ada' })
+  const at = (seconds: number) =>
+    starletteCodec({ secretKey: SECRET, maxAge: 60, now: () => T0 + seconds * 1000 })
+  assert.deepEqual(await at(60.999).decode(token), { user: 'ada' })
+  await assert.rejects(async () => at(61).decode(token), /expired/)
+})
