@@ -1,8 +1,8 @@
 /** @module signedCodec: the session as base64url JSON with an HMAC-SHA256 tag. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { decodeBase64url, encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
+import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { secretList } from '../lib/keys.ts'
 import { isSessionMaxAge, type LifetimeOptions, lifetime } from '../lib/lifetime.ts'

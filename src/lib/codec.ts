@@ -1,11 +1,17 @@
 /** @module A codec from its session methods: `encode` and `decode` follow from them. Internal. */
-import type { CodecBackend, DecodedSession, EncodedSession, SessionWrite } from '../backends.ts'
-import type { SessionData } from '../backends.ts'
+import type {
+  CodecBackend,
+  DecodedSession,
+  EncodedSession,
+  SessionData,
+  SessionWrite,
+} from '../backends.ts'
 
 /** A codec whose `encodeSession` and `decodeSession` are always there. */
 export type SessionCodec = CodecBackend &
   Required<Pick<CodecBackend, 'encodeSession' | 'decodeSession'>>
 
+/** Adds the one-argument `encode` and `decode` that every codec offers on its own. */
 export function sessionCodec<Extra extends object>(
   methods: {
     decodeSession(token: string): Promise<DecodedSession>
