@@ -1,6 +1,9 @@
 /** @module fetch-session/hono: a Hono middleware over withSession, with a typed context variable. */
 import type { Context, Env, MiddlewareHandler, Next } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import {
+  type DecodeError,
   getSession as getRequestSession,
   type JsonData,
   type Session,
@@ -24,9 +27,28 @@ export type HonoBackendsInit<E extends Env = Env> =
   | SessionBackends
   | ((c: Context<E>) => SessionBackends)
 
+/** The Response each rejected token's `onInvalid` chose, to answer with instead of the route's. */
+const answers = new WeakMap<object, Response>()
+
+/**
+ * The session of a raw request, with a rejected token whose `onInvalid` chose a Response turned
+ * into an `HTTPException` carrying that Response: Hono's error handler answers with it as is, and
+ * logs nothing, where a bare error would be logged and answered with a 500.
+ */
+function load<Data extends JsonData<Data>>(request: Request): Promise<Session<Data>> {
+  return getRequestSession<Data>(request).catch((error: unknown) => {
+    const answer = typeof error === 'object' && error !== null ? answers.get(error) : undefined
+    if (answer === undefined) throw error
+    throw new HTTPException(answer.status as ContentfulStatusCode, { res: answer, cause: error })
+  })
+}
+
 /**
  * Gives every request behind it a session: `await c.var.session()` or `await getSession(c)`.
  * A changed session is written onto the final response; a handler that throws commits nothing.
+ * When `onInvalid` returns a Response, the session throws an `HTTPException` carrying it: Hono's
+ * default error handler sends that Response; a custom `app.onError` should return
+ * `err.getResponse()` for an `HTTPException`, as Hono's documentation advises.
  *
  * @example
  * type AppEnv = { Bindings: { SECRET: string }; Variables: SessionVariables<{ user?: string }> }
@@ -44,6 +66,7 @@ export function session<E extends Env = Env>(
   if (options.onInvalid !== undefined && typeof options.onInvalid !== 'function') {
     throw new SessionError('ERR_SESSION_CONFIG', 'session() onInvalid must be a function')
   }
+  const onInvalid = options.onInvalid
   const handler = withSession(
     async (_request: Request, c: Context<E>, next: Next): Promise<Response | undefined> => {
       await next()
@@ -52,11 +75,20 @@ export function session<E extends Env = Env>(
     },
     // withSession checks a plain backend set now, and a built one on first use.
     typeof backends === 'function' ? (_request, c) => backends(c) : backends,
-    options,
+    onInvalid === undefined
+      ? options
+      : {
+          ...options,
+          onInvalid(error: DecodeError, request: Request): unknown {
+            const answer = onInvalid(error, request)
+            if (answer instanceof Response) answers.set(error, answer)
+            return answer
+          },
+        },
   )
 
   return async function sessionMiddleware(c: Context<E>, next: Next): Promise<void> {
-    c.set('session' as never, (() => getRequestSession(c.req.raw)) as never)
+    c.set('session' as never, (() => load(c.req.raw)) as never)
     const committed = await handler(c.req.raw, c, next)
     if (committed !== undefined && committed !== c.res) {
       // Hono's setter merges the old response's Set-Cookie over the new one; start clean.
@@ -80,5 +112,5 @@ export function session<E extends Env = Env>(
 export function getSession<Data extends JsonData<Data> = SessionData>(
   c: Context,
 ): Promise<Session<Data>> {
-  return getRequestSession<Data>(c.req.raw)
+  return load<Data>(c.req.raw)
 }

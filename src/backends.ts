@@ -119,6 +119,11 @@ export interface StorageBackend {
 export interface AuthorizationBackend {
   /** Returns the token, or `undefined` when the request presents none. */
   getToken(request: Request): string | undefined
+  /**
+   * Every token the request presents, best first (a cookie name sent twice, under two Paths):
+   * `withSession` takes the first that decodes. Optional; `getToken` is the one token otherwise.
+   */
+  getTokens?(request: Request): string[]
   /** The request header the token comes in; a response that carries a token names it in `Vary`. */
   readonly header?: string
 }

@@ -1,7 +1,7 @@
 /** @module cookie(): storage and authorization for one cookie, in one call. */
 
-import { cookieAuthorization } from './authorization/cookie.ts'
-import type { AuthorizationBackend, StorageBackend } from './backends.ts'
+import { type CookieAuthorizationBackend, cookieAuthorization } from './authorization/cookie.ts'
+import type { StorageBackend } from './backends.ts'
 import { type CookieOptions, cookieStorage } from './storage/cookie.ts'
 
 /**
@@ -12,7 +12,7 @@ import { type CookieOptions, cookieStorage } from './storage/cookie.ts'
  */
 export function cookie(options: CookieOptions = {}): {
   storage: StorageBackend
-  authorization: AuthorizationBackend
+  authorization: CookieAuthorizationBackend
 } {
   return {
     storage: cookieStorage(options),

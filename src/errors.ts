@@ -56,6 +56,11 @@ export type DecodeErrorReason =
   | 'unknown'
   /** Rejected by the application (`validAfter`). */
   | 'revoked'
+  /**
+   * Planted by another host: a `__Host-` cookie name that a request presents more than once, or
+   * inside another cookie's value. Thrown by `cookieAuthorization`; no codec sees the value.
+   */
+  | 'injected'
 
 /**
  * Thrown by a codec's `decode` for a token that is not valid. `withSession` catches it, starts an

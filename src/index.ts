@@ -2,7 +2,10 @@
 
 export type { BearerAuthorizationOptions } from './authorization/bearer.ts'
 export { bearerAuthorization } from './authorization/bearer.ts'
-export type { CookieAuthorizationOptions } from './authorization/cookie.ts'
+export type {
+  CookieAuthorizationBackend,
+  CookieAuthorizationOptions,
+} from './authorization/cookie.ts'
 export { cookieAuthorization } from './authorization/cookie.ts'
 export type { HeaderAuthorizationOptions } from './authorization/header.ts'
 export { headerAuthorization } from './authorization/header.ts'

@@ -157,26 +157,18 @@ class RequestSession {
     const { codec, authorization } = this.backends()
     let invalid = false
     try {
-      const presented = readToken(authorization, this.request)
-      if (presented !== undefined) {
-        const decoded: DecodedSession = codec.decodeSession
-          ? await codec.decodeSession(presented)
-          : { data: await codec.decode(presented) }
-        if (!isPlainObject(decoded?.data)) {
-          throw new DecodeError('malformed', 'session data is not an object')
-        }
-        const snapshot = serialize(decoded.data)
-        if (this.options.validAfter !== undefined) await this.#checkRevocation(decoded)
-        const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec.createId)
-        return {
-          session: new Session(record, false),
-          record,
-          token: presented,
-          decoded,
-          invalid,
-          snapshot,
+      let rejected: DecodeError | undefined
+      // The first candidate that decodes wins, so a stale cookie under another Path cannot lock a
+      // user out; when none does, the first one's error is the one reported.
+      for (const presented of readTokens(authorization, this.request)) {
+        try {
+          return await this.#open(presented)
+        } catch (error) {
+          if (!(error instanceof DecodeError)) throw error
+          rejected ??= error
         }
       }
+      if (rejected !== undefined) throw rejected
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error
       invalid = true
@@ -189,6 +181,22 @@ class RequestSession {
     const record = newRecord({}, codec.createId?.(), undefined, codec.createId)
     const session = new Session(record, true)
     return { session, record, token: undefined, decoded: undefined, invalid, snapshot: '{}' }
+  }
+
+  /** Decodes one presented token into a loaded session; throws `DecodeError` for a bad one. */
+  async #open(presented: string): Promise<Loaded> {
+    const { codec } = this.backends()
+    const decoded: DecodedSession = codec.decodeSession
+      ? await codec.decodeSession(presented)
+      : { data: await codec.decode(presented) }
+    if (!isPlainObject(decoded?.data)) {
+      throw new DecodeError('malformed', 'session data is not an object')
+    }
+    const snapshot = serialize(decoded.data)
+    if (this.options.validAfter !== undefined) await this.#checkRevocation(decoded)
+    const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec.createId)
+    const session = new Session(record, false)
+    return { session, record, token: presented, decoded, invalid: false, snapshot }
   }
 
   async #checkRevocation({ data, started }: DecodedSession): Promise<void> {
@@ -277,17 +285,22 @@ function newRecord(
   return { data, rotate: false, id, maxAge, committed: false, createId: createId?.bind(undefined) }
 }
 
-function readToken(
+/** The tokens of the first authorization backend that finds any, best first. */
+function readTokens(
   authorization: AuthorizationBackend | readonly AuthorizationBackend[],
   request: Request,
-): string | undefined {
-  if (!Array.isArray(authorization))
-    return (authorization as AuthorizationBackend).getToken(request)
-  for (const backend of authorization as readonly AuthorizationBackend[]) {
+): string[] {
+  const list = Array.isArray(authorization) ? authorization : [authorization]
+  for (const backend of list as readonly AuthorizationBackend[]) {
+    if (backend.getTokens !== undefined) {
+      const tokens = backend.getTokens(request)
+      if (tokens.length > 0) return tokens
+      continue
+    }
     const token = backend.getToken(request)
-    if (token !== undefined) return token
+    if (token !== undefined) return [token]
   }
-  return undefined
+  return []
 }
 
 function checkBackends(backends: SessionBackends, options: SessionOptions): SessionBackends {

@@ -21,35 +21,76 @@ export function isAttributeValue(value: unknown): value is string {
 }
 
 /**
- * Calls `visit(name, value)` for each pair of a Cookie header, in order, until it returns true.
+ * Calls `visit(name, value, joined)` for each pair of a Cookie header, in order, until it returns
+ * true.
  *
- * Rules: pairs are split on `;` and on `,` (no valid cookie value holds a comma, and Deno and
- * workerd join several Cookie headers with `, `); only space and tab around a name or value are
- * trimmed (never U+00A0); one pair of double quotes around a value is removed; a pair without `=`,
- * or with an empty name, is skipped.
+ * Rules: pairs are split on `;` and on `,` (Deno's `Headers` and workerd join several Cookie
+ * headers with `, `); only space and tab around a name or value are trimmed (never U+00A0); one
+ * pair of double quotes around a value is removed; a pair without `=`, or with an empty name, is
+ * skipped. `joined` is true for a pair that follows a `,` inside one `;`-separated cookie: either
+ * a header the runtime joined, or text inside one cookie's value, which browsers let any host of
+ * the site set (`pref=x,__Host-session=…`). The caller decides which it may trust.
  */
-function eachPair(header: string, visit: (name: string, value: string) => boolean): void {
+function eachPair(
+  header: string,
+  visit: (name: string, value: string, joined: boolean) => boolean,
+): void {
   let start = 0
+  let joined = false
   // The next '=' at or after `start`, searched again only once passed: linear in the header.
   let eq = -1
   while (start < header.length) {
     let end = start
-    while (
-      end < header.length &&
-      header.charCodeAt(end) !== 0x3b &&
-      header.charCodeAt(end) !== 0x2c
-    )
+    let code = 0
+    while (end < header.length) {
+      code = header.charCodeAt(end)
+      if (code === 0x3b || code === 0x2c) break
       end++
+    }
     if (eq !== header.length && eq < start) {
       eq = header.indexOf('=', start)
       if (eq < 0) eq = header.length
     }
     if (eq < end) {
       const name = trim(header.slice(start, eq))
-      if (name !== '' && visit(name, unquote(trim(header.slice(eq + 1, end))))) return
+      if (name !== '' && visit(name, unquote(trim(header.slice(eq + 1, end))), joined)) return
     }
+    // What follows a ',' is joined until the next ';'.
+    joined = end < header.length && code === 0x2c
     start = end + 1
   }
+}
+
+/** Every value of cookie `name` in a Cookie header, in order, split by how it was found. */
+export function cookieValues(
+  header: string | null,
+  name: string,
+): { own: string[]; joined: string[] } {
+  const own: string[] = []
+  const joined: string[] = []
+  if (header !== null && name !== '') {
+    eachPair(header, (key, value, afterComma) => {
+      if (key === name) (afterComma ? joined : own).push(value)
+      return false
+    })
+  }
+  return { own, joined }
+}
+
+/** The prefixes a browser enforces on a cookie name, matched in any letter case as Chromium does. */
+export type CookiePrefix = 'host' | 'host-http' | 'secure' | 'http'
+
+/**
+ * The prefix of a cookie name as Chromium reads it: `__Secure-`, `__Host-Http-`, `__Host-` or
+ * `__Http-`, in any letter case, or `undefined`.
+ */
+export function cookiePrefix(name: string): CookiePrefix | undefined {
+  const lower = name.slice(0, 12).toLowerCase()
+  if (lower.startsWith('__secure-')) return 'secure'
+  if (lower.startsWith('__host-http-')) return 'host-http'
+  if (lower.startsWith('__host-')) return 'host'
+  if (lower.startsWith('__http-')) return 'http'
+  return undefined
 }
 
 /**

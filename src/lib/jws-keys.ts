@@ -1,7 +1,7 @@
 /** @module JWS algorithms and jwtCodec's keys: checked once, imported once. Internal. */
 import { SessionError } from '../errors.ts'
 import { decodeBase64url, utf8 } from './base64url.ts'
-import { type HmacHash, hmacKey } from './keys.ts'
+import { cached, type HmacHash, hmacKey } from './keys.ts'
 
 type Params =
   | { name: 'HMAC'; hash: HmacHash }
@@ -157,8 +157,11 @@ export function keyEntry(
       async (alg, usage) => {
         if (pair) return usage === 'sign' ? pair.privateKey : pair.publicKey
         if (usage === 'sign' || key.type !== 'private') return key
-        const jwk = await crypto.subtle.exportKey('jwk', key)
-        return importJwk(pick(jwk, PUBLIC_MEMBERS), ALGORITHMS[alg].params, 'verify')
+        return importJwk(
+          pick(await exportJwk(key), PUBLIC_MEMBERS),
+          ALGORITHMS[alg].params,
+          'verify',
+        )
       },
     )
   }
@@ -206,12 +209,26 @@ export function keyEntry(
   )
 }
 
-async function importJwk(
-  jwk: JsonWebKey,
-  params: Params,
-  usage: 'sign' | 'verify',
-): Promise<CryptoKey> {
-  return crypto.subtle.importKey('jwk', jwk, params, false, [usage])
+/**
+ * A JWK imported once per process for an algorithm and a usage, by a digest of its members: a
+ * jwtCodec built per request (keys from a Workers `env`) imports nothing after the first.
+ */
+function importJwk(jwk: JsonWebKey, params: Params, usage: 'sign' | 'verify'): Promise<CryptoKey> {
+  return cached(`jwk:${usage}:${JSON.stringify(params)}:${JSON.stringify(jwk)}`, () =>
+    crypto.subtle.importKey('jwk', jwk, params, false, [usage]),
+  )
+}
+
+/** The JWK of an extractable private CryptoKey, exported once per key object. */
+const exported = new WeakMap<CryptoKey, Promise<JsonWebKey>>()
+function exportJwk(key: CryptoKey): Promise<JsonWebKey> {
+  let jwk = exported.get(key)
+  if (jwk === undefined) {
+    jwk = crypto.subtle.exportKey('jwk', key)
+    exported.set(key, jwk)
+    jwk.catch(() => exported.delete(key))
+  }
+  return jwk
 }
 
 /** A JWK with only the named members: no `alg`, `key_ops` or `ext` to contradict the import. */

@@ -1,29 +1,38 @@
 /** @module CryptoKey import with a cache, so no request path imports a key. Internal. */
 import { utf8 } from './base64url.ts'
 import { configError } from './options.ts'
+import { sha256Hex } from './sha256.ts'
 
 export type HmacHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512'
 
 /**
- * Imported keys by algorithm and secret. Codecs built per request (a Workers `env` secret) reuse
- * the keys of the codecs before them; the bound only matters to an app that cycles through secrets.
+ * Imported keys by a SHA-256 digest of an id that names the algorithm, the secret's type and the
+ * secret: two secrets of different types never share a key, and no secret is kept as text for
+ * the life of the process. Codecs built per request (a Workers `env` secret) reuse the keys of
+ * the codecs before them; the bound only matters to an app that cycles through secrets.
  */
 const cache = new Map<string, Promise<unknown>>()
 const CACHE_LIMIT = 256
 
 /**
- * Key material by an id that names its algorithm and secret, loaded once; a load that fails is
- * forgotten so the next request tries again.
+ * Key material by an id that names its algorithm, the secret's type and the secret, loaded once;
+ * a load that fails is forgotten so the next request tries again. Only a digest of `id` is kept.
  */
 export function cached<T>(id: string, load: () => Promise<T>): Promise<T> {
-  let key = cache.get(id) as Promise<T> | undefined
+  const digest = sha256Hex(utf8(id))
+  let key = cache.get(digest) as Promise<T> | undefined
   if (key === undefined) {
     if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value as string)
     key = load()
-    cache.set(id, key)
-    key.catch(() => cache.delete(id))
+    cache.set(digest, key)
+    key.catch(() => cache.delete(digest))
   }
   return key
+}
+
+/** A cache id for a secret: its type and its value, so `"1,2"` and the bytes [1, 2] differ. */
+export function secretId(secret: string | Uint8Array): string {
+  return typeof secret === 'string' ? `string:${secret}` : `bytes:${hex(secret)}`
 }
 
 /** An HMAC key for sign and verify. */
@@ -31,18 +40,28 @@ export function hmacKey(
   secret: string | Uint8Array<ArrayBuffer>,
   hash: HmacHash,
 ): Promise<CryptoKey> {
-  const bytes = typeof secret === 'string' ? utf8(secret) : secret
-  const id = `hmac:${hash}:${typeof secret === 'string' ? secret : Array.from(secret).join(',')}`
-  return cached(id, () =>
-    crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash }, false, ['sign', 'verify']),
+  return cached(`hmac:${hash}:${secretId(secret)}`, () =>
+    crypto.subtle.importKey(
+      'raw',
+      typeof secret === 'string' ? utf8(secret) : secret,
+      { name: 'HMAC', hash },
+      false,
+      ['sign', 'verify'],
+    ),
   )
 }
 
 /** An AES-GCM key for encrypt and decrypt. */
 export function aesGcmKey(secret: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
-  return cached(`aes-gcm:${Array.from(secret).join(',')}`, () =>
+  return cached(`aes-gcm:${secretId(secret)}`, () =>
     crypto.subtle.importKey('raw', secret, 'AES-GCM', false, ['encrypt', 'decrypt']),
   )
+}
+
+function hex(bytes: Uint8Array): string {
+  let out = ''
+  for (const byte of bytes) out += byte.toString(16).padStart(2, '0')
+  return out
 }
 
 /**

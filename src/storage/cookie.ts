@@ -2,6 +2,7 @@
 import type { PersistOptions, StorageBackend } from '../backends.ts'
 import { SessionError } from '../errors.ts'
 import {
+  cookiePrefix,
   isAttributeValue,
   isCookieName,
   isCookieValue,
@@ -22,11 +23,19 @@ export type SameSite =
   | 'NONE'
 
 export interface CookieOptions {
-  /** Cookie name; default `session`. `__Host-` and `__Secure-` prefixes are checked. */
+  /**
+   * Cookie name; default `session`. The prefixes browsers enforce are checked as Chromium checks
+   * them, in any letter case: `__Secure-` needs `secure`; `__Host-` also path `/` and no domain;
+   * `__Http-` needs `secure` and `httpOnly`; `__Host-Http-` all of these.
+   */
   name?: string
   /** Default `/`. */
   path?: string
-  /** Default: none (the cookie goes to this host only). */
+  /**
+   * Default: none (the cookie goes to this host only). A single label (`localhost`) or a public
+   * suffix from a built-in list of common ones (`com`, `co.uk`, `github.io`, …) is refused:
+   * browsers drop such a cookie, or keep it for the one host that has that name.
+   */
   domain?: string
   /**
    * Seconds the browser keeps the cookie. Default: as long as the token is valid (the codec's
@@ -183,11 +192,20 @@ export function checkCookieOptions(options: CookieOptions): CheckedCookie {
   }
   if (sameSite === 'none' && !secure) fail('sameSite none needs secure')
   if (partitioned && !secure) fail('partitioned needs secure')
-  const lower = name.toLowerCase()
-  if (lower.startsWith('__secure-') && !secure) fail('a __Secure- cookie needs secure')
-  if (lower.startsWith('__host-') && (!secure || path !== '/' || domain !== undefined)) {
-    fail('a __Host- cookie needs secure, path / and no domain')
+  if (domain !== undefined && isPublicSuffix(domain)) {
+    fail('domain must not be a single label or a public suffix (browsers drop the cookie)')
   }
+  const prefix = cookiePrefix(name)
+  if (prefix === 'secure' && !secure) fail('a __Secure- cookie needs secure')
+  if (prefix === 'http' && (!secure || !httpOnly))
+    fail('an __Http- cookie needs secure and httpOnly')
+  const host = prefix === 'host' || prefix === 'host-http'
+  if (host && (!secure || path !== '/' || domain !== undefined)) {
+    fail(
+      `a ${prefix === 'host' ? '__Host-' : '__Host-Http-'} cookie needs secure, path / and no domain`,
+    )
+  }
+  if (prefix === 'host-http' && !httpOnly) fail('a __Host-Http- cookie needs httpOnly')
 
   const site = sameSite ?? 'lax'
   const attributes =
@@ -198,6 +216,28 @@ export function checkCookieOptions(options: CookieOptions): CheckedCookie {
     `; SameSite=${site[0]!.toUpperCase()}${site.slice(1)}` +
     (partitioned ? '; Partitioned' : '')
   return { name, attributes, maxAge, maxChunks }
+}
+
+/**
+ * Common public suffixes: a cookie for one of these would reach every site under it, so browsers
+ * refuse it. Not the whole Public Suffix List: the ones apps are most often deployed under.
+ */
+const PUBLIC_SUFFIXES = new Set(
+  (
+    'co.uk org.uk ac.uk gov.uk me.uk ltd.uk plc.uk net.uk sch.uk nhs.uk ' +
+    'com.au net.au org.au edu.au gov.au co.nz org.nz net.nz govt.nz co.jp ne.jp or.jp ac.jp go.jp ' +
+    'co.kr or.kr com.cn net.cn org.cn gov.cn com.tw com.hk com.sg com.my co.in net.in org.in ' +
+    'co.za com.br net.br org.br com.mx com.ar co.il org.il com.tr com.ua co.id ' +
+    'github.io gitlab.io herokuapp.com vercel.app netlify.app pages.dev workers.dev appspot.com ' +
+    'web.app firebaseapp.com azurewebsites.net cloudfront.net blogspot.com fly.dev onrender.com ' +
+    'deno.dev glitch.me ngrok.io ngrok-free.app replit.app repl.co s3.amazonaws.com'
+  ).split(' '),
+)
+
+/** A domain a browser never sets a cookie for: one label, or a common public suffix. */
+function isPublicSuffix(domain: string): boolean {
+  const host = domain.replace(/^\./, '').toLowerCase()
+  return !host.includes('.') || PUBLIC_SUFFIXES.has(host)
 }
 
 function cookieAge(

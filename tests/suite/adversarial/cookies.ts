@@ -87,13 +87,23 @@ test('a tossed cookie in another casing of __Host- is another cookie, never the 
   assert.equal(auth.getToken(alone), undefined)
 })
 
-test('one name in two Cookie headers: the first is read, and an invalid first is never skipped', async () => {
+test('one unprefixed name twice: the value that verifies wins, whichever comes first', async () => {
   for (const kit of KITS) {
     const { codec, ours } = await pair(kit)
-    const headers = new Headers()
-    headers.append('cookie', 'session=forged.value')
-    headers.append('cookie', `session=${ours}`)
-    const outcome = await probe(codec, undefined, { cookieHeader: headers.get('cookie')! })
+    for (const pairs of [
+      ['session=forged.value', `session=${ours}`],
+      [`session=${ours}`, 'session=forged.value'],
+    ]) {
+      const headers = new Headers()
+      for (const pair of pairs) headers.append('cookie', pair)
+      const outcome = await probe(codec, undefined, { cookieHeader: headers.get('cookie')! })
+      assert.equal(outcome.data.user, 'ada', `${kit.name}: ${pairs[0]}`)
+      assert.deepEqual(outcome.reasons, [], kit.name)
+    }
+    // Neither verifies: an empty session, and the first one's reason only.
+    const outcome = await probe(codec, undefined, {
+      cookieHeader: 'session=forged.value; session=other.value',
+    })
     assert.deepEqual(outcome.data, {}, kit.name)
     assert.equal(outcome.reasons.length, 1, kit.name)
   }

@@ -157,7 +157,7 @@ test('a codec with only a public key verifies but refuses to issue tokens', asyn
   )
 })
 
-test('keys are imported once per codec, not per request', async () => {
+test('keys are imported at most once, not per request', async () => {
   const jwk = await jwkFor('PS256')
   const token = await jwtCodec({ key: jwk, algorithms: ['PS256'] }).encode({ a: 1 })
   const codec = jwtCodec({ key: publicPart(jwk), algorithms: ['PS256'] })
@@ -174,7 +174,8 @@ test('keys are imported once per codec, not per request', async () => {
   } finally {
     subtle.importKey = importKey
   }
-  assert.equal(imports, 1)
+  // At most once: the process-wide cache may hold this key from an earlier test already.
+  assert.ok(imports <= 1, `${imports} imports`)
 })
 
 test('tokens carry integer iat, sst and exp; encodeSession reports maxAge and the start', async () => {
