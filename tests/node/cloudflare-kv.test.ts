@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { Miniflare } from 'miniflare'
 import { type KvNamespaceLike, kvStore } from '../../src/index.ts'
-import { idOf, storeApp, storeSuite } from '../fixtures/stores.ts'
+import { storeSuite } from '../fixtures/store-suite.ts'
+import { idOf, storeApp } from '../fixtures/stores.ts'
 
 type Namespace = KvNamespaceLike & {
   list(options: { prefix: string }): Promise<{ keys: { name: string; expiration?: number }[] }>

@@ -9,7 +9,7 @@ const at = (path: string) => JSON.stringify(new URL(path, root).href)
 // Runs inside Deno. Deno KV cannot report a key's TTL, so a thin proxy records the `expireIn` each
 // write asks for: the suite then checks what the store requests, and the codec checks the rest.
 const script = `
-import { storeSuite } from ${at('tests/fixtures/stores.ts')}
+import { storeSuite } from ${at('tests/fixtures/store-suite.ts')}
 import { denoKvStore } from ${at('src/index.ts')}
 const kv = await Deno.openKv(':memory:')
 const expiry = new Map()

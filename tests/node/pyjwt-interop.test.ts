@@ -10,13 +10,18 @@ import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DecodeError, type JwsAlgorithm, type JwtCodecOptions, jwtCodec } from '../../src/index.ts'
 import { type Answer, type JsonLinesTool, jsonLinesTool } from '../fixtures/interop/json-lines.ts'
+import { INSTALL, skipUnless } from '../fixtures/requirements.ts'
 
 const PYTHON = '/usr/bin/python3'
 const TOOL = fileURLToPath(new URL('../fixtures/interop/pyjwt_tool.py', import.meta.url))
 const probe = spawnSync(PYTHON, ['-c', 'import jwt, cryptography; assert jwt.__version__ >= "2"'], {
   encoding: 'utf8',
 })
-const missing = probe.status === 0 ? undefined : 'Python 3 with PyJWT 2 and cryptography is missing'
+const missing = skipUnless(
+  probe.status === 0,
+  'Python 3 with PyJWT 2 and cryptography',
+  INSTALL.pyjwt,
+)
 
 test('the Python stack for the PyJWT interop tests is installed', (t) => {
   if (missing === undefined) return

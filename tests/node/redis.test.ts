@@ -5,7 +5,8 @@ import { after, before, describe, test } from 'node:test'
 import { createClient } from 'redis'
 import { redisStore, SessionError } from '../../src/index.ts'
 import { type RedisServer, redisServerMissing, startRedis } from '../fixtures/redis-server.ts'
-import { idOf, storeApp, storeSuite } from '../fixtures/stores.ts'
+import { storeSuite } from '../fixtures/store-suite.ts'
+import { idOf, storeApp } from '../fixtures/stores.ts'
 
 type Client = ReturnType<typeof createClient>
 

@@ -21,14 +21,18 @@ import {
 } from '../../src/index.ts'
 import { pythonJsonDumps, pythonNumber } from '../../src/lib/python-json.ts'
 import { type Answer, type JsonLinesTool, jsonLinesTool } from '../fixtures/interop/json-lines.ts'
+import { INSTALL, skipUnless } from '../fixtures/requirements.ts'
 
 const PYTHON = '/usr/bin/python3'
 const interop = fileURLToPath(new URL('../fixtures/interop/', import.meta.url))
 const probe = spawnSync(PYTHON, ['-c', 'import starlette, itsdangerous, uvicorn'], {
   encoding: 'utf8',
 })
-const missing =
-  probe.status === 0 ? undefined : 'Python 3 with starlette, itsdangerous and uvicorn is missing'
+const missing = skipUnless(
+  probe.status === 0,
+  'Python 3 with starlette, itsdangerous and uvicorn',
+  INSTALL.starlette,
+)
 
 test('the Python stack for the interop tests is installed', (t) => {
   if (missing === undefined) return

@@ -11,16 +11,18 @@ import { spawn, spawnSync } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { chromiumMissing, launchBrowser } from '../fixtures/browser/harness.ts'
+import { INSTALL, skipUnless } from '../fixtures/requirements.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const probe = spawnSync('/usr/bin/python3', [
   '-c',
   'import starlette, itsdangerous, uvicorn, multipart',
 ])
-const missing =
-  probe.status === 0
-    ? undefined
-    : 'Python 3 with starlette, itsdangerous, uvicorn and python-multipart is missing'
+const missing = skipUnless(
+  probe.status === 0,
+  'Python 3 with starlette, itsdangerous, uvicorn and python-multipart',
+  INSTALL.migration,
+)
 
 test('the Python stack for the migration example is installed', (t) => {
   if (missing === undefined) return

@@ -4,6 +4,7 @@
  * `node --import tsx tests/runners/workerd.ts`; exits 1 when a case fails.
  */
 import { Miniflare } from 'miniflare'
+import { summaryLine } from '../harness.ts'
 import { bundleWorker, COMPATIBILITY_DATE } from './worker-bundle.ts'
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
@@ -34,5 +35,5 @@ try {
 } finally {
   await mf.dispose()
 }
-console.log(`workerd: ${passed} passed, ${failed} failed`)
+console.log(summaryLine('workerd', passed, failed))
 process.exitCode = failed === 0 && passed > 0 ? 0 : 1

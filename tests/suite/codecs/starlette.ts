@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict'
 import {
   cookie,
-  cookieStorage,
   DecodeError,
   getSession,
   type SessionData,
@@ -10,7 +9,6 @@ import {
   starletteCodec,
   withSession,
 } from '../../../src/index.ts'
-import { pythonJsonDumps } from '../../../src/lib/python-json.ts'
 import { clock, nextCookie, request } from '../../fixtures/suite.ts'
 import { suite } from '../../harness.ts'
 
@@ -266,101 +264,3 @@ test('a Starlette cookie, bare or quoted, is read through withSession; a read re
   assert.equal(token.split('.')[0], OLD_KEY_TOKEN.split('.')[0])
   assert.equal(token.split('.')[1], 'aVW5BQ') // NOW + 5
 })
-
-test('pythonJsonDumps writes what json.dumps writes', () => {
-  // Expected strings printed by Python 3.11's json.dumps for the same values.
-  const value = {
-    'a, b': 'c: d',
-    q: 'say "hi" \\ / \u007f \u0001 \b\f\n\r\t',
-    s: '\ud800 lone',
-    e: [],
-    o: {},
-    n: [1, -0.5, 2e-5, 1e21, 1e100, 100.25, 1234567890123456.8],
-  }
-  assert.equal(
-    pythonJsonDumps(value),
-    '{"a, b": "c: d", "q": "say \\"hi\\" \\\\ / \\u007f \\u0001 \\b\\f\\n\\r\\t", "s": "\\ud800 lone", "e": [], "o": {}, "n": [1, -0.5, 2e-05, 1e+21, 1e+100, 100.25, 1234567890123456.8]}',
-  )
-  assert.equal(pythonJsonDumps(['x', 'é']), '["x", "\\u00e9"]')
-  // JSON.stringify's choice of values: toJSON, undefined left out, non-finite as null.
-  assert.equal(
-    pythonJsonDumps({ d: new Date(0), u: undefined, x: [undefined, Number.NaN] }),
-    '{"d": "1970-01-01T00:00:00.000Z", "x": [null, null]}',
-  )
-})
-
-/*
- * starlette-session-middleware's CookieBackend tests: every combination of max_age, name, path,
- * same_site and https_only. Its cookies are built as below; ours must carry the same attributes.
- */
-function starletteSetCookie(
-  o: { maxAge: number; name: string; path: string; sameSite: string; https: boolean },
-  clear: boolean,
-): string {
-  const flags = `httponly; samesite=${o.sameSite}${o.https ? '; secure' : ''}`
-  if (clear)
-    return `${o.name}=null; path=${o.path}; expires=Thu, 01 Jan 1970 00:00:00 GMT; ${flags}`
-  return `${o.name}=somegarbage; path=${o.path}; ${o.maxAge ? `Max-Age=${o.maxAge}; ` : ''}${flags}`
-}
-
-/** A Set-Cookie value as name, value and attributes (names lower-cased, SameSite value too). */
-function parseSetCookie(line: string) {
-  const [pair, ...rest] = line.split(';').map((part) => part.trim())
-  const attributes = new Map<string, string>()
-  for (const part of rest) {
-    const eq = part.indexOf('=')
-    const name = (eq < 0 ? part : part.slice(0, eq)).toLowerCase()
-    const value = eq < 0 ? '' : part.slice(eq + 1)
-    attributes.set(name, name === 'samesite' ? value.toLowerCase() : value)
-  }
-  return { pair: pair!, attributes }
-}
-
-for (const maxAge of [0, 1]) {
-  for (const name of ['cookie_name', 'yet_another_cookie_name']) {
-    for (const path of ['/another/path', '/yet/another/path']) {
-      for (const sameSite of ['strict', 'lax', 'none'] as const) {
-        for (const https of [true, false]) {
-          const options = { maxAge, name, path, sameSite, https }
-          test(`cookie parity with starlette-session-middleware: ${JSON.stringify(options)}`, async () => {
-            const build = () => cookieStorage({ name, path, sameSite, secure: https })
-            if (sameSite === 'none' && !https) {
-              // Browsers drop SameSite=None without Secure; Starlette would send it anyway.
-              assert.throws(
-                build,
-                (e: unknown) => e instanceof SessionError && e.code === 'ERR_SESSION_CONFIG',
-              )
-              return
-            }
-            const storage = build()
-            const encoded = await starletteCodec({ secretKey: 'k', maxAge }).encodeSession(
-              { a: 1 },
-              {},
-            )
-            const persisted = new Headers()
-            storage.persist(persisted, 'somegarbage', { maxAge: encoded.maxAge })
-            const cleared = new Headers()
-            storage.clear(cleared)
-            const site = `${sameSite[0]!.toUpperCase()}${sameSite.slice(1)}`
-            const attributes = `; Path=${path}${https ? '; Secure' : ''}; HttpOnly; SameSite=${site}`
-            const ours = persisted.getSetCookie()
-            assert.deepEqual(ours, [
-              `${name}=somegarbage${maxAge ? `; Max-Age=${maxAge}` : ''}${attributes}`,
-            ])
-            assert.deepEqual(cleared.getSetCookie(), [
-              `${name}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT${attributes}`,
-            ])
-            assert.deepEqual(
-              parseSetCookie(ours[0]!),
-              parseSetCookie(starletteSetCookie(options, false)),
-            )
-            const theirs = parseSetCookie(starletteSetCookie(options, true)).attributes
-            const clearing = parseSetCookie(cleared.getSetCookie()[0]!).attributes
-            clearing.delete('max-age')
-            assert.deepEqual(clearing, theirs)
-          })
-        }
-      }
-    }
-  }
-}

@@ -1,6 +1,6 @@
 /** memoryStore against every store semantic of the store suite. */
 import { memoryStore } from '../../../src/index.ts'
-import { storeSuite } from '../../fixtures/stores.ts'
+import { storeSuite } from '../../fixtures/store-suite.ts'
 import { clock } from '../../fixtures/suite.ts'
 import { suite } from '../../harness.ts'
 
