@@ -171,7 +171,9 @@ class RequestSession {
       if (rejected !== undefined) throw rejected
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error
-      invalid = true
+      // Cleared once, so onInvalid does not hear it again; not a planted cookie: clearing would
+      // delete the victim's own cookie and leave the planted one (another Domain or Path) in place.
+      invalid = error.reason !== 'injected'
       const answer = this.options.onInvalid?.(error, this.request)
       if (answer instanceof Response) {
         answers.set(error, answer)

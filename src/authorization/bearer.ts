@@ -1,7 +1,8 @@
 /** @module bearerAuthorization: the request presents its token as `Authorization: Bearer <token>`. */
 import type { AuthorizationBackend } from '../backends.ts'
-import { DecodeError, SessionError } from '../errors.ts'
+import { DecodeError } from '../errors.ts'
 import { isToken } from '../lib/http.ts'
+import { configError } from '../lib/options.ts'
 
 export interface BearerAuthorizationOptions {
   /** The auth scheme, matched in any letter case; default `Bearer`. */
@@ -34,10 +35,7 @@ export function bearerAuthorization(
 ): AuthorizationBackend {
   const scheme = options.scheme ?? 'Bearer'
   if (!isToken(scheme)) {
-    throw new SessionError(
-      'ERR_SESSION_CONFIG',
-      'bearerAuthorization: scheme must be an HTTP token',
-    )
+    configError('bearerAuthorization', 'scheme must be an HTTP token')
   }
   const lower = scheme.toLowerCase()
   const strict = options.strict ?? false

@@ -1,7 +1,8 @@
 /** @module cookieAuthorization: the request presents its token in a cookie. */
 import type { AuthorizationBackend } from '../backends.ts'
-import { DecodeError, SessionError } from '../errors.ts'
+import { DecodeError } from '../errors.ts'
 import { cookiePrefix, cookieValues, isCookieName } from '../lib/cookie-header.ts'
+import { configError } from '../lib/options.ts'
 
 export interface CookieAuthorizationOptions {
   /** Cookie name; default `session`. Prefer a `__Host-` name: see `getTokens`. */
@@ -51,13 +52,10 @@ export function cookieAuthorization(
   const name = options.name ?? 'session'
   const maxChunks = options.maxChunks ?? 1
   if (!isCookieName(name)) {
-    throw new SessionError('ERR_SESSION_CONFIG', 'cookie: name must be an RFC 6265 token')
+    configError('cookie', 'name must be an RFC 6265 token')
   }
   if (!Number.isSafeInteger(maxChunks) || maxChunks < 1 || maxChunks > 10) {
-    throw new SessionError(
-      'ERR_SESSION_CONFIG',
-      'cookie: maxChunks must be a whole number from 1 to 10',
-    )
+    configError('cookie', 'maxChunks must be a whole number from 1 to 10')
   }
   const prefix = cookiePrefix(name)
   const chunkNames = Array.from({ length: maxChunks > 1 ? maxChunks : 0 }, (_, i) => `${name}.${i}`)

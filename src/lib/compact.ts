@@ -1,6 +1,7 @@
 /** @module Strict JOSE compact serialization (JWS, JWE): segments and JSON headers. Internal. */
 import { decodeBase64url, fromUtf8 } from './base64url.ts'
 import { MAX_TOKEN_LENGTH } from './limits.ts'
+import { isPlainObject } from './options.ts'
 
 /**
  * The segments of a compact token with exactly `count` segments, and their bytes unless
@@ -58,7 +59,5 @@ export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | un
   } catch {
     return undefined
   }
-  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-    ? (parsed as Record<string, unknown>)
-    : undefined
+  return isPlainObject(parsed) ? parsed : undefined
 }

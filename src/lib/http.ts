@@ -1,5 +1,5 @@
 /** @module Small HTTP grammar checks shared by the header transports. Internal. */
-import { SessionError } from '../errors.ts'
+import { configError } from './options.ts'
 
 /** An RFC 9110 token: header names, auth schemes. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -7,7 +7,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 /** Checks a header-name option once, at construction. */
 export function checkHeaderName(header: unknown, owner: string): string {
   if (typeof header !== 'string' || !TOKEN.test(header)) {
-    throw new SessionError('ERR_SESSION_CONFIG', `${owner}: header must be an HTTP header name`)
+    configError(owner, 'header must be an HTTP header name')
   }
   return header
 }

@@ -2,6 +2,7 @@
 import { SessionError } from '../errors.ts'
 import { decodeBase64url, utf8 } from './base64url.ts'
 import { cached, type HmacHash, hmacKey } from './keys.ts'
+import { configError } from './options.ts'
 
 type Params =
   | { name: 'HMAC'; hash: HmacHash }
@@ -75,10 +76,8 @@ export function isJwsAlgorithm(alg: unknown): alg is JwsAlgorithm {
 
 /** The `algorithms` option: a non-empty allow-list of known algorithms, never `none`. */
 export function algorithmList(list: unknown, owner: string): JwsAlgorithm[] {
-  const fail = (message: string): never => {
-    throw new SessionError('ERR_SESSION_CONFIG', `${owner} ${message}`)
-  }
-  if (!Array.isArray(list) || list.length === 0) fail('needs algorithms: a non-empty list')
+  const fail = (message: string): never => configError(owner, message)
+  if (!Array.isArray(list) || list.length === 0) fail('algorithms must be a non-empty list')
   for (const alg of list as unknown[]) {
     if (typeof alg === 'string' && alg.toLowerCase() === 'none') fail('never accepts alg none')
     if (!isJwsAlgorithm(alg))

@@ -9,6 +9,7 @@ import {
   parseCookies,
   setCookieName,
 } from '../lib/cookie-header.ts'
+import { configError } from '../lib/options.ts'
 
 /** How a browser accepts `SameSite`; any letter case is accepted. */
 export type SameSite =
@@ -143,7 +144,7 @@ interface CheckedCookie {
 /** Validates cookie options the way a browser would judge the resulting Set-Cookie. */
 export function checkCookieOptions(options: CookieOptions): CheckedCookie {
   const fail = (message: string): never => {
-    throw new SessionError('ERR_SESSION_CONFIG', `cookie: ${message}`)
+    configError('cookie', message)
   }
   if (typeof options !== 'object' || options === null) fail('options must be an object')
   const name = options.name ?? DEFAULT_NAME

@@ -1,5 +1,6 @@
 /** @module memoryStore: server-side sessions in this process's memory, bounded in size. */
-import { SessionError } from '../errors.ts'
+
+import { clockOption, configError } from '../lib/options.ts'
 import { applyPatch, type SessionStore, type StorePatch, type StoreRecord } from './types.ts'
 
 export interface MemoryStoreOptions {
@@ -29,15 +30,9 @@ const SWEEP = 2
 export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
   const maxEntries = options.maxEntries ?? 10_000
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-    throw new SessionError(
-      'ERR_SESSION_CONFIG',
-      'memoryStore maxEntries must be a positive integer',
-    )
+    configError('memoryStore', 'maxEntries must be a positive integer')
   }
-  if (options.now !== undefined && typeof options.now !== 'function') {
-    throw new SessionError('ERR_SESSION_CONFIG', 'memoryStore now must be a function')
-  }
-  const now = options.now ?? Date.now
+  const now = clockOption('memoryStore', options.now)
   // Insertion order is write order: a write moves its entry to the end, so the first is the oldest.
   const entries = new Map<string, Entry>()
 

@@ -1,4 +1,5 @@
 /** @module SessionStore: what storeCodec needs from a key-value store. */
+import { isPlainObject } from '../lib/options.ts'
 
 /**
  * One server-side session. Each top-level key of the session data is kept as its own JSON text,
@@ -69,15 +70,13 @@ export function applyPatch(values: Record<string, string>, patch: StorePatch): v
 
 /** Whether `value` has the shape of a `StoreRecord` (a store's bytes are not trusted blindly). */
 export function isStoreRecord(value: unknown): value is StoreRecord {
-  if (typeof value !== 'object' || value === null) return false
+  if (!isPlainObject(value)) return false
   const { created, touched, maxAge, values } = value as Partial<StoreRecord>
   return (
     Number.isSafeInteger(created) &&
     Number.isSafeInteger(touched) &&
     (maxAge === undefined || (Number.isSafeInteger(maxAge) && maxAge >= 1)) &&
-    typeof values === 'object' &&
-    values !== null &&
-    !Array.isArray(values) &&
+    isPlainObject(values) &&
     Object.values(values).every((json) => typeof json === 'string')
   )
 }

@@ -1,0 +1,48 @@
+/**
+ * Every built-in codec works on its own, outside a request, with one argument, as
+ * starlette-session-middleware's codecs do: `await codec.encode(data)`, `await codec.decode(token)`.
+ */
+import assert from 'node:assert/strict'
+import {
+  type CodecBackend,
+  DecodeError,
+  encryptedCodec,
+  jwtCodec,
+  memoryStore,
+  signedCodec,
+  starletteCodec,
+  storeCodec,
+} from '../../../src/index.ts'
+import { SECRET } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
+
+const test = suite('codecs alone')
+
+const CODECS: [string, () => CodecBackend, (data: Record<string, unknown>) => object][] = [
+  ['signedCodec', () => signedCodec({ secrets: SECRET }), (data) => data],
+  ['encryptedCodec', () => encryptedCodec({ secrets: SECRET }), (data) => data],
+  [
+    'jwtCodec',
+    () => jwtCodec({ key: SECRET, algorithms: ['HS256'] }),
+    // A JWT's data is its claim set: the times it adds come back too.
+    ({ iat: _iat, sst: _sst, ...data }) => data,
+  ],
+  ['starletteCodec', () => starletteCodec({ secretKey: 'a starlette secret' }), (data) => data],
+  ['storeCodec', () => storeCodec({ store: memoryStore(), secrets: SECRET }), (data) => data],
+]
+
+for (const [name, make, strip] of CODECS) {
+  test(`${name}: encode(data) and decode(token) round-trip with one argument each`, async () => {
+    const codec = make()
+    const data = { user: 'ada', cart: [{ sku: 'ü-1', qty: 2 }], flags: { admin: false } }
+    const token = await codec.encode(data)
+    assert.equal(typeof token, 'string')
+    assert.deepEqual(strip(await codec.decode(token)), data)
+    // A second codec built from the same options reads it too (a CLI beside the server).
+    if (name !== 'storeCodec') assert.deepEqual(strip(await make().decode(token)), data)
+    await assert.rejects(
+      async () => codec.decode(`${token.slice(0, -2)}xx`),
+      (error: unknown) => error instanceof DecodeError,
+    )
+  })
+}
