@@ -76,3 +76,37 @@ export interface SessionBackends {
   storage: StorageBackend
   authorization: AuthorizationBackend | readonly AuthorizationBackend[]
 }
+
+/** What a codec's `decodeSession` returns: the data, and what `withSession` needs beyond it. */
+export interface DecodedSession {
+  data: SessionData
+  /** Seconds since the epoch, never later than the real start; undefined if unknown. */
+  started?: number
+  /** Re-issue although unchanged. */
+  renew?: boolean
+  /** Server-side id. */
+  id?: string
+  /** Per-session lifetime the token carries. */
+  maxAge?: number
+  /** Opaque, handed back in `SessionWrite.previous`. */
+  state?: unknown
+}
+
+/** What `encodeSession` is told about the write. */
+export interface SessionWrite {
+  /** Absent: new or regenerated session. */
+  previous?: DecodedSession
+  /** Server-side id to write under. */
+  id?: string
+  /** Per-session lifetime, seconds, within the codec's maximum. */
+  maxAge?: number
+}
+
+/** What `encodeSession` returns. */
+export interface EncodedSession {
+  token: string
+  /** Seconds the token stays valid: cookie Max-Age. */
+  maxAge?: number
+  started?: number
+  id?: string
+}
