@@ -84,6 +84,14 @@ export interface CodecBackend {
   readonly reportsStart?: boolean
 }
 
+/** What the built-in codecs return: every method of the contract there, and async. */
+export interface SessionCodec extends CodecBackend {
+  encode(data: SessionData): Promise<string>
+  decode(token: string): Promise<SessionData>
+  decodeSession(token: string): Promise<DecodedSession>
+  encodeSession(data: SessionData, write: SessionWrite): Promise<EncodedSession>
+}
+
 /** What `persist` needs besides the token. */
 export interface PersistOptions {
   /** Seconds the token stays valid; a cookie's Max-Age. `undefined`: no limit. */

@@ -16,12 +16,19 @@ export type {
   EncodedSession,
   PersistOptions,
   SessionBackends,
+  SessionCodec,
   SessionData,
   SessionWrite,
   StorageBackend,
 } from './backends.ts'
+export type { DjangoCodecOptions } from './codecs/django.ts'
+export { djangoCodec } from './codecs/django.ts'
 export type { EncryptedCodecOptions } from './codecs/encrypted.ts'
 export { encryptedCodec } from './codecs/encrypted.ts'
+export type { ExpressSessionCodecOptions } from './codecs/express.ts'
+export { expressSessionCodec } from './codecs/express.ts'
+export type { FlaskCodecOptions } from './codecs/flask.ts'
+export { flaskCodec } from './codecs/flask.ts'
 export type { JwsAlgorithm, JwtCodecOptions, JwtKey } from './codecs/jwt.ts'
 export { jwtCodec } from './codecs/jwt.ts'
 export type { SignedCodecOptions } from './codecs/signed.ts'

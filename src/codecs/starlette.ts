@@ -3,8 +3,8 @@ import type { DecodedSession, EncodedSession, SessionData } from '../backends.ts
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
-import { hmacKeys } from '../lib/hmac.ts'
-import { hmacKey, secretList } from '../lib/keys.ts'
+import { bytesToInt, derivedKeys, intToBytes } from '../lib/itsdangerous.ts'
+import { secretList } from '../lib/keys.ts'
 import { DEFAULT_CLOCK_TOLERANCE } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
 import {
@@ -40,8 +40,8 @@ export interface StarletteCodecOptions {
   now?: () => number
 }
 
-/** itsdangerous' default salt, then the constant its 'django-concat' key derivation adds. */
-const DERIVATION_PREFIX = 'itsdangerous.Signersigner'
+/** itsdangerous' default salt; its 'django-concat' key is SHA-1(salt + 'signer' + secret_key). */
+const SALT = 'itsdangerous.Signer'
 const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
 const SIGNATURE_BYTES = 20 // HMAC-SHA1
 
@@ -75,7 +75,7 @@ export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
   const tolerance = toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
   const clock = clockOption(owner, options.now)
   const seconds = (): number => Math.floor(clock() / 1000)
-  const keys = hmacKeys(() => Promise.all(secrets.map(deriveKey)), 'SHA-1')
+  const keys = derivedKeys(secrets, SALT, 'concat', ['SHA-1'])
 
   return sessionCodec({
     reportsStart: false,
@@ -115,27 +115,6 @@ export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
       return { data: parsePayload(token.slice(0, middle)), renew }
     },
   })
-}
-
-/** itsdangerous' 'django-concat': the HMAC key is SHA-1(salt + 'signer' + secret_key). */
-async function deriveKey(secret: string): Promise<CryptoKey> {
-  const digest = await crypto.subtle.digest('SHA-1', utf8(DERIVATION_PREFIX + secret))
-  return hmacKey(new Uint8Array(digest), 'SHA-1')
-}
-
-/** itsdangerous' int_to_bytes: big-endian, leading zero bytes dropped (0 is no bytes at all). */
-function intToBytes(value: number): Uint8Array {
-  const bytes: number[] = []
-  for (let n = Math.max(0, value); n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256)
-  return new Uint8Array(bytes)
-}
-
-/** The inverse of `intToBytes`; `undefined` for a form itsdangerous never writes. */
-function bytesToInt(bytes: Uint8Array | undefined): number | undefined {
-  if (bytes === undefined || bytes.length > 8 || bytes[0] === 0) return undefined
-  let value = 0
-  for (const byte of bytes) value = value * 256 + byte
-  return value
 }
 
 function parsePayload(payload: string): SessionData {

@@ -1,15 +1,13 @@
 /** @module A codec from its session methods: `encode` and `decode` follow from them. Internal. */
 import type {
-  CodecBackend,
   DecodedSession,
   EncodedSession,
+  SessionCodec,
   SessionData,
   SessionWrite,
 } from '../backends.ts'
 
-/** A codec whose `encodeSession` and `decodeSession` are always there. */
-export type SessionCodec = CodecBackend &
-  Required<Pick<CodecBackend, 'encodeSession' | 'decodeSession'>>
+export type { SessionCodec }
 
 /** Adds the one-argument `encode` and `decode` that every codec offers on its own. */
 export function sessionCodec<Extra extends object>(

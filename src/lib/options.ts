@@ -22,20 +22,21 @@ export function optionsObject<T extends object>(owner: string, options: T | unde
 }
 
 /**
- * A lifetime option: a whole number of seconds from 1 to 400 days, `undefined`, or, where
- * `nullable`, `null` for "no limit".
+ * A lifetime option: a whole number of seconds from `min` (1 unless the other side of an interop
+ * codec takes 0) to 400 days, `undefined`, or, where `nullable`, `null` for "no limit".
  */
 export function secondsOption(
   owner: string,
   name: string,
   value: unknown,
   nullable = false,
+  min = 1,
 ): number | null | undefined {
   if (value === undefined || (nullable && value === null)) return value
-  if (!Number.isSafeInteger(value) || (value as number) < 1 || (value as number) > MAX_LIFETIME) {
+  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > MAX_LIFETIME) {
     configError(
       owner,
-      `${name} must be a whole number of seconds from 1 to ${MAX_LIFETIME} (400 days)` +
+      `${name} must be a whole number of seconds from ${min} to ${MAX_LIFETIME} (400 days)` +
         (nullable ? ', or null' : ''),
     )
   }

@@ -1,0 +1,148 @@
+/** @module djangoCodec: the session cookie of Django's signed_cookies session engine. */
+import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
+import { DecodeError } from '../errors.ts'
+import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
+import {
+  type ClockOptions,
+  derivedKeys,
+  dumpPayload,
+  loadPayload,
+  signature,
+  verifyingKey,
+} from '../lib/itsdangerous.ts'
+import { secretList } from '../lib/keys.ts'
+import { DEFAULT_CLOCK_TOLERANCE } from '../lib/lifetime.ts'
+import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
+import {
+  clockOption,
+  configError,
+  isPlainObject,
+  optionsObject,
+  secondsOption,
+  toleranceOption,
+} from '../lib/options.ts'
+import { pythonJsonCompact } from '../lib/python-json-compact.ts'
+
+export interface DjangoCodecOptions extends ClockOptions {
+  /**
+   * Django's `SECRET_KEY`, as is; a list to rotate, newest first: `[SECRET_KEY,
+   * ...SECRET_KEY_FALLBACKS]` (Django 4.1+). The first signs, every one verifies. Any non-empty
+   * string is accepted because the Django project already uses it.
+   */
+  secretKey: string | readonly string[]
+  /** The signing salt; default `django.contrib.sessions.backends.signed_cookies`. */
+  salt?: string
+  /**
+   * Django's `SESSION_COOKIE_AGE` in seconds (default two weeks): older cookies are refused, as
+   * `signing.loads(max_age=...)` refuses them, and the cookie gets this Max-Age.
+   */
+  maxAge?: number
+  /** Django's `SESSION_EXPIRE_AT_BROWSER_CLOSE`: write the cookie without Max-Age. Default false. */
+  expireAtBrowserClose?: boolean
+  /** The HMAC hash that signs: Django 3.1+'s `sha256` (default), or `sha1` for Django 3.0 and older. */
+  algorithm?: 'sha256' | 'sha1'
+  /**
+   * Also accept SHA-1 signatures, as Django 3.1 and 3.2 do during their transition (default true).
+   * Django 4.0 dropped them: set false when no older Django writes the cookie any more.
+   */
+  legacySha1?: boolean
+  /** Compress with zlib when that is shorter, as signed_cookies does; default true. */
+  compress?: boolean
+}
+
+const DEFAULT_SALT = 'django.contrib.sessions.backends.signed_cookies'
+const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+/**
+ * Reads and writes the cookie of `django.contrib.sessions.backends.signed_cookies` byte for byte:
+ * `django.core.signing.dumps(session, compress=True, salt=...)` with the JSON serializer, a base62
+ * timestamp and an HMAC-SHA256 signature (SHA-1 ones accepted, as Django 3.x accepts them). The
+ * data is signed, not encrypted. Django re-signs the cookie only when the session changes, so
+ * `maxAge` counts from the last change; a token under an older secret or SHA-1 is re-issued.
+ *
+ * @example
+ * const backends = {
+ *   codec: djangoCodec({ secretKey: env.DJANGO_SECRET_KEY }),
+ *   ...cookie({ name: 'sessionid', secure: false }),
+ * }
+ */
+export function djangoCodec(options: DjangoCodecOptions): SessionCodec {
+  const owner = 'djangoCodec'
+  const fail = (message: string): never => configError(owner, message)
+  optionsObject(owner, options ?? null)
+  const now = clockOption(owner, options.now)
+  const tolerance = toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
+  const secrets = secretList(options.secretKey, owner, 1, 'secretKey')
+  const salt = options.salt ?? DEFAULT_SALT
+  if (typeof salt !== 'string') fail('salt must be a string')
+  const maxAge = secondsOption(owner, 'maxAge', options.maxAge, false, 0) ?? DEFAULT_MAX_AGE
+  const algorithm = options.algorithm ?? 'sha256'
+  if (algorithm !== 'sha256' && algorithm !== 'sha1') fail("algorithm must be 'sha256' or 'sha1'")
+  const flags = {
+    legacySha1: options.legacySha1 ?? true,
+    compress: options.compress ?? true,
+    expireAtBrowserClose: options.expireAtBrowserClose ?? false,
+  }
+  for (const [name, value] of Object.entries(flags)) {
+    if (typeof value !== 'boolean') fail(`${name} must be a boolean`)
+  }
+  const hashes = [algorithm === 'sha256' ? 'SHA-256' : 'SHA-1'] as const
+  const verifying: ('SHA-256' | 'SHA-1')[] = [hashes[0]]
+  if (flags.legacySha1 && hashes[0] !== 'SHA-1') verifying.push('SHA-1')
+  // The signing key first, then every other pair: a token under any but the first is re-issued.
+  const keys = derivedKeys(secrets, salt, 'concat', verifying)
+
+  async function encodeSession(data: SessionData, _write: SessionWrite): Promise<EncodedSession> {
+    const json = latin1(pythonJsonCompact(data))
+    const time = base62(Math.floor(now() / 1000))
+    const value = `${await dumpPayload(json, flags.compress)}:${time}`
+    const token = `${value}:${await signature(keys, value)}`
+    return flags.expireAtBrowserClose ? { token } : { token, maxAge }
+  }
+
+  async function decodeSession(token: string): Promise<DecodedSession> {
+    const last = token.length <= MAX_TOKEN_LENGTH ? token.lastIndexOf(':') : -1
+    const middle = last > 0 ? token.lastIndexOf(':', last - 1) : -1
+    if (middle < 0) throw new DecodeError('malformed')
+    const index = await verifyingKey(keys, token.slice(0, last), token.slice(last + 1))
+    if (index < 0) throw new DecodeError('signature')
+    const stamp = token.slice(middle + 1, last)
+    if (!/^[0-9A-Za-z]{1,11}$/.test(stamp)) throw new DecodeError('malformed')
+    let timestamp = 0
+    for (const char of stamp) timestamp = timestamp * 62 + BASE62.indexOf(char)
+    // Django: age = time.time() - timestamp, refused when age > max_age; time.time() has a fraction.
+    const current = now() / 1000
+    if (current - timestamp > maxAge) throw new DecodeError('expired')
+    if (timestamp > current + tolerance) throw new DecodeError('future')
+    const data = parse(await loadPayload(token.slice(0, middle)))
+    return index > 0 ? { data, renew: true } : { data }
+  }
+
+  return sessionCodec({ encodeSession, decodeSession })
+}
+
+function base62(value: number): string {
+  let out = ''
+  for (let n = value; n > 0; n = Math.floor(n / 62)) out = BASE62[n % 62] + out
+  return out || '0'
+}
+
+/** Django's JSONSerializer encodes and decodes as latin-1; with ensure_ascii the text is ASCII. */
+function latin1(text: string): Uint8Array {
+  return Uint8Array.from(text, (char) => char.charCodeAt(0))
+}
+
+function parse(bytes: Uint8Array): SessionData {
+  let data: unknown
+  try {
+    let text = ''
+    for (const byte of bytes) text += String.fromCharCode(byte)
+    data = JSON.parse(text)
+  } catch (cause) {
+    throw new DecodeError('malformed', 'session payload is not JSON', { cause })
+  }
+  if (!isPlainObject(data))
+    throw new DecodeError('malformed', 'session payload is not a JSON object')
+  return data as SessionData
+}

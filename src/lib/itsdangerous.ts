@@ -1,0 +1,120 @@
+/** @module The pieces of itsdangerous (and Django's signing, its sibling) the Python codecs share. Internal. */
+import { DecodeError } from '../errors.ts'
+import { decodeBase64url, encodeBase64url, utf8 } from './base64url.ts'
+import { type HmacKeys, hmacKeys } from './hmac.ts'
+import { cached, type HmacHash } from './keys.ts'
+import { deflate, inflate } from './zlib.ts'
+
+/**
+ * How a signing key comes from the secret: `concat` is itsdangerous' 'django-concat' and Django's
+ * `salted_hmac` (HASH(salt + 'signer' + secret)); `hmac` is itsdangerous' 'hmac', Flask's choice
+ * (HMAC(secret, salt)).
+ */
+export type KeyDerivation = 'concat' | 'hmac'
+
+/** The HMAC key for `secret`, derived as the Python side derives it, imported once per process. */
+export function derivedKey(
+  secret: string,
+  salt: string,
+  derivation: KeyDerivation,
+  hash: HmacHash,
+): Promise<CryptoKey> {
+  return cached(`itsdangerous:${derivation}:${hash}:${salt.length}:${salt}:${secret}`, async () => {
+    let raw: ArrayBuffer
+    if (derivation === 'concat') {
+      raw = await crypto.subtle.digest(hash, utf8(`${salt}signer${secret}`))
+    } else {
+      const key = await crypto.subtle.importKey(
+        'raw',
+        utf8(secret),
+        { name: 'HMAC', hash },
+        false,
+        ['sign'],
+      )
+      raw = await crypto.subtle.sign('HMAC', key, utf8(salt))
+    }
+    return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash }, false, ['sign', 'verify'])
+  })
+}
+
+/**
+ * The keys of one codec: `derivedKey` for every secret (and hash), newest first, derived on first
+ * use, so building a codec costs no crypto.
+ */
+export function derivedKeys(
+  secrets: readonly string[],
+  salt: string,
+  derivation: KeyDerivation,
+  hashes: readonly HmacHash[],
+): HmacKeys {
+  return hmacKeys(
+    () =>
+      Promise.all(
+        secrets.flatMap((secret) =>
+          hashes.map((hash) => derivedKey(secret, salt, derivation, hash)),
+        ),
+      ),
+    hashes[0]!,
+  )
+}
+
+/** The base64url signature of `value`, as both itsdangerous and Django write it. */
+export async function signature(keys: HmacKeys, value: string): Promise<string> {
+  return encodeBase64url(await keys.sign(utf8(value)))
+}
+
+/**
+ * The index of the first key under which `signature` (base64url, as written) signs `value`, or
+ * -1. A signature that is not canonical base64url verifies under none.
+ */
+export async function verifyingKey(
+  keys: HmacKeys,
+  value: string,
+  signature: string,
+): Promise<number> {
+  const bytes = decodeBase64url(signature)
+  return bytes === undefined ? -1 : keys.verify(bytes, utf8(value))
+}
+
+/** itsdangerous' int_to_bytes: big-endian, leading zero bytes dropped (0 is no bytes at all). */
+export function intToBytes(value: number): Uint8Array {
+  const bytes: number[] = []
+  for (let n = Math.max(0, value); n > 0; n = Math.floor(n / 256)) bytes.unshift(n % 256)
+  return new Uint8Array(bytes)
+}
+
+/** The inverse of `intToBytes`; `undefined` for a form itsdangerous never writes. */
+export function bytesToInt(bytes: Uint8Array | undefined): number | undefined {
+  if (bytes === undefined || bytes.length > 8 || bytes[0] === 0) return undefined
+  let value = 0
+  for (const byte of bytes) value = value * 256 + byte
+  return value
+}
+
+/**
+ * itsdangerous' URL-safe payload and Django's `sign_object`: base64url of the serialized data, or,
+ * when zlib makes it shorter by more than one byte, `.` and base64url of the compressed bytes.
+ */
+export async function dumpPayload(json: Uint8Array, compress: boolean): Promise<string> {
+  if (compress) {
+    const compressed = await deflate(json)
+    if (compressed.length < json.length - 1) return `.${encodeBase64url(compressed)}`
+  }
+  return encodeBase64url(json)
+}
+
+/** The serialized bytes of a payload `dumpPayload` wrote (or its Python twin). */
+export async function loadPayload(payload: string): Promise<Uint8Array> {
+  const compressed = payload.startsWith('.')
+  const bytes = decodeBase64url(compressed ? payload.slice(1) : payload)
+  if (bytes === undefined) throw new DecodeError('malformed', 'session payload is not base64url')
+  return compressed ? inflate(bytes) : bytes
+}
+
+/** The options every Python-compatible codec takes for time. */
+export interface ClockOptions {
+  /** Seconds a timestamp may lie in the future and still be accepted (clock skew). Default 5. */
+  clockTolerance?: number
+  /** The clock, in milliseconds like `Date.now`. */
+  now?: () => number
+}
