@@ -7,7 +7,61 @@ for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i
 const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true })
 
+/** The runtime's own base64url, found at load time: ES2026 `Uint8Array` (Bun, Deno), or Node's Buffer. */
+interface NativeBase64 {
+  encode(bytes: Uint8Array): string
+  /** Decodes text already checked to be canonical. */
+  decode(text: string): Uint8Array<ArrayBuffer>
+}
+
+type Es2026Uint8Array = {
+  fromBase64?(text: string, options: { alphabet: 'base64url' }): Uint8Array<ArrayBuffer>
+  prototype: { toBase64?(options: { alphabet: 'base64url'; omitPadding: true }): string }
+}
+type NodeBuffer = Uint8Array & { toString(encoding: 'base64url'): string }
+type BufferLike = {
+  from(data: string, encoding: 'base64url'): NodeBuffer
+  from(data: ArrayBuffer, byteOffset: number, length: number): NodeBuffer
+}
+
+function nativeBase64(): NativeBase64 | undefined {
+  const es = Uint8Array as unknown as Es2026Uint8Array
+  if (typeof es.fromBase64 === 'function' && typeof es.prototype.toBase64 === 'function') {
+    return {
+      encode: (bytes) =>
+        (bytes as unknown as Required<Es2026Uint8Array['prototype']>).toBase64({
+          alphabet: 'base64url',
+          omitPadding: true,
+        }),
+      decode: (text) => es.fromBase64!(text, { alphabet: 'base64url' }),
+    }
+  }
+  const buffer = (globalThis as { Buffer?: BufferLike }).Buffer
+  if (typeof buffer?.from === 'function') {
+    return {
+      encode: (bytes) =>
+        buffer
+          .from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length)
+          .toString('base64url'),
+      decode: (text) => new Uint8Array(buffer.from(text, 'base64url')) as Uint8Array<ArrayBuffer>,
+    }
+  }
+  return undefined
+}
+
+/** Set once: the native codec when the runtime has one (tests switch it off to check the fallback). */
+let native = nativeBase64()
+
+/** Uses the runtime's base64url (`true`) or the portable one (`false`). Internal, for tests. */
+export function useNativeBase64(enabled: boolean): void {
+  native = enabled ? nativeBase64() : undefined
+}
+
 export function encodeBase64url(bytes: Uint8Array): string {
+  return native === undefined ? encodePortable(bytes) : native.encode(bytes)
+}
+
+function encodePortable(bytes: Uint8Array): string {
   let out = ''
   const whole = bytes.length - (bytes.length % 3)
   for (let i = 0; i < whole; i += 3) {
@@ -31,6 +85,7 @@ export function encodeBase64url(bytes: Uint8Array): string {
  * alphabet, padding, an impossible length or non-zero trailing bits make the input non-canonical.
  */
 export function decodeBase64url(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (native !== undefined) return isCanonicalBase64url(text) ? native.decode(text) : undefined
   const length = text.length
   const left = length % 4
   if (left === 1) return undefined
@@ -62,6 +117,16 @@ export function decodeBase64url(text: string): Uint8Array<ArrayBuffer> | undefin
     out[o++] = ((b & 15) << 4) | (c >> 2)
   }
   return out
+}
+
+/** Alphabet, length and zero trailing bits: the one spelling a byte string has. */
+export function isCanonicalBase64url(text: string): boolean {
+  const length = text.length
+  const left = length % 4
+  if (left === 1) return false
+  for (let i = 0; i < length; i++) if (value(text, i) < 0) return false
+  if (left === 0) return true
+  return (value(text, length - 1) & (left === 2 ? 15 : 3)) === 0
 }
 
 /** A negative number for anything outside the alphabet, so one check covers a whole quantum. */

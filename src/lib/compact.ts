@@ -1,5 +1,5 @@
 /** @module Strict JOSE compact serialization (JWS, JWE): segments and JSON headers. Internal. */
-import { decodeBase64url, fromUtf8 } from './base64url.ts'
+import { decodeBase64url, fromUtf8, isCanonicalBase64url } from './base64url.ts'
 import { MAX_TOKEN_LENGTH } from './limits.ts'
 import { isPlainObject } from './options.ts'
 
@@ -37,18 +37,6 @@ export function compactSegments(
     bytes.push(decoded)
   }
   return { segments, bytes }
-}
-
-const BASE64URL = /^[A-Za-z0-9_-]*$/
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
-
-/** What `decodeBase64url` accepts, checked without decoding: alphabet, length, zero trailing bits. */
-export function isCanonicalBase64url(text: string): boolean {
-  const left = text.length % 4
-  if (left === 1 || !BASE64URL.test(text)) return false
-  if (left === 0) return true
-  const last = ALPHABET.indexOf(text[text.length - 1]!)
-  return (last & (left === 2 ? 15 : 3)) === 0
 }
 
 /** UTF-8 JSON that is an object (not an array, not null), or `undefined`. */

@@ -1,7 +1,7 @@
 /** @module The pieces of itsdangerous (and Django's signing, its sibling) the Python codecs share. Internal. */
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, utf8 } from './base64url.ts'
-import { type HmacKeys, hmacKeys } from './hmac.ts'
+import { type HmacKeys, hmacKeys, nativeCrypto } from './hmac.ts'
 import { cached, type HmacHash } from './keys.ts'
 import { deflate, inflate } from './zlib.ts'
 
@@ -12,50 +12,70 @@ import { deflate, inflate } from './zlib.ts'
  */
 export type KeyDerivation = 'concat' | 'hmac'
 
-/** The HMAC key for `secret`, derived as the Python side derives it, imported once per process. */
-export function derivedKey(
+/**
+ * The HMAC key bytes for `secret`, derived as the Python side derives them, once per process
+ * (through `node:crypto` where the runtime has it).
+ */
+export function derivedSecret(
   secret: string,
   salt: string,
   derivation: KeyDerivation,
   hash: HmacHash,
-): Promise<CryptoKey> {
-  return cached(`itsdangerous:${derivation}:${hash}:${salt.length}:${salt}:${secret}`, async () => {
-    let raw: ArrayBuffer
+  webCrypto = false,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const id = `itsdangerous:${derivation}:${hash}:${salt.length}:${salt}:${secret}`
+  return cached(id, async () => {
+    const native = nativeCrypto(webCrypto)
+    const name = hash.replace('-', '').toLowerCase()
     if (derivation === 'concat') {
-      raw = await crypto.subtle.digest(hash, utf8(`${salt}signer${secret}`))
-    } else {
-      const key = await crypto.subtle.importKey(
-        'raw',
-        utf8(secret),
-        { name: 'HMAC', hash },
-        false,
-        ['sign'],
-      )
-      raw = await crypto.subtle.sign('HMAC', key, utf8(salt))
+      const message = utf8(`${salt}signer${secret}`)
+      if (native !== undefined)
+        return new Uint8Array(native.createHash(name).update(message).digest())
+      return new Uint8Array(await crypto.subtle.digest(hash, message))
     }
-    return crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash }, false, ['sign', 'verify'])
+    if (native !== undefined) {
+      return new Uint8Array(native.createHmac(name, utf8(secret)).update(utf8(salt)).digest())
+    }
+    const key = await crypto.subtle.importKey('raw', utf8(secret), { name: 'HMAC', hash }, false, [
+      'sign',
+    ])
+    return new Uint8Array(await crypto.subtle.sign('HMAC', key, utf8(salt)))
   })
 }
 
 /**
- * The keys of one codec: `derivedKey` for every secret (and hash), newest first, derived on first
- * use, so building a codec costs no crypto.
+ * The keys of one codec: `derivedSecret` for every secret, for each hash in turn (the first signs),
+ * derived on first use, so building a codec costs no crypto. A key is used with the hash it was
+ * derived with, as Django's legacy SHA-1 signatures need.
  */
 export function derivedKeys(
   secrets: readonly string[],
   salt: string,
   derivation: KeyDerivation,
   hashes: readonly HmacHash[],
+  webCrypto = false,
 ): HmacKeys {
-  return hmacKeys(
-    () =>
-      Promise.all(
-        secrets.flatMap((secret) =>
-          hashes.map((hash) => derivedKey(secret, salt, derivation, hash)),
+  const groups = hashes.map((hash) =>
+    hmacKeys(
+      () =>
+        Promise.all(
+          secrets.map((secret) => derivedSecret(secret, salt, derivation, hash, webCrypto)),
         ),
-      ),
-    hashes[0]!,
+      hash,
+      webCrypto,
+    ),
   )
+  if (groups.length === 1) return groups[0]!
+  return {
+    sign: (data) => groups[0]!.sign(data),
+    async verify(tag, data) {
+      for (let group = 0; group < groups.length; group++) {
+        const index = await groups[group]!.verify(tag, data)
+        if (index >= 0) return group * secrets.length + index
+      }
+      return -1
+    },
+  }
 }
 
 /** The base64url signature of `value`, as both itsdangerous and Django write it. */

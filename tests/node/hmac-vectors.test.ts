@@ -1,14 +1,15 @@
 /**
  * Wycheproof HMAC-SHA256 and HMAC-SHA1 vectors (tests/vectors/wycheproof) through the calls the
- * codecs make: `hmacKey` from src/lib/keys.ts, then `crypto.subtle.sign` / `verify`. SHA-256 is the
- * signed, store and JWT HS256 tag; SHA-1 is starletteCodec's (itsdangerous). Every vector is
- * counted: passed, or skipped with its reason (a skip is never a pass).
+ * codecs make: `hmacKeys` from src/lib/hmac.ts, on both of its paths (`node:crypto` and WebCrypto).
+ * SHA-256 is the signed, store and express tag; SHA-1 is starletteCodec's and flaskCodec's
+ * (itsdangerous). Every vector is counted: passed, or skipped with its reason (never a pass).
  */
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { type HmacHash, hmacKey } from '../../src/lib/keys.ts'
+import { hmacKeys } from '../../src/lib/hmac.ts'
+import type { HmacHash } from '../../src/lib/keys.ts'
 
 const VECTORS = fileURLToPath(new URL('../vectors/wycheproof/', import.meta.url))
 
@@ -42,11 +43,14 @@ function hex(text: string): Uint8Array<ArrayBuffer> {
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && a.every((byte, i) => byte === b[i])
 
-for (const [file, hash, fullBits] of [
-  ['hmac_sha256_test.json', 'SHA-256', 256],
-  ['hmac_sha1_test.json', 'SHA-1', 160],
+for (const [file, hash, fullBits, webCrypto] of [
+  ['hmac_sha256_test.json', 'SHA-256', 256, false],
+  ['hmac_sha256_test.json', 'SHA-256', 256, true],
+  ['hmac_sha1_test.json', 'SHA-1', 160, false],
+  ['hmac_sha1_test.json', 'SHA-1', 160, true],
 ] as const) {
-  test(`Wycheproof ${file}: hmacKey + subtle.sign/verify`, async (t) => {
+  const path = webCrypto ? 'WebCrypto' : 'node:crypto'
+  test(`Wycheproof ${file}: hmacKeys sign and verify through ${path}`, async (t) => {
     const vectors = load(file)
     let passed = 0
     let total = 0
@@ -61,17 +65,17 @@ for (const [file, hash, fullBits] of [
           skipped.set(reason, (skipped.get(reason) ?? 0) + 1)
           continue
         }
-        const key = await hmacKey(hex(vector.key), hash as HmacHash)
+        const keys = hmacKeys([hex(vector.key)], hash as HmacHash, webCrypto)
         const message = hex(vector.msg)
         const tag = hex(vector.tag)
-        const computed = new Uint8Array(await crypto.subtle.sign('HMAC', key, message))
-        const verified = await crypto.subtle.verify('HMAC', key, tag, message)
+        const computed = await keys.sign(message)
+        const verified = (await keys.verify(tag, message)) === 0
         const expected = vector.result === 'valid'
         if (sameBytes(computed, tag) === expected && verified === expected) passed++
         else failed.push(`tcId ${vector.tcId} (${vector.comment})`)
       }
     }
-    t.diagnostic(`${file}: passed ${passed} of ${total}`)
+    t.diagnostic(`${file} (${path}): passed ${passed} of ${total}`)
     for (const [reason, count] of skipped) t.diagnostic(`skipped ${count}: ${reason}`)
     assert.equal(total, vectors.numberOfTests)
     assert.deepEqual(failed, [])

@@ -19,6 +19,7 @@ const nodeLine = (major: number) =>
 /** The Node tests that exercise the runtime itself, run again on every other Node line. */
 const NODE_RUNTIME_TESTS = [
   'conformance',
+  'conformance-portable',
   'servers',
   'redis',
   'store-concurrency',
@@ -73,6 +74,22 @@ const runtimes: Runtime[] = [
     install: 'npm install (the deno devDependency)',
     command: bin('deno'),
     args: ['test', '--no-check', 'tests/runners/deno.test.ts'],
+    exactly: true,
+  },
+  {
+    name: 'bun-portable',
+    needs: bin('bun'),
+    install: 'npm install (the bun devDependency)',
+    command: bin('bun'),
+    args: ['test', './tests/runners/bun-portable.test.ts'],
+    exactly: true,
+  },
+  {
+    name: 'deno-portable',
+    needs: bin('deno'),
+    install: 'npm install (the deno devDependency)',
+    command: bin('deno'),
+    args: ['test', '--no-check', 'tests/runners/deno-portable.test.ts'],
     exactly: true,
   },
   {

@@ -6,7 +6,9 @@ import assert from 'node:assert/strict'
 import {
   type CodecBackend,
   DecodeError,
+  djangoCodec,
   encryptedCodec,
+  flaskCodec,
   jwtCodec,
   memoryStore,
   signedCodec,
@@ -46,3 +48,22 @@ for (const [name, make, strip] of CODECS) {
     )
   })
 }
+
+test('HMAC through node:crypto and through WebCrypto gives byte-identical tokens', async () => {
+  const now = () => Date.UTC(2026, 0, 1)
+  const data = { user: 'ada', n: [1, 2, 3] }
+  const makers: [string, (webCrypto: boolean) => CodecBackend][] = [
+    ['signedCodec', (webCrypto) => signedCodec({ secrets: SECRET, now, webCrypto })],
+    [
+      'starletteCodec',
+      (webCrypto) => starletteCodec({ secretKey: 'a starlette secret', now, webCrypto }),
+    ],
+    ['flaskCodec', (webCrypto) => flaskCodec({ secretKey: 'a flask secret', now, webCrypto })],
+    ['djangoCodec', (webCrypto) => djangoCodec({ secretKey: 'a django secret', now, webCrypto })],
+  ]
+  for (const [name, make] of makers) {
+    const native = await make(false).encode(data)
+    assert.equal(await make(true).encode(data), native, name)
+    assert.deepEqual(await make(true).decode(native), await make(false).decode(native), name)
+  }
+})
