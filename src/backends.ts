@@ -36,6 +36,8 @@ export interface SessionWrite {
   id?: string
   /** The per-session lifetime in seconds (`session.setMaxAge`), within the codec's own maximum. */
   maxAge?: number
+  /** The data as `JSON.stringify` writes it, when `withSession` already has it. */
+  json?: string
 }
 
 /** A token and what the storage needs to know about it, from `encodeSession`. */

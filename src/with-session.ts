@@ -263,6 +263,7 @@ class RequestSession {
       previous: record.rotate ? undefined : decoded,
       id: record.id,
       maxAge: record.maxAge,
+      json,
     }
     const encoded: EncodedSession = codec.encodeSession
       ? await codec.encodeSession(record.data, write)

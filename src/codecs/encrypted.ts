@@ -1,16 +1,22 @@
 /** @module encryptedCodec: the session as a JWE (dir, A256GCM) that only the server can read. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { encodeBase64url, utf8 } from '../lib/base64url.ts'
+import { encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
-import { compactSegments, parseJsonObject } from '../lib/compact.ts'
+import { compactSegments, parseJsonObject, parseJsonText } from '../lib/compact.ts'
 import { aesGcmKey, cached, secretList } from '../lib/keys.ts'
 import { isSessionMaxAge, type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
 import { isPlainObject, optionsObject } from '../lib/options.ts'
+import { tokenCache } from '../lib/token-cache.ts'
 
 export interface EncryptedCodecOptions extends LifetimeOptions {
   /** Secrets of at least 32 bytes, newest first: the first encrypts, every one decrypts. */
   secrets: string | readonly string[]
+  /**
+   * How many opened tokens this codec keeps, so a token seen before costs no AES-GCM (default
+   * 1000, at most 2 KiB each; `false` for none). Lifetimes and rotation apply on a hit as on a miss.
+   */
+  cache?: number | false
 }
 
 interface DerivedKey {
@@ -52,6 +58,47 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
     keys ??= Promise.all(secrets.map(deriveKey))
     return keys
   }
+  const cache = tokenCache<Opened>('encryptedCodec', options.cache)
+
+  /** The plaintext behind a token that decrypts, and whether an older secret sealed it. */
+  async function open(token: string): Promise<Opened> {
+    const hit = cache?.get(token)
+    if (hit !== undefined) return hit
+    const compact = compactSegments(token, 5)
+    const header = compact && parseJsonObject(compact.bytes[0]!)
+    if (header === undefined || !isStrictHeader(header)) throw new DecodeError('malformed')
+    const [, encryptedKey, iv, ciphertext, tag] = compact!.bytes as Uint8Array<ArrayBuffer>[]
+    if (encryptedKey!.length !== 0 || iv!.length !== IV_BYTES || tag!.length !== TAG_BYTES) {
+      throw new DecodeError('malformed')
+    }
+    const all = await allKeys()
+    // A kid picks one key: one AES-GCM call. Tokens from other encoders may omit it.
+    const candidates = header.kid === undefined ? all : all.filter((k) => k.kid === header.kid)
+    if (candidates.length === 0) throw new DecodeError('signature')
+    const sealed = new Uint8Array(ciphertext!.length + TAG_BYTES)
+    sealed.set(ciphertext!)
+    sealed.set(tag!, ciphertext!.length)
+    const aad = utf8(compact!.segments[0]!)
+    for (const candidate of candidates) {
+      let plaintext: Uint8Array
+      try {
+        plaintext = new Uint8Array(
+          await crypto.subtle.decrypt(
+            { name: 'AES-GCM', iv: iv!, additionalData: aad, tagLength: 128 },
+            candidate.key,
+            sealed,
+          ),
+        )
+      } catch {
+        // Wrong key or tampered token: AES-GCM says no more than that.
+        continue
+      }
+      const opened = { text: textOf(plaintext), rotated: candidate !== all[0] }
+      cache?.set(token, opened, opened.text.length)
+      return opened
+    }
+    throw new DecodeError('signature')
+  }
 
   return sessionCodec({
     reportsStart: true,
@@ -61,65 +108,48 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
       const max = write.maxAge
       const remaining = life.remaining(started, now, max)
       const exp = remaining === undefined ? undefined : now + remaining
-      const claims = { iat: now, sst: started, exp, max, data }
+      const text = JSON.stringify({ iat: now, sst: started, exp, max, data })
       const { key, header, aad } = (await allKeys())[0]!
       const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
       const sealed = new Uint8Array(
         await crypto.subtle.encrypt(
           { name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 },
           key,
-          utf8(JSON.stringify(claims)),
+          utf8(text),
         ),
       )
       const split = sealed.length - TAG_BYTES
-      return {
-        token: `${header}..${encodeBase64url(iv)}.${encodeBase64url(sealed.subarray(0, split))}.${encodeBase64url(sealed.subarray(split))}`,
-        started,
-        maxAge: remaining,
+      const token = `${header}..${encodeBase64url(iv)}.${encodeBase64url(sealed.subarray(0, split))}.${encodeBase64url(sealed.subarray(split))}`
+      if (cache !== undefined) {
+        // The token replaced goes; the one issued comes in as opened.
+        if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)
+        cache.set(token, { text, rotated: false }, text.length)
       }
+      return { token, started, maxAge: remaining }
     },
 
     async decodeSession(token: string): Promise<DecodedSession> {
-      const compact = compactSegments(token, 5)
-      const header = compact && parseJsonObject(compact.bytes[0]!)
-      if (header === undefined || !isStrictHeader(header)) throw new DecodeError('malformed')
-      const [, encryptedKey, iv, ciphertext, tag] = compact!.bytes as Uint8Array<ArrayBuffer>[]
-      if (encryptedKey!.length !== 0 || iv!.length !== IV_BYTES || tag!.length !== TAG_BYTES) {
-        throw new DecodeError('malformed')
-      }
-      const all = await allKeys()
-      // A kid picks one key: one AES-GCM call. Tokens from other encoders may omit it.
-      const candidates = header.kid === undefined ? all : all.filter((k) => k.kid === header.kid)
-      if (candidates.length === 0) throw new DecodeError('signature')
-      const sealed = new Uint8Array(ciphertext!.length + TAG_BYTES)
-      sealed.set(ciphertext!)
-      sealed.set(tag!, ciphertext!.length)
-      const aad = utf8(compact!.segments[0]!)
-      let plaintext: Uint8Array | undefined
-      let used: DerivedKey | undefined
-      for (const candidate of candidates) {
-        try {
-          plaintext = new Uint8Array(
-            await crypto.subtle.decrypt(
-              { name: 'AES-GCM', iv: iv!, additionalData: aad, tagLength: 128 },
-              candidate.key,
-              sealed,
-            ),
-          )
-          used = candidate
-          break
-        } catch {
-          // Wrong key or tampered token: AES-GCM says no more than that.
-        }
-      }
-      if (plaintext === undefined) throw new DecodeError('signature')
-      const { iat, sst, exp, max, data } = parseClaims(plaintext)
+      const { text, rotated } = await open(token)
+      const { iat, sst, exp, max, data } = parseClaims(text)
       const renew = life.check(sst, iat, max)
       // RFC 7519: not accepted on or after exp, as any other JOSE library judges the token.
       if (exp !== undefined && life.now() >= exp) throw new DecodeError('expired')
-      return { data, started: sst, renew: renew || used !== all[0], maxAge: max }
+      return { data, started: sst, renew: renew || rotated, maxAge: max, state: token }
     },
   })
+}
+
+interface Opened {
+  text: string
+  rotated: boolean
+}
+
+function textOf(plaintext: Uint8Array): string {
+  try {
+    return fromUtf8(plaintext)
+  } catch (cause) {
+    throw new DecodeError('malformed', undefined, { cause })
+  }
 }
 
 function isStrictHeader(header: Record<string, unknown>): header is { kid?: string } {
@@ -139,8 +169,8 @@ interface Claims {
   data: SessionData
 }
 
-function parseClaims(bytes: Uint8Array): Claims {
-  const claims = parseJsonObject(bytes)
+function parseClaims(text: string): Claims {
+  const claims = parseJsonText(text)
   const data = claims?.data
   if (
     claims === undefined ||

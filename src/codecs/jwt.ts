@@ -2,9 +2,9 @@
 import { CompactSign, compactVerify } from 'jose'
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { decodeBase64url, utf8 } from '../lib/base64url.ts'
+import { decodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
-import { compactSegments, parseJsonObject } from '../lib/compact.ts'
+import { compactSegments, parseJsonObject, parseJsonText } from '../lib/compact.ts'
 import {
   algorithmList,
   type JwsAlgorithm,
@@ -14,6 +14,7 @@ import {
 } from '../lib/jws-keys.ts'
 import { isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
 import { configError, optionsObject, secondsOption } from '../lib/options.ts'
+import { tokenCache } from '../lib/token-cache.ts'
 
 export type { JwsAlgorithm, JwtKey }
 
@@ -51,6 +52,18 @@ export interface JwtCodecOptions {
   idleTimeout?: number
   /** The clock, in milliseconds like `Date.now`. */
   now?: () => number
+  /**
+   * How many verified tokens this codec keeps, so a token seen before costs no signature check
+   * (default 1000, at most 2 KiB each; `false` for none). Every claim is judged on a hit as on a miss.
+   */
+  cache?: number | false
+}
+
+interface Verified {
+  /** The claim set as JSON text. */
+  text: string
+  /** Verified by a key of the set other than the signing key. */
+  rotated: boolean
 }
 
 /** Set when the signature verified but the payload is not a claim set, so the cause stays visible. */
@@ -126,6 +139,59 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
   const tolerance = span.tolerance
   const headers = new Map<string, Record<string, unknown>>()
 
+  const cache = tokenCache<Verified>(owner, options.cache)
+
+  /** The claim set of a token whose signature checks out, and whether an older key made it. */
+  async function verify(token: string): Promise<Verified> {
+    const hit = cache?.get(token)
+    if (hit !== undefined) return hit
+    const compact = compactSegments(token, 3, false)
+    if (compact === undefined) throw new DecodeError('malformed')
+    const segment = compact.segments[0]!
+    let header = headers.get(segment)
+    if (header === undefined) {
+      header = parseJsonObject(decodeBase64url(segment)!)
+      if (header === undefined) throw new DecodeError('malformed')
+      if (!algorithms.includes(header.alg as JwsAlgorithm)) throw new DecodeError('claim')
+      // Tokens of one issuer share a header: parse each once (bounded, oldest out first).
+      if (headers.size >= HEADER_CACHE) headers.delete(headers.keys().next().value!)
+      headers.set(segment, header)
+    }
+    const { alg, kid } = header
+    if (kid !== undefined && typeof kid !== 'string') throw new DecodeError('malformed')
+    const entry = single ?? (kid === undefined ? undefined : set.get(kid))
+    if (
+      entry === undefined ||
+      (kid !== undefined && entry.kid !== undefined && kid !== entry.kid)
+    ) {
+      throw new DecodeError('signature')
+    }
+    if (!entry.algorithms.includes(alg as JwsAlgorithm)) throw new DecodeError('claim')
+    const cryptoKey =
+      entry.ready(alg as JwsAlgorithm, 'verify') ??
+      (await entry.cryptoKey(alg as JwsAlgorithm, 'verify'))
+    let payload: Uint8Array
+    try {
+      ;({ payload } = await compactVerify(token, cryptoKey, { algorithms: [alg as string] }))
+    } catch (cause) {
+      const code = (cause as { code?: unknown })?.code
+      throw new DecodeError(
+        code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'signature' : 'malformed',
+        undefined,
+        { cause },
+      )
+    }
+    let text: string
+    try {
+      text = fromUtf8(payload)
+    } catch (cause) {
+      throw new DecodeError('malformed', NOT_A_CLAIM_SET, { cause })
+    }
+    const verified = { text, rotated: entry !== signer }
+    cache?.set(token, verified, text.length)
+    return verified
+  }
+
   return sessionCodec({
     reportsStart: true,
     async encodeSession(data: SessionData, write: SessionWrite): Promise<EncodedSession> {
@@ -141,50 +207,21 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
       if (audiences) claims.aud = audiences[0]
       const alg = signer.algorithms[0]!
       const header = signer.kid === undefined ? { alg } : { alg, kid: signer.kid }
-      const token = await new CompactSign(utf8(JSON.stringify(claims)))
+      const payload = JSON.stringify(claims)
+      const token = await new CompactSign(utf8(payload))
         .setProtectedHeader(header)
         .sign(signer.ready(alg, 'sign') ?? (await signer.cryptoKey(alg, 'sign')))
+      if (cache !== undefined) {
+        // The token replaced goes; the one issued comes in as verified.
+        if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)
+        cache.set(token, { text: payload, rotated: false }, payload.length)
+      }
       return { token, started, maxAge: remaining }
     },
 
     async decodeSession(token: string): Promise<DecodedSession> {
-      const compact = compactSegments(token, 3, false)
-      if (compact === undefined) throw new DecodeError('malformed')
-      const segment = compact.segments[0]!
-      let header = headers.get(segment)
-      if (header === undefined) {
-        header = parseJsonObject(decodeBase64url(segment)!)
-        if (header === undefined) throw new DecodeError('malformed')
-        if (!algorithms.includes(header.alg as JwsAlgorithm)) throw new DecodeError('claim')
-        // Tokens of one issuer share a header: parse each once (bounded, oldest out first).
-        if (headers.size >= HEADER_CACHE) headers.delete(headers.keys().next().value!)
-        headers.set(segment, header)
-      }
-      const { alg, kid } = header
-      if (kid !== undefined && typeof kid !== 'string') throw new DecodeError('malformed')
-      const entry = single ?? (kid === undefined ? undefined : set.get(kid))
-      if (
-        entry === undefined ||
-        (kid !== undefined && entry.kid !== undefined && kid !== entry.kid)
-      ) {
-        throw new DecodeError('signature')
-      }
-      if (!entry.algorithms.includes(alg as JwsAlgorithm)) throw new DecodeError('claim')
-      const cryptoKey =
-        entry.ready(alg as JwsAlgorithm, 'verify') ??
-        (await entry.cryptoKey(alg as JwsAlgorithm, 'verify'))
-      let payload: Uint8Array
-      try {
-        ;({ payload } = await compactVerify(token, cryptoKey, { algorithms: [alg as string] }))
-      } catch (cause) {
-        const code = (cause as { code?: unknown })?.code
-        throw new DecodeError(
-          code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'signature' : 'malformed',
-          undefined,
-          { cause },
-        )
-      }
-      const claims = parseJsonObject(payload)
+      const { text, rotated } = await verify(token)
+      const claims = parseJsonText(text)
       if (claims === undefined) throw new DecodeError('malformed', NOT_A_CLAIM_SET)
       const now = span.now()
       const { exp, nbf, iat, sst, sma } = claims
@@ -228,8 +265,9 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
         // Never later than the real start, so validAfter cannot be outrun by a clock ahead.
         started: started === undefined ? undefined : Math.min(started, now),
         // Due, or verified by an older key of the set: issue it again under the signing key.
-        renew: signer.canSign && (due || entry !== signer),
+        renew: signer.canSign && (due || rotated),
         maxAge: sma,
+        state: token,
       }
     },
   })

@@ -7,6 +7,7 @@ import { hmacKeys } from '../lib/hmac.ts'
 import { secretList } from '../lib/keys.ts'
 import { type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
 import { configError, optionsObject } from '../lib/options.ts'
+import { tokenCache } from '../lib/token-cache.ts'
 import { isStoreRecord, type SessionStore, type StorePatch } from '../stores/types.ts'
 
 export interface StoreCodecOptions extends LifetimeOptions {
@@ -22,6 +23,11 @@ export interface StoreCodecOptions extends LifetimeOptions {
    * used by default because it is several times faster; the tokens are the same bytes either way.
    */
   webCrypto?: boolean
+  /**
+   * With `secrets`: how many verified tokens this codec keeps, so an id seen before costs no HMAC
+   * (default 1000; `false` for none). The store is read on every request either way.
+   */
+  cache?: number | false
 }
 
 const OWNER = 'storeCodec'
@@ -31,6 +37,12 @@ const ID_LENGTH = 22
 const TAG_LENGTH = 43
 /** Keeps a tag made for a store id apart from a tag the same secret makes in another codec. */
 const TAG_CONTEXT = 'fetch-session store id '
+
+interface Verified {
+  id: string
+  /** Tagged by an older secret. */
+  stale: boolean
+}
 
 /** What one request decoded, handed back on encode: each key's JSON as stored, to diff against. */
 interface Loaded {
@@ -73,13 +85,19 @@ export function storeCodec(options: StoreCodecOptions): SessionCodec & { createI
       : hmacKeys(secretList(options.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
   const life = lifetime(options, OWNER)
 
+  const cache = keys === undefined ? undefined : tokenCache<Verified>(OWNER, options.cache)
+
   async function tokenFor(id: string): Promise<string> {
     if (keys === undefined) return id
-    return `${id}.${encodeBase64url(await keys.sign(utf8(TAG_CONTEXT + id)))}`
+    const token = `${id}.${encodeBase64url(await keys.sign(utf8(TAG_CONTEXT + id)))}`
+    cache?.set(token, { id, stale: false }, 0)
+    return token
   }
 
   /** The id inside `token`, and whether its tag was made by an older secret. */
-  async function verify(token: string): Promise<{ id: string; stale: boolean }> {
+  async function verify(token: string): Promise<Verified> {
+    const hit = cache?.get(token)
+    if (hit !== undefined) return hit
     const id = token.slice(0, ID_LENGTH)
     const length = keys !== undefined ? ID_LENGTH + 1 + TAG_LENGTH : ID_LENGTH
     if (token.length !== length || decodeBase64url(id)?.length !== ID_BYTES) {
@@ -90,7 +108,9 @@ export function storeCodec(options: StoreCodecOptions): SessionCodec & { createI
     if (mac === undefined) throw new DecodeError('malformed')
     const signer = await keys.verify(mac, utf8(TAG_CONTEXT + id))
     if (signer < 0) throw new DecodeError('signature')
-    return { id, stale: signer > 0 }
+    const verified = { id, stale: signer > 0 }
+    cache?.set(token, verified, 0)
+    return verified
   }
 
   /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
@@ -184,6 +204,7 @@ export function storeCodec(options: StoreCodecOptions): SessionCodec & { createI
 
     async destroy(token: string): Promise<void> {
       const id = (await verify(token).catch(() => undefined))?.id
+      cache?.delete(token)
       if (id !== undefined) await guard('delete', () => store.delete(id))
     },
   })

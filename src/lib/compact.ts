@@ -41,9 +41,20 @@ export function compactSegments(
 
 /** UTF-8 JSON that is an object (not an array, not null), or `undefined`. */
 export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | undefined {
+  let text: string
+  try {
+    text = fromUtf8(bytes)
+  } catch {
+    return undefined
+  }
+  return parseJsonText(text)
+}
+
+/** JSON text that is an object (not an array, not null), or `undefined`. */
+export function parseJsonText(text: string): Record<string, unknown> | undefined {
   let parsed: unknown
   try {
-    parsed = JSON.parse(fromUtf8(bytes))
+    parsed = JSON.parse(text)
   } catch {
     return undefined
   }

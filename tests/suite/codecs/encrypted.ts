@@ -133,8 +133,9 @@ test("we decode what jose's CompactEncrypt writes with the same key, with or wit
   }
 })
 
-test('one AES-GCM call per encode and per decode', async () => {
-  const c = encryptedCodec({ secrets: [SECRET, OTHER_SECRET] })
+test('one AES-GCM call per encode and per decode; none for a token the cache holds', async () => {
+  const c = encryptedCodec({ secrets: [SECRET, OTHER_SECRET], cache: false })
+  const cached = encryptedCodec({ secrets: [SECRET, OTHER_SECRET] })
   await c.decode(await c.encode({ warm: true }))
   const subtle = crypto.subtle
   const { encrypt, decrypt } = subtle
@@ -157,6 +158,12 @@ test('one AES-GCM call per encode and per decode', async () => {
     decrypts = 0
     assert.deepEqual(await c.decode(old), { user: 'bob' })
     assert.equal(decrypts, 1, 'the kid picks the older key directly')
+    decrypts = 0
+    const issued = await cached.encode({ user: 'cyd' })
+    assert.deepEqual(await cached.decode(issued), { user: 'cyd' })
+    assert.deepEqual(await cached.decode(old), { user: 'bob' })
+    assert.deepEqual(await cached.decode(old), { user: 'bob' })
+    assert.equal(decrypts, 1, 'an issued token and a token seen before are not decrypted again')
   } finally {
     subtle.encrypt = encrypt
     subtle.decrypt = decrypt

@@ -1,0 +1,79 @@
+/**
+ * @module The verified-token cache: tokens whose signature or tag already checked out, so a hit
+ * skips the crypto and the base64. Internal.
+ *
+ * One cache per codec instance, keyed by the exact token string, bounded in entries and bytes,
+ * least recently used out first. Only what the crypto proved is cached (the verified payload and
+ * which key made it): every lifetime, revocation and rotation rule runs on a hit exactly as on a
+ * miss, and a hit hands out a fresh parse of the payload, never a shared object.
+ */
+import { configError } from './options.ts'
+
+export interface TokenCache<T> {
+  get(token: string): T | undefined
+  /** Adds a verified token; `size` is what the value holds, in UTF-16 code units. */
+  set(token: string, value: T, size: number): void
+  delete(token: string): void
+}
+
+/** Default entries; bytes are bounded at `BYTES_PER_ENTRY` times the entries. */
+export const DEFAULT_CACHE_ENTRIES = 1000
+const BYTES_PER_ENTRY = 2048
+/** A Map entry, the value object and string headers, roughly, on V8. */
+const OVERHEAD = 160
+
+interface Entry<T> {
+  value: T
+  bytes: number
+}
+
+/** `entries` from the codec's `cache` option: a count, `false` or 0 for none. */
+export function tokenCache<T>(owner: string, option: unknown): TokenCache<T> | undefined {
+  if (option === false || option === 0) return undefined
+  const entries = option === undefined || option === true ? DEFAULT_CACHE_ENTRIES : option
+  if (!Number.isSafeInteger(entries) || (entries as number) < 0 || (entries as number) > 1e6) {
+    configError(owner, 'cache must be a number of tokens from 0 to 1000000, or false')
+  }
+  return lruCache<T>(entries as number, (entries as number) * BYTES_PER_ENTRY)
+}
+
+function lruCache<T>(maxEntries: number, maxBytes: number): TokenCache<T> {
+  const map = new Map<string, Entry<T>>()
+  let bytes = 0
+  const remove = (token: string, entry: Entry<T>) => {
+    map.delete(token)
+    bytes -= entry.bytes
+  }
+  return {
+    get(token) {
+      const entry = map.get(token)
+      if (entry === undefined) return undefined
+      // Most recently used last: the first entry is the one to evict.
+      map.delete(token)
+      map.set(token, entry)
+      return entry.value
+    },
+    set(token, value, size) {
+      const entry = { value, bytes: (token.length + size) * 2 + OVERHEAD }
+      if (entry.bytes > maxBytes) return
+      const old = map.get(token)
+      if (old !== undefined) remove(token, old)
+      while (map.size >= maxEntries || bytes + entry.bytes > maxBytes) {
+        const [oldest, first] = map.entries().next().value as [string, Entry<T>]
+        remove(oldest, first)
+      }
+      // A flat copy: a token sliced out of a Cookie header would keep the whole header alive.
+      map.set(flat(token), entry)
+      bytes += entry.bytes
+    },
+    delete(token) {
+      const entry = map.get(token)
+      if (entry !== undefined) remove(token, entry)
+    },
+  }
+}
+
+/** A string of its own: not a slice of a larger one, not a rope of pieces. */
+function flat(text: string): string {
+  return JSON.parse(JSON.stringify(text)) as string
+}
