@@ -6,8 +6,16 @@
 import { Hono } from 'hono'
 import { getSession, session } from '../adapters/hono.ts'
 import type { SessionBackends } from '../src/index.ts'
-import { bare, type Handler, hmacFloor, joseFloor } from './floors.ts'
-import { backends, type CodecName, codecNames, sessionHandler, visit } from './library.ts'
+import { bare, type Handler, hmacFloor, joseFloor, nodeCrypto } from './floors.ts'
+import {
+  backends,
+  type CodecName,
+  codecNames,
+  freshTokens,
+  sessionHandler,
+  type Variant,
+  visit,
+} from './library.ts'
 import type { App } from './peers.ts'
 
 export type Group = 'bare' | 'floor' | 'fetch-session' | 'peer'
@@ -29,9 +37,12 @@ export interface Case {
 }
 
 const HMAC = 'hand-written HMAC'
+const NODE_HMAC = 'hand-written HMAC, node:crypto'
 const JOSE = 'hand-written jose HS256'
 /** Which floor each codec is held to. */
 const FLOORS: Partial<Record<CodecName, string>> = { signedCodec: HMAC, jwtCodec: JOSE }
+/** Tokens a cache-miss case cycles through: more than the cache holds, so every one misses. */
+const FRESH_TOKENS = 4096
 
 type Send = (cookie: string) => Promise<Response>
 
@@ -101,9 +112,8 @@ export async function honoCases(): Promise<Case[]> {
   untouchedApp.use(session(backends('signedCodec')))
   untouchedApp.get('/', (c) => c.text('ok'))
 
-  const signedSet = backends('signedCodec')
   const signed = await pair('signedCodec', 'fetch-session', (w) =>
-    viaHono(honoLibrary(signedSet, w)),
+    viaHono(honoLibrary(backends('signedCodec'), w)),
   )
   const cookie = signed[0]!.cookie
   const one = (name: string, label: string, app: Hono, floor?: string): Case => {
@@ -111,24 +121,83 @@ export async function honoCases(): Promise<Case[]> {
     const group = floor === undefined ? 'bare' : 'fetch-session'
     return { name, label, group, path: 'none', floor, cookie, send: () => send(cookie) }
   }
+  const native = nodeCrypto() !== undefined
+  // One backend set for both paths: storeCodec's sessions live in its store.
+  const variant = (label: string, codec: CodecName, v: Variant, floor?: string) => {
+    const set = backends(codec, v)
+    return pair(label, 'fetch-session', (w) => viaHono(honoLibrary(set, w)), floor)
+  }
   const cases = [
     one('bare Hono handler', 'bare', bareApp),
     one('Hono + a no-op middleware', 'no-op middleware', noopApp),
     one('fetch-session, session untouched', 'untouched', untouchedApp, 'bare Hono handler'),
     ...(await pair(HMAC, 'floor', (w) => viaHono(honoRoute(hmacFloor(w))))),
+    ...(native
+      ? await pair(NODE_HMAC, 'floor', (w) => viaHono(honoRoute(hmacFloor(w, 'node'))))
+      : []),
     ...(await pair(JOSE, 'floor', (w) => viaHono(honoRoute(joseFloor(w))))),
-    ...signed.map((item) => ({ ...item, floor: `${HMAC}, ${item.path}` })),
+    ...signed.map((item) => ({ ...item, floor: `${native ? NODE_HMAC : HMAC}, ${item.path}` })),
+    ...(await variant(
+      'signedCodec, no cache',
+      'signedCodec',
+      { cache: false },
+      native ? NODE_HMAC : HMAC,
+    )),
+    ...(await variant('signedCodec, WebCrypto', 'signedCodec', { webCrypto: true }, HMAC)),
+    ...(await variant(
+      'signedCodec, WebCrypto, no cache',
+      'signedCodec',
+      { webCrypto: true, cache: false },
+      HMAC,
+    )),
+    ...(await missCases((v) => viaHono(honoLibrary(backends('signedCodec', v), false)))),
   ]
   for (const codec of codecNames.filter((name) => name !== 'signedCodec')) {
-    const set = backends(codec)
     cases.push(
-      ...(await pair(codec, 'fetch-session', (w) => viaHono(honoLibrary(set, w)), FLOORS[codec])),
+      ...(await variant(codec, codec, {}, codec === 'jwtCodec' ? undefined : FLOORS[codec])),
     )
+    if (codec !== 'storeCodec') {
+      cases.push(...(await variant(`${codec}, no cache`, codec, { cache: false }, FLOORS[codec])))
+    }
   }
   for (const peer of peerNames) {
     cases.push(...(await pair(peer, 'peer', async (w) => viaHono(await peers[peer](w)))))
   }
   return cases
+}
+
+/**
+ * The read path with a token the codec has never seen on every request, cache on against cache
+ * off: what a cache miss costs over no cache at all.
+ */
+async function missCases(make: (variant: Variant) => Send): Promise<Case[]> {
+  const tokens = await freshTokens(FRESH_TOKENS)
+  const cycle = (send: Send) => {
+    let next = 0
+    return () => send(`session=${tokens[next++ % tokens.length]}`)
+  }
+  const cached = cycle(make({}))
+  const uncached = cycle(make({ cache: false }))
+  const base = {
+    group: 'fetch-session' as const,
+    path: 'read' as const,
+    cookie: `session=${tokens[0]}`,
+  }
+  return [
+    {
+      ...base,
+      name: 'signedCodec, no cache, fresh tokens',
+      label: 'no cache, fresh tokens',
+      send: uncached,
+    },
+    {
+      ...base,
+      name: 'signedCodec, cache miss',
+      label: 'cache miss',
+      floor: 'signedCodec, no cache, fresh tokens',
+      send: cached,
+    },
+  ]
 }
 
 /** The runtime comparison: plain fetch handlers, no framework; Web APIs only. */

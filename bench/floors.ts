@@ -1,9 +1,8 @@
 /**
  * The floors: plain fetch handlers that do the job with no session library, so a ratio to them is
- * the library's own cost. Web APIs, `node:buffer` and jose only: the same file runs on Node, Bun
- * and Deno.
+ * the library's own cost. Web APIs and jose, plus `Buffer` and `node:crypto` where the runtime has
+ * them: the same file runs on Node, Bun, Deno and workerd.
  */
-import { Buffer } from 'node:buffer'
 import { jwtVerify, SignJWT } from 'jose'
 
 /** The secret every case signs with: 36 bytes, above every library's minimum. */
@@ -32,41 +31,95 @@ function sessionCookie(request: Request): string | undefined {
   return /(?:^|;\s*)session=([^;]*)/.exec(request.headers.get('cookie') ?? '')?.[1]
 }
 
+type Base64url = { encode(bytes: Uint8Array): string; decode(text: string): Uint8Array }
+
+/** Buffer's native base64url where there is one (Node, Bun, Deno), btoa/atob elsewhere. */
+const base64url: Base64url = (() => {
+  const buffer = (globalThis as { Buffer?: typeof import('node:buffer').Buffer }).Buffer
+  if (buffer !== undefined) {
+    return {
+      encode: (bytes) => buffer.from(bytes).toString('base64url'),
+      decode: (text) => buffer.from(text, 'base64url'),
+    }
+  }
+  return {
+    encode: (bytes) =>
+      btoa(String.fromCharCode(...bytes))
+        .replaceAll('+', '-')
+        .replaceAll('/', '_')
+        .replace(/=+$/, ''),
+    decode: (text) =>
+      Uint8Array.from(atob(text.replaceAll('-', '+').replaceAll('_', '/')), (c) => c.charCodeAt(0)),
+  }
+})()
+
+interface NodeCrypto {
+  createHmac(hash: string, key: string): { update(data: string): { digest(): Uint8Array } }
+  timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean
+}
+
+/** `node:crypto`, found at run time as fetch-session finds it. */
+export function nodeCrypto(): NodeCrypto | undefined {
+  const process = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process
+  return process?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined
+}
+
+/** Sign and verify a payload string: WebCrypto with a key imported once, or `node:crypto`. */
+function macs(kind: 'webcrypto' | 'node') {
+  if (kind === 'node') {
+    const native = nodeCrypto()
+    if (native === undefined) throw new Error('node:crypto is not available here')
+    const mac = (payload: string) => native.createHmac('sha256', SECRET).update(payload).digest()
+    return {
+      sign: async (payload: string) => mac(payload),
+      verify: async (tag: Uint8Array, payload: string) => {
+        const expected = mac(payload)
+        return expected.length === tag.length && native.timingSafeEqual(expected, tag)
+      },
+    }
+  }
+  const key = hmacKeyOnce()
+  return {
+    sign: async (payload: string) =>
+      new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(payload))),
+    verify: async (tag: Uint8Array, payload: string) =>
+      crypto.subtle.verify(
+        'HMAC',
+        await key,
+        tag as Uint8Array<ArrayBuffer>,
+        encoder.encode(payload),
+      ),
+  }
+}
+
 /**
  * A minimal hand-written HMAC-SHA256 cookie: `base64url(JSON).base64url(tag)`, the key imported
- * once, Buffer's native base64url, no lifetimes, no validation beyond the tag.
+ * once (or `node:crypto`), native base64url, no lifetimes, no validation beyond the tag.
  */
-export function hmacCookie(): {
+export function hmacCookie(kind: 'webcrypto' | 'node' = 'webcrypto'): {
   read(request: Request): Promise<{ count?: number }>
   write(data: { count?: number }): Promise<string>
 } {
-  const key = hmacKeyOnce()
+  const mac = macs(kind)
   return {
     async read(request) {
       const raw = sessionCookie(request)
       if (!raw) return {}
       const [payload, tag] = raw.split('.') as [string, string]
-      const ok = await crypto.subtle.verify(
-        'HMAC',
-        await key,
-        Buffer.from(tag, 'base64url'),
-        encoder.encode(payload),
-      )
-      return ok ? JSON.parse(Buffer.from(payload, 'base64url').toString()) : {}
+      const ok = await mac.verify(base64url.decode(tag), payload)
+      return ok ? JSON.parse(new TextDecoder().decode(base64url.decode(payload))) : {}
     },
     async write(data) {
-      const payload = Buffer.from(JSON.stringify(data)).toString('base64url')
-      const tag = Buffer.from(
-        await crypto.subtle.sign('HMAC', await key, encoder.encode(payload)),
-      ).toString('base64url')
+      const payload = base64url.encode(encoder.encode(JSON.stringify(data)))
+      const tag = base64url.encode(await mac.sign(payload))
       return `session=${payload}.${tag}; ${ATTRIBUTES}`
     },
   }
 }
 
 /** The HMAC floor as a handler: reads the counter, and on the write path adds one. */
-export function hmacFloor(write: boolean): Handler {
-  const session = hmacCookie()
+export function hmacFloor(write: boolean, kind: 'webcrypto' | 'node' = 'webcrypto'): Handler {
+  const session = hmacCookie(kind)
   return async (request) => {
     const data = await session.read(request)
     if (!write) return new Response(String(data.count ?? 0))

@@ -19,18 +19,30 @@ import { type Handler, SECRET } from './floors.ts'
 
 export type CodecName = 'signedCodec' | 'encryptedCodec' | 'jwtCodec' | 'storeCodec'
 
+/** How a case configures its codec: the defaults, or the cache off, or WebCrypto forced. */
+export interface Variant {
+  cache?: false
+  webCrypto?: boolean
+}
+
 /** Each codec as its README configures it, with the benchmark's secret. */
-export const codecs: Record<CodecName, () => CodecBackend> = {
-  signedCodec: () => signedCodec({ secrets: SECRET }),
-  encryptedCodec: () => encryptedCodec({ secrets: SECRET }),
-  jwtCodec: () => jwtCodec({ key: SECRET, algorithms: ['HS256'] }),
-  storeCodec: () => storeCodec({ store: memoryStore(), secrets: SECRET }),
+export const codecs: Record<CodecName, (variant?: Variant) => CodecBackend> = {
+  signedCodec: (v = {}) => signedCodec({ secrets: SECRET, ...v }),
+  encryptedCodec: ({ cache } = {}) => encryptedCodec({ secrets: SECRET, cache }),
+  jwtCodec: ({ cache } = {}) => jwtCodec({ key: SECRET, algorithms: ['HS256'], cache }),
+  storeCodec: (v = {}) => storeCodec({ store: memoryStore(), secrets: SECRET, ...v }),
 }
 
 export const codecNames = Object.keys(codecs) as CodecName[]
 
-export function backends(codec: CodecName): SessionBackends {
-  return { codec: codecs[codec](), ...cookie() }
+export function backends(codec: CodecName, variant?: Variant): SessionBackends {
+  return { codec: codecs[codec](variant), ...cookie() }
+}
+
+/** Tokens no codec instance of a case has seen: each request of a cache-miss case sends the next. */
+export async function freshTokens(count: number): Promise<string[]> {
+  const issuer = signedCodec({ secrets: SECRET, cache: false })
+  return Promise.all(Array.from({ length: count }, (_, i) => issuer.encode({ count: 1, n: i })))
 }
 
 type Counter = { count: number }

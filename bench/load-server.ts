@@ -1,68 +1,43 @@
 /**
- * One server of the load run, on 127.0.0.1 and a free port: `node --import tsx
- * bench/load-server.ts <bare|hmac|hmac-copy|signed|store>`. Prints `LISTENING <port>`; SIGTERM stops it.
+ * One server of the load run on 127.0.0.1 and a free port, on the runtime that runs this file:
+ * `node --import tsx bench/load-server.ts <variant>` (@hono/node-server), `bun bench/load-server.ts
+ * <variant>` (Bun.serve), `deno run -A bench/load-server.ts <variant>` (Deno.serve). Prints
+ * `LISTENING <port>`; SIGTERM stops it. Variants: bench/load-apps.ts.
  */
-import { serve } from '@hono/node-server'
-import { demoApp } from '../examples/demo/app.ts'
-import { memoryStore, storeCodec } from '../src/index.ts'
-import { hmacCookie, SECRET } from './floors.ts'
+import { loadApp } from './load-apps.ts'
 
-const variant = process.argv[2]
-const signed = demoApp({ secret: SECRET })
-
-/**
- * The same page with no session: the HTML the demo renders for a visitor, with the visit count
- * filled in per request from a plain counter, behind the same route checks.
- */
-async function barePage(): Promise<(request: Request) => Promise<Response>> {
-  const first = await signed(new Request('http://127.0.0.1/'))
-  const html = await first.text()
-  let visits = 0
-  return async (request) => {
-    const url = new URL(request.url)
-    if (request.method !== 'GET' || url.pathname !== '/') {
-      return new Response('Not found', { status: 404 })
-    }
-    visits++
-    return new Response(html.replace(/id="visits">\d+</, `id="visits">${visits}<`), {
-      headers: { 'content-type': 'text/html; charset=utf-8' },
-    })
+interface Runtimes {
+  Bun?: { serve(options: object): { port: number; stop(): void } }
+  Deno?: {
+    args: string[]
+    serve(options: object, handler: (request: Request) => Promise<Response>): unknown
   }
 }
 
-/**
- * The bare page behind the hand-written HMAC cookie: verify and sign on every visit. With `copy`,
- * the response is copied before its headers change, as withSession does (`new Response(body,
- * response)`), to show what that copy costs on this server.
- */
-async function hmacPage(copy: boolean): Promise<(request: Request) => Promise<Response>> {
-  const page = await barePage()
-  const session = hmacCookie()
-  return async (request) => {
-    const data = await session.read(request)
-    data.count = (data.count ?? 0) + 1
-    let response = await page(request)
-    if (copy) response = new Response(response.body, response)
-    response.headers.append('set-cookie', await session.write(data))
-    return response
-  }
-}
+const { Bun, Deno } = globalThis as Runtimes
+const variant = Deno ? Deno.args[0] : process.argv[2]
+const app = await loadApp(variant)
 
-const apps: Record<string, () => Promise<(request: Request) => Promise<Response>>> = {
-  bare: barePage,
-  hmac: () => hmacPage(false),
-  'hmac-copy': () => hmacPage(true),
-  signed: async () => signed,
-  store: async () =>
-    demoApp({
-      secret: SECRET,
-      codec: storeCodec({ store: memoryStore(), secrets: SECRET, idleTimeout: 3600 }),
-    }),
+if (Bun) {
+  const server = Bun.serve({
+    fetch: (request: Request) => app(request),
+    hostname: '127.0.0.1',
+    port: 0,
+  })
+  console.log(`LISTENING ${server.port}`)
+} else if (Deno) {
+  Deno.serve(
+    {
+      hostname: '127.0.0.1',
+      port: 0,
+      onListen: ({ port }: { port: number }) => console.log(`LISTENING ${port}`),
+    },
+    (request: Request) => app(request),
+  )
+} else {
+  const { serve } = await import('@hono/node-server')
+  const server = serve({ fetch: app, hostname: '127.0.0.1', port: 0 }, (info) => {
+    console.log(`LISTENING ${info.port}`)
+  })
+  process.on('SIGTERM', () => server.close(() => process.exit(0)))
 }
-const app = apps[variant ?? '']
-if (app === undefined) throw new Error(`usage: load-server.ts <${Object.keys(apps).join('|')}>`)
-
-const server = serve({ fetch: await app(), hostname: '127.0.0.1', port: 0 }, (info) => {
-  console.log(`LISTENING ${info.port}`)
-})
-process.on('SIGTERM', () => server.close(() => process.exit(0)))

@@ -18,8 +18,9 @@ async function check(cases: Case[]): Promise<void> {
       assert.equal(result.setCookie, false, `${item.name} sends no Set-Cookie`)
     }
     if (item.group === 'fetch-session' && item.path !== 'none') {
+      // node:crypto and the verified-token cache leave WebCrypto out: at most one decode.
       const decodes = (result.calls.verify ?? 0) + (result.calls.decrypt ?? 0)
-      assert.equal(decodes, 1, `${item.name} decodes its cookie once`)
+      assert.ok(decodes <= 1, `${item.name} decodes its cookie at most once`)
       assert.equal(result.calls.importKey ?? 0, 0, `${item.name} imports no key per request`)
     }
   }
