@@ -66,6 +66,14 @@ async function pair(
 ): Promise<Case[]> {
   const [read, write] = await Promise.all([make(false), make(true)])
   const cookie = await issue(write)
+  // The write path sends back the cookie its last response set, as a browser does.
+  let current = cookie
+  const writeNext = async () => {
+    const response = await write(current)
+    const line = response.headers.getSetCookie().at(-1)
+    if (line !== undefined) current = line.slice(0, line.indexOf(';'))
+    return response
+  }
   return (['read', 'write'] as const).map((path) => ({
     name: `${label}, ${path}`,
     label,
@@ -73,7 +81,7 @@ async function pair(
     path,
     floor: floor && `${floor}, ${path}`,
     cookie,
-    send: () => (path === 'read' ? read : write)(cookie),
+    send: path === 'read' ? () => read(cookie) : writeNext,
   }))
 }
 
