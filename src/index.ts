@@ -28,11 +28,12 @@ export type { SignedCodecOptions } from './codecs/signed.ts'
 export { signedCodec } from './codecs/signed.ts'
 export type { StarletteCodecOptions } from './codecs/starlette.ts'
 export { starletteCodec } from './codecs/starlette.ts'
-export type { StoreCodecOptions } from './codecs/store.ts'
+export type { StoreCodec, StoreCodecOptions } from './codecs/store.ts'
 export { storeCodec } from './codecs/store.ts'
 export { cookie } from './cookie.ts'
 export type { DecodeErrorReason, SessionErrorCode } from './errors.ts'
 export { DecodeError, SessionError } from './errors.ts'
+export type { SessionIndex, SessionSummary } from './lib/session-index.ts'
 export type { JsonData, JsonSafe } from './session.ts'
 export { Session } from './session.ts'
 export type { CookieOptions, SameSite } from './storage/cookie.ts'
@@ -47,6 +48,12 @@ export type { MemoryStoreOptions } from './stores/memory.ts'
 export { memoryStore } from './stores/memory.ts'
 export type { BunRedisClient, RedisCommandClient, RedisStoreOptions } from './stores/redis.ts'
 export { redisStore } from './stores/redis.ts'
-export type { SessionStore, StorePatch, StoreRecord } from './stores/types.ts'
+export type {
+  SessionStore,
+  StoreCall,
+  StoreIndexEntry,
+  StorePatch,
+  StoreRecord,
+} from './stores/types.ts'
 export type { BackendsInit, SessionOptions } from './with-session.ts'
 export { getSession, withSession } from './with-session.ts'
