@@ -33,7 +33,6 @@ export { storeCodec } from './codecs/store.ts'
 export { cookie } from './cookie.ts'
 export type { DecodeErrorReason, SessionErrorCode } from './errors.ts'
 export { DecodeError, SessionError } from './errors.ts'
-export type { SessionIndex, SessionSummary } from './lib/session-index.ts'
 export type { JsonData, JsonSafe } from './session.ts'
 export { Session } from './session.ts'
 export type { CookieOptions, SameSite } from './storage/cookie.ts'
@@ -49,7 +48,9 @@ export { memoryStore } from './stores/memory.ts'
 export type { BunRedisClient, RedisCommandClient, RedisStoreOptions } from './stores/redis.ts'
 export { redisStore } from './stores/redis.ts'
 export type {
+  SessionIndex,
   SessionStore,
+  SessionSummary,
   StoreCall,
   StoreIndexEntry,
   StorePatch,

@@ -13,13 +13,17 @@ import {
   type Indexed,
   indexed,
   listIndexed,
-  type SessionIndex,
-  type SessionSummary,
 } from '../lib/session-index.ts'
 import { storeGuard, timeoutOption } from '../lib/store-call.ts'
 import { diff, parse, serialize } from '../lib/store-values.ts'
 import { FLASH_KEY } from '../session.ts'
-import { isStoreRecord, type SessionStore, type StoreRecord } from '../stores/types.ts'
+import {
+  isStoreRecord,
+  type SessionIndex,
+  type SessionStore,
+  type SessionSummary,
+  type StoreRecord,
+} from '../stores/types.ts'
 
 export interface StoreCodecOptions extends LifetimeOptions {
   /** Where the session data lives: `memoryStore()`, `redisStore(client)`, `kvStore(env.KV)`, … */

@@ -1,28 +1,15 @@
 /** @module Sessions by user: the index storeCodec keeps next to each record. Internal. */
 import type { SessionData } from '../backends.ts'
-import type { SessionStore, StoreIndexEntry, StoreRecord } from '../stores/types.ts'
+import type {
+  SessionIndex,
+  SessionStore,
+  SessionSummary,
+  StoreIndexEntry,
+  StoreRecord,
+} from '../stores/types.ts'
 import { encodeBase64url, utf8 } from './base64url.ts'
 import type { Lifetime } from './lifetime.ts'
 import type { StoreGuard } from './store-call.ts'
-
-/** Which user a session belongs to, and an optional summary shown in "your devices". */
-export type SessionIndex = (
-  data: SessionData,
-) => string | { user: string; info?: Record<string, unknown> } | undefined
-
-/** One live session of a user, as `listSessions` reports it. */
-export interface SessionSummary {
-  /** A stable, non-secret name for the session (a digest of its id): safe to put in a page. */
-  handle: string
-  /** When the session began, in seconds since the epoch. */
-  created: number
-  /** When the session was last written or renewed, in seconds since the epoch. */
-  lastSeen: number
-  /** What `index` returned as `info` for the session. */
-  info?: Record<string, unknown>
-  /** True for the session whose id was passed as `current`. */
-  current: boolean
-}
 
 /** The user and JSON summary `index` gives for `data`. */
 export interface Indexed {

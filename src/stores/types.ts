@@ -1,4 +1,5 @@
 /** @module SessionStore: what storeCodec needs from a key-value store. */
+import type { SessionData } from '../backends.ts'
 import { isPlainObject } from '../lib/options.ts'
 
 /**
@@ -41,6 +42,25 @@ export interface StoreIndexEntry {
   info?: string
   /** Seconds since the epoch after which the entry is stale; `undefined`: never. */
   expires?: number
+}
+
+/** Which user a session belongs to, and an optional summary shown in "your devices". */
+export type SessionIndex = (
+  data: SessionData,
+) => string | { user: string; info?: Record<string, unknown> } | undefined
+
+/** One live session of a user, as `listSessions` reports it. */
+export interface SessionSummary {
+  /** A stable, non-secret name for the session (a digest of its id): safe to put in a page. */
+  handle: string
+  /** When the session began, in seconds since the epoch. */
+  created: number
+  /** When the session was last written or renewed, in seconds since the epoch. */
+  lastSeen: number
+  /** What `index` returned as `info` for the session. */
+  info?: Record<string, unknown>
+  /** True for the session whose id was passed as `current`. */
+  current: boolean
 }
 
 /** The changes one request made to a session, applied by `SessionStore.patch`. */
