@@ -45,7 +45,14 @@ export type { DenoKvAtomicLike, DenoKvLike, DenoKvStoreOptions } from './stores/
 export { denoKvStore } from './stores/deno-kv.ts'
 export type { MemoryStoreOptions } from './stores/memory.ts'
 export { memoryStore } from './stores/memory.ts'
-export type { BunRedisClient, RedisCommandClient, RedisStoreOptions } from './stores/redis.ts'
+export type {
+  BunRedisClient,
+  RedisClusterClient,
+  RedisCommandClient,
+  RedisCommandOptions,
+  RedisSentinelClient,
+  RedisStoreOptions,
+} from './stores/redis.ts'
 export { redisStore } from './stores/redis.ts'
 export type {
   SessionIndex,
