@@ -43,6 +43,12 @@ export type { KvNamespaceLike, KvStoreOptions } from './stores/cloudflare-kv.ts'
 export { kvStore } from './stores/cloudflare-kv.ts'
 export type { DenoKvAtomicLike, DenoKvLike, DenoKvStoreOptions } from './stores/deno-kv.ts'
 export { denoKvStore } from './stores/deno-kv.ts'
+export type {
+  DurableObjectNamespaceLike,
+  DurableObjectStoreOptions,
+  DurableObjectStubLike,
+} from './stores/durable-object.ts'
+export { durableObjectStore } from './stores/durable-object.ts'
 export type { MemoryStoreOptions } from './stores/memory.ts'
 export { memoryStore } from './stores/memory.ts'
 export type {
@@ -54,6 +60,8 @@ export type {
   RedisStoreOptions,
 } from './stores/redis.ts'
 export { redisStore } from './stores/redis.ts'
+export type { DurableObjectStateLike, DurableObjectStorageLike } from './stores/session-object.ts'
+export { SessionObject } from './stores/session-object.ts'
 export type {
   SessionIndex,
   SessionStore,
