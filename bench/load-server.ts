@@ -1,10 +1,13 @@
 /**
  * One server of the load run, on 127.0.0.1 and a free port: `node --import tsx
- * bench/load-server.ts <bare|hmac|hmac-copy|signed|store>`. Prints `LISTENING <port>`; SIGTERM stops it.
+ * bench/load-server.ts <bare|hmac|hmac-copy|signed|store|store-redis>`. Prints `LISTENING <port>`;
+ * SIGTERM stops it. `store-redis` starts its own redis-server on a free port and stops it too.
  */
 import { serve } from '@hono/node-server'
+import { createClient } from 'redis'
 import { demoApp } from '../examples/demo/app.ts'
-import { memoryStore, storeCodec } from '../src/index.ts'
+import { memoryStore, redisStore, storeCodec } from '../src/index.ts'
+import { type RedisServer, startRedis } from '../tests/fixtures/redis-server.ts'
 import { hmacCookie, SECRET } from './floors.ts'
 
 const variant = process.argv[2]
@@ -48,6 +51,21 @@ async function hmacPage(copy: boolean): Promise<(request: Request) => Promise<Re
   }
 }
 
+let redis: RedisServer | undefined
+
+/** The demo over storeCodec + redisStore, with the client options the README recommends. */
+async function redisPage(): Promise<(request: Request) => Promise<Response>> {
+  redis = await startRedis()
+  const client = createClient({ url: redis.url, disableOfflineQueue: true })
+  client.on('error', () => {})
+  await client.connect()
+  const store = redisStore(client)
+  return demoApp({
+    secret: SECRET,
+    codec: storeCodec({ store, secrets: SECRET, idleTimeout: 3600 }),
+  })
+}
+
 const apps: Record<string, () => Promise<(request: Request) => Promise<Response>>> = {
   bare: barePage,
   hmac: () => hmacPage(false),
@@ -58,6 +76,7 @@ const apps: Record<string, () => Promise<(request: Request) => Promise<Response>
       secret: SECRET,
       codec: storeCodec({ store: memoryStore(), secrets: SECRET, idleTimeout: 3600 }),
     }),
+  'store-redis': redisPage,
 }
 const app = apps[variant ?? '']
 if (app === undefined) throw new Error(`usage: load-server.ts <${Object.keys(apps).join('|')}>`)
@@ -65,4 +84,6 @@ if (app === undefined) throw new Error(`usage: load-server.ts <${Object.keys(app
 const server = serve({ fetch: await app(), hostname: '127.0.0.1', port: 0 }, (info) => {
   console.log(`LISTENING ${info.port}`)
 })
-process.on('SIGTERM', () => server.close(() => process.exit(0)))
+process.on('SIGTERM', () =>
+  server.close(() => (redis?.stop() ?? Promise.resolve()).then(() => process.exit(0))),
+)

@@ -22,13 +22,18 @@ const ALL_TARGETS: [variant: string, label: string][] = [
   ['hmac-copy', 'HMAC cookie, response copied (withSession)'],
   ['signed', 'fetch-session, signedCodec'],
   ['store', 'fetch-session, storeCodec + memoryStore'],
+  ['store-redis', 'fetch-session, storeCodec + redisStore'],
+  ['store-do', 'storeCodec + Durable Objects (workerd)'],
 ]
 /** LOAD_TARGETS=bare,signed runs only those (the first one is the base of the ratios). */
 const only = process.env.LOAD_TARGETS?.split(',')
 const TARGETS = only ? ALL_TARGETS.filter(([variant]) => only.includes(variant)) : ALL_TARGETS
 
 async function start(variant: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/load-server.ts', variant], {
+  // The Durable Object target runs in workerd, through Miniflare, not on @hono/node-server.
+  const script =
+    variant === 'store-do' ? ['bench/load-worker.ts'] : ['bench/load-server.ts', variant]
+  const child = spawn(process.execPath, ['--import', 'tsx', ...script], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
