@@ -2,9 +2,10 @@
  * One server of the load run on 127.0.0.1 and a free port, on the runtime that runs this file:
  * `node --import tsx bench/load-server.ts <variant>` (@hono/node-server), `bun bench/load-server.ts
  * <variant>` (Bun.serve), `deno run -A bench/load-server.ts <variant>` (Deno.serve). Prints
- * `LISTENING <port>`; SIGTERM stops it. Variants: bench/load-apps.ts.
+ * `LISTENING <port>`; SIGTERM stops it. Variants: bench/load-apps.ts, and on Node `store-redis`,
+ * which starts its own redis-server on a free port and stops it too.
  */
-import { loadApp } from './load-apps.ts'
+import { type Handler, loadApp } from './load-apps.ts'
 
 interface Runtimes {
   Bun?: { serve(options: object): { port: number; stop(): void } }
@@ -16,7 +17,33 @@ interface Runtimes {
 
 const { Bun, Deno } = globalThis as Runtimes
 const variant = Deno ? Deno.args[0] : process.argv[2]
-const app = await loadApp(variant)
+const app = variant === 'store-redis' ? await redisPage() : await loadApp(variant)
+
+let stopRedis = async () => {}
+
+/** The demo over storeCodec + redisStore, with the client options the README recommends. */
+async function redisPage(): Promise<Handler> {
+  const [{ createClient }, { redisStore, storeCodec }, { demoApp }, { startRedis }, { SECRET }] =
+    await Promise.all([
+      import('redis'),
+      import('../src/index.ts'),
+      import('../examples/demo/app.ts'),
+      import('../tests/fixtures/redis-server.ts'),
+      import('./floors.ts'),
+    ])
+  const redis = await startRedis()
+  stopRedis = () => redis.stop()
+  const client = createClient({ url: redis.url, disableOfflineQueue: true })
+  client.on('error', () => {})
+  await client.connect()
+  const codec = storeCodec({
+    store: redisStore(client),
+    secrets: SECRET,
+    idleTimeout: 3600,
+    cache: false,
+  })
+  return demoApp({ secret: SECRET, codec })
+}
 
 if (Bun) {
   const server = Bun.serve({
@@ -39,5 +66,5 @@ if (Bun) {
   const server = serve({ fetch: app, hostname: '127.0.0.1', port: 0 }, (info) => {
     console.log(`LISTENING ${info.port}`)
   })
-  process.on('SIGTERM', () => server.close(() => process.exit(0)))
+  process.on('SIGTERM', () => server.close(() => stopRedis().then(() => process.exit(0))))
 }

@@ -44,6 +44,7 @@ const ALL_SERVERS: Server[] = [
       'signed-cache',
       'hono',
       'store',
+      'store-redis',
     ],
   },
   {
@@ -61,8 +62,11 @@ const ALL_SERVERS: Server[] = [
   {
     name: 'workerd',
     binary: bin('workerd'),
-    command: node('bench/load-server-workerd.ts'),
-    pages: ['bare', 'hmac', 'signed'],
+    command: (variant) =>
+      variant === 'store-do'
+        ? [process.execPath, ['--import', 'tsx', 'bench/load-server-do.ts']]
+        : node('bench/load-server-workerd.ts')(variant),
+    pages: ['bare', 'hmac', 'signed', 'store-do'],
   },
 ]
 const LABELS: Record<string, string> = {
@@ -74,6 +78,8 @@ const LABELS: Record<string, string> = {
   'signed-cache': 'signedCodec, cache on',
   hono: 'Hono session() middleware, no cache',
   store: 'storeCodec + memoryStore, no cache',
+  'store-redis': 'storeCodec + redisStore, no cache',
+  'store-do': 'storeCodec + durableObjectStore',
 }
 const pick = (env: string | undefined) => env?.split(',')
 const onlyServers = pick(process.env.LOAD_SERVERS)

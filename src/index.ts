@@ -35,7 +35,7 @@ export type { SignedCodecOptions } from './codecs/signed.ts'
 export { signedCodec } from './codecs/signed.ts'
 export type { StarletteCodecOptions } from './codecs/starlette.ts'
 export { starletteCodec } from './codecs/starlette.ts'
-export type { StoreCodecOptions } from './codecs/store.ts'
+export type { StoreCodec, StoreCodecOptions } from './codecs/store.ts'
 export { storeCodec } from './codecs/store.ts'
 export { cookie } from './cookie.ts'
 export type { DecodeErrorReason, SessionErrorCode } from './errors.ts'
@@ -50,10 +50,33 @@ export type { KvNamespaceLike, KvStoreOptions } from './stores/cloudflare-kv.ts'
 export { kvStore } from './stores/cloudflare-kv.ts'
 export type { DenoKvAtomicLike, DenoKvLike, DenoKvStoreOptions } from './stores/deno-kv.ts'
 export { denoKvStore } from './stores/deno-kv.ts'
+export type {
+  DurableObjectNamespaceLike,
+  DurableObjectStoreOptions,
+  DurableObjectStubLike,
+} from './stores/durable-object.ts'
+export { durableObjectStore } from './stores/durable-object.ts'
 export type { MemoryStoreOptions } from './stores/memory.ts'
 export { memoryStore } from './stores/memory.ts'
-export type { BunRedisClient, RedisCommandClient, RedisStoreOptions } from './stores/redis.ts'
+export type {
+  BunRedisClient,
+  RedisClusterClient,
+  RedisCommandClient,
+  RedisCommandOptions,
+  RedisSentinelClient,
+  RedisStoreOptions,
+} from './stores/redis.ts'
 export { redisStore } from './stores/redis.ts'
-export type { SessionStore, StorePatch, StoreRecord } from './stores/types.ts'
+export type { DurableObjectStateLike, DurableObjectStorageLike } from './stores/session-object.ts'
+export { SessionObject } from './stores/session-object.ts'
+export type {
+  SessionIndex,
+  SessionStore,
+  SessionSummary,
+  StoreCall,
+  StoreIndexEntry,
+  StorePatch,
+  StoreRecord,
+} from './stores/types.ts'
 export type { BackendsInit, SessionOptions } from './with-session.ts'
 export { getSession, withSession } from './with-session.ts'

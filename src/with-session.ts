@@ -9,6 +9,7 @@ import type {
 import { DecodeError, SessionError } from './errors.ts'
 import { commitHeaders } from './lib/commit.ts'
 import { isPlainObject } from './lib/options.ts'
+import { storeFailureResponse } from './lib/store-failure.ts'
 import { type JsonData, Session, type SessionRecord } from './session.ts'
 
 /** Options of `withSession` that apply whatever the backends. */
@@ -32,6 +33,13 @@ export interface SessionOptions {
     data: SessionData,
     request: Request,
   ) => number | undefined | Promise<number | undefined>
+  /**
+   * Called when a server-side store fails or misses its deadline (`ERR_SESSION_STORE`), while
+   * loading or committing. Return a `Response` to answer with it; return anything else to let the
+   * error propagate. Without this option the answer is `503 Service Unavailable` with
+   * `Retry-After: 1`; nothing was committed.
+   */
+  onStoreError?: (error: SessionError, request: Request) => unknown
 }
 
 /** A backend set, or a function that builds one from the handler's arguments (a Workers `env`). */
@@ -96,11 +104,20 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
     try {
       response = await handler(request, ...rest)
     } catch (error) {
-      const answer = error instanceof DecodeError ? answers.get(error) : undefined
+      const answer =
+        error instanceof DecodeError
+          ? answers.get(error)
+          : storeFailureResponse(error, request, options.onStoreError)
       if (answer === undefined) throw error
       return answer as Res
     }
-    return state.commit(response)
+    try {
+      return await state.commit(response)
+    } catch (error) {
+      const answer = storeFailureResponse(error, request, options.onStoreError)
+      if (answer === undefined) throw error
+      return answer as Res
+    }
   }
 }
 

@@ -3,14 +3,16 @@
  * logout, and a panel that shows the decoded session and the size of its cookie. A plain fetch
  * handler, served by ./node.ts; the browser tests serve it with other codecs and cookie options.
  */
-import type { CodecBackend, CookieOptions } from '../../src/index.ts'
+import type { CodecBackend, CookieOptions, StoreCodec } from '../../src/index.ts'
 import { cookie, getSession, SessionError, signedCodec, withSession } from '../../src/index.ts'
+import { agentOf, devicesCard } from './devices.ts'
 
 interface DemoSession {
   visits: number
   user?: string
   note?: string
   notice?: string
+  agent?: string
 }
 
 export interface DemoOptions {
@@ -22,6 +24,8 @@ export interface DemoOptions {
   codecLabel?: string
   /** Cookie options; the name defaults to `__Host-session`. */
   cookie?: CookieOptions
+  /** A storeCodec built with `index: demoIndex`: the page lists the user's devices. */
+  devices?: StoreCodec
 }
 
 /** Longest note the form takes; one cookie holds about 2 900 characters of it, 4 chunks 11 000. */
@@ -36,7 +40,9 @@ export const MAX_NOTE = 10_000
 export function demoApp(options: DemoOptions): (request: Request) => Promise<Response> {
   const cookieOptions: CookieOptions = { name: '__Host-session', ...options.cookie }
   const name = cookieOptions.name!
-  const codec = options.codec ?? signedCodec({ secrets: options.secret, idleTimeout: 3600 })
+  const devices = options.devices
+  const codec =
+    devices ?? options.codec ?? signedCodec({ secrets: options.secret, idleTimeout: 3600 })
   const codecLabel =
     options.codecLabel ?? (options.codec ? 'a custom codec' : 'signed with HMAC-SHA256')
 
@@ -53,6 +59,7 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
           // A fresh token at login: a token planted before it (session fixation) is worth nothing.
           session.regenerate()
           session.set('user', user)
+          if (devices) session.set('agent', agentOf(request))
           session.flash('notice', `Welcome, ${user}!`)
         }
         return redirect(url)
@@ -63,6 +70,12 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
         if (note) session.set('note', note)
         else session.delete('note')
         session.flash('notice', note ? `Note saved: ${note.length} characters.` : 'Note removed.')
+        return redirect(url)
+      }
+      const user = session.get('user')
+      if (request.method === 'POST' && url.pathname === '/logout-others' && devices && user) {
+        const count = await devices.destroySessions(user, { except: session.id })
+        session.flash('notice', `Logged out ${count} other device${count === 1 ? '' : 's'}.`)
         return redirect(url)
       }
       if (request.method === 'POST' && url.pathname === '/logout') {
@@ -83,6 +96,7 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
         cookieName: name,
         codecLabel,
         attributes: describeAttributes(cookieOptions),
+        devices: devices && user ? await devicesCard(devices, user, session.id, escapeHtml) : '',
       }
       return html(page(view))
     },
@@ -114,6 +128,7 @@ interface View {
   cookieName: string
   codecLabel: string
   attributes: string
+  devices: string
 }
 
 /** The session cookies the browser sent with this request: `name`, or its chunks `name.0`, … */
@@ -212,6 +227,7 @@ function page(view: View): string {
       ${account}
     </section>
   </div>
+  ${view.devices}
   <section class="card">
     <h2>Session</h2>
     <dl>
@@ -273,6 +289,7 @@ function layout(main: string): string {
   button.quiet { background: #eef1f6; color: var(--ink); }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1.2rem; margin: 0 0 1rem; }
   dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
+  #devices { margin: 0 0 .8rem; padding-left: 1.1rem; } #devices .meta { margin-left: .5rem; }
   code { font: .9em ui-monospace, "SFMono-Regular", Menlo, monospace; }
   pre { background: var(--ink); color: #e6eaf3; padding: 1rem 1.1rem; border-radius: 10px;
     overflow: auto; margin: 0; font: .88rem/1.5 ui-monospace, "SFMono-Regular", Menlo, monospace; }

@@ -5,6 +5,7 @@
 import { serve } from '@hono/node-server'
 import { encryptedCodec, memoryStore, storeCodec } from '../../src/index.ts'
 import { type DemoOptions, demoApp } from './app.ts'
+import { demoIndex } from './devices.ts'
 
 let secret = process.env.SESSION_SECRET
 if (!secret) {
@@ -19,7 +20,12 @@ const codecs: Record<string, () => Partial<DemoOptions>> = {
     codecLabel: 'encrypted with AES-256-GCM (a JWE)',
   }),
   store: () => ({
-    codec: storeCodec({ store: memoryStore(), secrets: secret, idleTimeout: 3600 }),
+    devices: storeCodec({
+      store: memoryStore(),
+      secrets: secret,
+      idleTimeout: 3600,
+      index: demoIndex,
+    }),
     codecLabel: 'an opaque id; the data stays in server memory',
   }),
 }

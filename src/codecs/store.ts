@@ -1,14 +1,30 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
-import { DecodeError, SessionError } from '../errors.ts'
+import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { secretList } from '../lib/keys.ts'
 import { type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
 import { configError, optionsObject } from '../lib/options.ts'
+import {
+  destroyIndexed,
+  type IndexContext,
+  type Indexed,
+  indexed,
+  listIndexed,
+} from '../lib/session-index.ts'
+import { storeGuard, timeoutOption } from '../lib/store-call.ts'
+import { diff, parse, serialize } from '../lib/store-values.ts'
 import { tokenCache } from '../lib/token-cache.ts'
-import { isStoreRecord, type SessionStore, type StorePatch } from '../stores/types.ts'
+import { FLASH_KEY } from '../session.ts'
+import {
+  isStoreRecord,
+  type SessionIndex,
+  type SessionStore,
+  type SessionSummary,
+  type StoreRecord,
+} from '../stores/types.ts'
 
 export interface StoreCodecOptions extends LifetimeOptions {
   /** Where the session data lives: `memoryStore()`, `redisStore(client)`, `kvStore(env.KV)`, … */
@@ -28,6 +44,34 @@ export interface StoreCodecOptions extends LifetimeOptions {
    * (default 1000; `false` for none). The store is read on every request either way.
    */
   cache?: number | false
+  /**
+   * Seconds each store call may take (fractions allowed), default 2. When they pass the request
+   * fails with `ERR_SESSION_STORE` (`withSession` answers 503), the call's `AbortSignal` aborts,
+   * and a write still in flight is refused by the store when it arrives.
+   */
+  timeout?: number
+  /**
+   * Keeps, per user, the ids of their live sessions: return the user's id for a session's data
+   * (or `{ user, info }`, `info` a small summary such as a device name), `undefined` for none.
+   * Enables `listSessions(user)` and `destroySessions(user, { except })`. The store must
+   * implement `indexSet`, `indexDelete` and `indexList`.
+   */
+  index?: SessionIndex
+}
+
+/** A storeCodec: a codec, plus ids and, with `index`, the sessions of each user. */
+export interface StoreCodec extends SessionCodec {
+  createId(): string
+  /**
+   * The live sessions of `user`, most recently seen first (needs `index`). Pass the current
+   * request's `session.id` as `current` to mark it.
+   */
+  listSessions(user: string, options?: { current?: string }): Promise<SessionSummary[]>
+  /**
+   * Deletes every session of `user` except `except` (the current `session.id`, for "log out the
+   * other devices"); returns how many live sessions were deleted (needs `index`).
+   */
+  destroySessions(user: string, options?: { except?: string }): Promise<number>
 }
 
 const OWNER = 'storeCodec'
@@ -49,6 +93,8 @@ interface Loaded {
   values: Map<string, string>
   /** The token the request presented, when it is still current: reused instead of re-signing. */
   token?: string
+  /** The session's entry in the user index when it was read (`index` only). */
+  indexed?: Indexed
 }
 
 /**
@@ -68,7 +114,7 @@ interface Loaded {
  *   idleTimeout: 3600,
  * })
  */
-export function storeCodec(options: StoreCodecOptions): SessionCodec & { createId(): string } {
+export function storeCodec(options: StoreCodecOptions): StoreCodec {
   optionsObject(OWNER, options ?? null)
   const store = options.store
   if (
@@ -84,6 +130,51 @@ export function storeCodec(options: StoreCodecOptions): SessionCodec & { createI
       ? undefined
       : hmacKeys(secretList(options.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
   const life = lifetime(options, OWNER)
+  const guard = storeGuard(timeoutOption(OWNER, options.timeout))
+  const index = options.index
+  if (index !== undefined) {
+    if (typeof index !== 'function') configError(OWNER, 'index must be a function of the data')
+    if (
+      typeof store.indexSet !== 'function' ||
+      typeof store.indexDelete !== 'function' ||
+      typeof store.indexList !== 'function'
+    ) {
+      configError(OWNER, 'index needs a store with indexSet, indexDelete and indexList')
+    }
+  }
+  const indexContext: IndexContext | undefined =
+    index === undefined ? undefined : { store, guard, life, index, data: recordData }
+
+  /** Moves the session's index entry from what it was (`before`) to what `data` says. */
+  async function reindex(
+    id: string,
+    created: number,
+    maxAge: number | undefined,
+    before: Indexed | undefined,
+    data: SessionData,
+  ): Promise<Indexed | undefined> {
+    if (index === undefined) return undefined
+    const now = indexed(index, data)
+    if (before !== undefined && before.user !== now?.user) {
+      await guard('indexDelete', (call) => store.indexDelete!(before.user, id, call))
+    }
+    if (now !== undefined && (now.user !== before?.user || now.info !== before.info)) {
+      const absolute = life.absolute(maxAge)
+      const expires = absolute === null ? undefined : created + absolute + 1
+      const entry = { id, created, info: now.info, expires }
+      await guard('indexSet', (call) => store.indexSet!(now.user, entry, call))
+    }
+    return now
+  }
+
+  /** Deletes a record, and its index entry when the data names a user. */
+  async function remove(id: string, data: SessionData | undefined): Promise<void> {
+    await guard('delete', (call) => store.delete(id, call))
+    const entry = data === undefined ? undefined : indexed(index, data)
+    if (entry !== undefined) {
+      await guard('indexDelete', (call) => store.indexDelete!(entry.user, id, call))
+    }
+  }
 
   const cache = keys === undefined ? undefined : tokenCache<Verified>(OWNER, options.cache)
 
@@ -121,7 +212,8 @@ export function storeCodec(options: StoreCodecOptions): SessionCodec & { createI
   ): Promise<EncodedSession> {
     const now = life.stamp()
     const record = { created: now, touched: now, maxAge, values: Object.fromEntries(values) }
-    await guard('set', () => store.set(id, record, ttl(now, now, maxAge)))
+    await guard('set', (call) => store.set(id, record, ttl(now, now, maxAge), call))
+    if (index !== undefined) await reindex(id, now, maxAge, undefined, parse(values))
     return { token: await tokenFor(id), id, started: now, maxAge: life.remaining(now, now, maxAge) }
   }
 
@@ -135,7 +227,7 @@ export function storeCodec(options: StoreCodecOptions): SessionCodec & { createI
     return encodeBase64url(crypto.getRandomValues(new Uint8Array(ID_BYTES)))
   }
 
-  return sessionCodec({
+  const codec = sessionCodec({
     reportsStart: true,
     createId,
 
@@ -156,18 +248,20 @@ export function storeCodec(options: StoreCodecOptions): SessionCodec & { createI
           maxAge: write.maxAge,
           values: Object.fromEntries(values),
         }
-        await guard('set', () => store.set(id, record, ttl(started, now, write.maxAge)))
+        await guard('set', (call) => store.set(id, record, ttl(started, now, write.maxAge), call))
       } else {
         const patch = diff(loaded.values, values, now)
-        if (
-          !(await guard('patch', () => store.patch(id, patch, ttl(started, now, write.maxAge))))
-        ) {
+        const expiry = ttl(started, now, write.maxAge)
+        if (!(await guard('patch', (call) => store.patch(id, patch, expiry, call)))) {
           // Destroyed or expired since this request read it: the old id stays dead. Only what this
           // request changed itself moves to a new id, so a racing write cannot undo a logout.
           return issue(createId(), new Map(Object.entries(patch.set)), write.maxAge)
         }
       }
       loaded.values = values
+      if (index !== undefined) {
+        loaded.indexed = await reindex(id, started, write.maxAge, loaded.indexed, data)
+      }
       return {
         token: loaded.token ?? (await tokenFor(id)),
         id,
@@ -178,7 +272,7 @@ export function storeCodec(options: StoreCodecOptions): SessionCodec & { createI
 
     async decodeSession(token: string): Promise<DecodedSession> {
       const { id, stale } = await verify(token)
-      const record = await guard('get', () => store.get(id))
+      const record = await guard('get', (call) => store.get(id, call))
       if (record === undefined) throw new DecodeError('unknown')
       if (!isStoreRecord(record)) throw new DecodeError('malformed', 'stored session is not valid')
       let renew: boolean
@@ -186,14 +280,26 @@ export function storeCodec(options: StoreCodecOptions): SessionCodec & { createI
         renew = life.check(record.created, record.touched, record.maxAge) || stale
       } catch (error) {
         // Expired or idle is final; a record from a clock ahead of ours is only turned down.
-        if ((error as DecodeError).reason !== 'future')
-          await guard('delete', () => store.delete(id))
+        if ((error as DecodeError).reason !== 'future') await remove(id, recordData(record))
         throw error
       }
       const values = new Map(Object.entries(record.values))
+      const data = parse(values)
       const state: Loaded = { values, token: stale ? undefined : token }
+      if (index !== undefined) state.indexed = indexed(index, data)
+      if (values.has(FLASH_KEY) && store.take !== undefined) {
+        // Taken from the store in one step, so exactly one of many concurrent requests gets the
+        // flash; the encode that follows puts back what the handler did not read.
+        const taken = await guard('take', (call) => store.take!(id, FLASH_KEY, call))
+        values.delete(FLASH_KEY)
+        delete data[FLASH_KEY]
+        if (taken !== undefined) {
+          Object.assign(data, parse(new Map([[FLASH_KEY, taken]])))
+          renew = true
+        }
+      }
       return {
-        data: parse(values),
+        data,
         started: record.created,
         renew,
         id,
@@ -205,47 +311,33 @@ export function storeCodec(options: StoreCodecOptions): SessionCodec & { createI
     async destroy(token: string): Promise<void> {
       const id = (await verify(token).catch(() => undefined))?.id
       cache?.delete(token)
-      if (id !== undefined) await guard('delete', () => store.delete(id))
+      if (id === undefined) return
+      const record =
+        index === undefined ? undefined : await guard('get', (call) => store.get(id, call))
+      await remove(id, record === undefined ? undefined : recordData(record))
+    },
+
+    listSessions(user: string, options: { current?: string } = {}): Promise<SessionSummary[]> {
+      return listIndexed(needIndex(indexContext), user, options.current)
+    },
+
+    destroySessions(user: string, options: { except?: string } = {}): Promise<number> {
+      return destroyIndexed(needIndex(indexContext), user, options.except)
     },
   })
+  return codec
 }
 
-/** Each top-level key as JSON text; keys whose value JSON drops (`undefined`, functions) are left out. */
-function serialize(data: SessionData): Map<string, string> {
-  const values = new Map<string, string>()
-  for (const [key, value] of Object.entries(data)) {
-    const json = JSON.stringify(value)
-    if (json !== undefined) values.set(key, json)
-  }
-  return values
+function needIndex(context: IndexContext | undefined): IndexContext {
+  if (context === undefined) configError(OWNER, 'listSessions and destroySessions need index')
+  return context
 }
 
-function parse(values: Map<string, string>): SessionData {
+/** A stored record's data, or `undefined` when it does not parse. */
+function recordData(record: StoreRecord): SessionData | undefined {
   try {
-    // fromEntries defines own properties, so a stored `__proto__` key stays data.
-    return Object.fromEntries([...values].map(([key, json]) => [key, JSON.parse(json)]))
-  } catch (cause) {
-    throw new DecodeError('malformed', 'stored session is not valid', { cause })
-  }
-}
-
-function diff(before: Map<string, string>, after: Map<string, string>, now: number): StorePatch {
-  const set: Record<string, string> = {}
-  for (const [key, json] of after) {
-    if (before.get(key) !== json) {
-      Object.defineProperty(set, key, { value: json, enumerable: true, writable: true })
-    }
-  }
-  const removed = [...before.keys()].filter((key) => !after.has(key))
-  return { touched: now, set, delete: removed }
-}
-
-/** A store failure fails the request (`ERR_SESSION_STORE`); it never turns into a new session. */
-async function guard<T>(operation: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run()
-  } catch (cause) {
-    if (cause instanceof SessionError && cause.code === 'ERR_SESSION_STORE') throw cause
-    throw new SessionError('ERR_SESSION_STORE', `session store ${operation} failed`, { cause })
+    return isStoreRecord(record) ? parse(new Map(Object.entries(record.values))) : undefined
+  } catch {
+    return undefined
   }
 }

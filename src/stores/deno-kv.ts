@@ -2,8 +2,11 @@
 import { SessionError } from '../errors.ts'
 import {
   applyPatch,
+  checkDeadline,
   isStoreRecord,
   type SessionStore,
+  type StoreCall,
+  type StoreIndexEntry,
   type StorePatch,
   type StoreRecord,
 } from './types.ts'
@@ -16,6 +19,8 @@ export interface DenoKvLike {
   set(key: KvKey, value: unknown, options?: { expireIn?: number }): Promise<unknown>
   delete(key: KvKey): Promise<void>
   atomic(): DenoKvAtomicLike
+  /** Needed for storeCodec's `index` only. */
+  list?(selector: { prefix: KvKey }): AsyncIterable<{ value: unknown }>
 }
 
 /** The part of `Deno.AtomicOperation` this store uses. */
@@ -36,11 +41,16 @@ export interface DenoKvStoreOptions {
   attempts?: number
 }
 
+/** A record as kept in Deno KV: with its expiry, which Deno KV cannot report back. */
+type Kept = StoreRecord & { expiresAt?: number }
+
 /**
  * Keeps sessions in Deno KV (Deno Deploy or a local SQLite file), one value per session. A patch
  * reads the record and commits only if its versionstamp is unchanged, retrying otherwise, so
- * concurrent requests changing different keys lose nothing and a deleted session stays deleted.
- * Deno KV expires keys lazily: expiry is enforced by `storeCodec` from the record's times anyway.
+ * concurrent requests changing different keys lose nothing and a deleted session stays deleted;
+ * a flash is taken the same way, so one request gets it. Deno KV cannot compare times on the
+ * server: a call's deadline is checked just before each commit. Deno KV expires keys lazily:
+ * expiry is enforced by `storeCodec` from the record's times anyway.
  *
  * @example
  * const kv = await Deno.openKv()
@@ -59,42 +69,101 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): S
     )
   }
   const key = (id: string): KvKey => [...prefix, id]
-  const expiry = (ttl: number | undefined) => (ttl === undefined ? {} : { expireIn: ttl * 1000 })
+  const userKey = (user: string, id?: string): KvKey =>
+    id === undefined ? [...prefix, 'user', user] : [...prefix, 'user', user, id]
+  const expiry = (ms: number | undefined) =>
+    ms === undefined ? {} : { expireIn: Math.max(1, Math.round(ms - Date.now())) }
+  const kept = (record: StoreRecord, ttl: number | undefined): Kept =>
+    ttl === undefined ? { ...record } : { ...record, expiresAt: Date.now() + ttl * 1000 }
+
+  /** Reads, changes and commits the record if nobody committed in between, retrying. */
+  async function update<T>(
+    id: string,
+    operation: string,
+    change: (record: Kept) => T,
+    call: StoreCall | undefined,
+  ): Promise<{ result: T } | undefined> {
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const entry = await kv.get(key(id))
+      if (entry.value === null || entry.versionstamp === null) return undefined
+      if (!isStoreRecord(entry.value)) return undefined
+      const record = entry.value as Kept
+      const result = change(record)
+      // No server-side clock to compare with: the deadline is checked at the last moment.
+      checkDeadline(call, operation)
+      const { ok } = await kv
+        .atomic()
+        .check({ key: key(id), versionstamp: entry.versionstamp })
+        .set(key(id), record, expiry(record.expiresAt))
+        .commit()
+      if (ok) return { result }
+      // A short random wait spreads out the requests that lost together, so fewer lose again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 5)))
+    }
+    throw new SessionError(
+      'ERR_SESSION_STORE',
+      `denoKvStore ${operation} lost the version check ${attempts} times in a row`,
+    )
+  }
 
   return {
     async get(id: string): Promise<StoreRecord | undefined> {
       const { value } = await kv.get(key(id))
-      return value === null ? undefined : (value as StoreRecord)
+      if (value === null) return undefined
+      const { expiresAt: _, ...record } = value as Kept
+      return record
     },
-    async set(id: string, record: StoreRecord, ttl: number | undefined): Promise<void> {
-      await kv.set(key(id), record, expiry(ttl))
+    async set(id: string, record: StoreRecord, ttl: number | undefined, call?: StoreCall) {
+      const value = kept(record, ttl)
+      checkDeadline(call, 'set')
+      await kv.set(key(id), value, expiry(value.expiresAt))
     },
-    async patch(id: string, patch: StorePatch, ttl: number | undefined): Promise<boolean> {
-      for (let attempt = 0; attempt < attempts; attempt++) {
-        const entry = await kv.get(key(id))
-        if (entry.value === null || entry.versionstamp === null) return false
-        if (!isStoreRecord(entry.value)) return false
-        const record = entry.value
-        applyPatch(record.values, patch)
-        record.touched = patch.touched
-        const { ok } = await kv
-          .atomic()
-          .check({ key: key(id), versionstamp: entry.versionstamp })
-          .set(key(id), record, expiry(ttl))
-          .commit()
-        if (ok) return true
-        // A short random wait spreads out the requests that lost together, so fewer lose again.
-        await new Promise((resolve) =>
-          setTimeout(resolve, Math.random() * 2 ** Math.min(attempt, 5)),
-        )
-      }
-      throw new SessionError(
-        'ERR_SESSION_STORE',
-        `denoKvStore patch lost the version check ${attempts} times in a row`,
+    async patch(id: string, patch: StorePatch, ttl: number | undefined, call?: StoreCall) {
+      const done = await update(
+        id,
+        'patch',
+        (record) => {
+          applyPatch(record.values, patch)
+          record.touched = patch.touched
+          record.expiresAt = kept(record, ttl).expiresAt
+          if (ttl === undefined) delete record.expiresAt
+        },
+        call,
       )
+      return done !== undefined
     },
-    async delete(id: string): Promise<void> {
+    async delete(id: string, call?: StoreCall): Promise<void> {
+      checkDeadline(call, 'delete')
       await kv.delete(key(id))
+    },
+    async take(id: string, field: string, call?: StoreCall): Promise<string | undefined> {
+      const done = await update(
+        id,
+        'take',
+        (record) => {
+          const value = Object.hasOwn(record.values, field) ? record.values[field] : undefined
+          delete record.values[field]
+          return value
+        },
+        call,
+      )
+      return done?.result
+    },
+    async indexSet(user: string, entry: StoreIndexEntry, call?: StoreCall): Promise<void> {
+      checkDeadline(call, 'indexSet')
+      const until = entry.expires === undefined ? undefined : entry.expires * 1000
+      await kv.set(userKey(user, entry.id), entry, expiry(until))
+    },
+    async indexDelete(user: string, id: string): Promise<void> {
+      await kv.delete(userKey(user, id))
+    },
+    async indexList(user: string): Promise<StoreIndexEntry[]> {
+      if (typeof kv.list !== 'function') throw new Error('denoKvStore index needs kv.list')
+      const entries: StoreIndexEntry[] = []
+      for await (const { value } of kv.list({ prefix: userKey(user) })) {
+        entries.push(value as StoreIndexEntry)
+      }
+      return entries
     },
   }
 }

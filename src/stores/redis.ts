@@ -1,11 +1,38 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
-import { SessionError } from '../errors.ts'
 import { utf8 } from '../lib/base64url.ts'
-import type { SessionStore, StorePatch, StoreRecord } from './types.ts'
+import { configError } from '../lib/options.ts'
+import { type RedisRun, redisClockOffset, redisRunner } from '../lib/redis-commands.ts'
+import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
-/** A node-redis v4/v5 client, or an adapter of that shape for any other client. */
+/** Options node-redis takes per command; the store passes the call's `AbortSignal`. */
+export interface RedisCommandOptions {
+  abortSignal?: AbortSignal
+}
+
+/** A node-redis v4/v5 client (`createClient`), or an adapter of that shape for any other client. */
 export interface RedisCommandClient {
-  sendCommand(args: string[]): Promise<unknown>
+  sendCommand(args: string[], options?: RedisCommandOptions): Promise<unknown>
+}
+
+/** node-redis's cluster client (`createCluster`). */
+export interface RedisClusterClient {
+  sendCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean | undefined,
+    args: string[],
+    options?: RedisCommandOptions,
+  ): Promise<unknown>
+  getSlotRandomNode(slot: number): unknown
+}
+
+/** node-redis's sentinel client (`createSentinel`). */
+export interface RedisSentinelClient {
+  sendCommand(
+    isReadonly: boolean | undefined,
+    args: string[],
+    options?: RedisCommandOptions,
+  ): Promise<unknown>
+  getMasterNode(): unknown
 }
 
 /** Bun's built-in `RedisClient` (`import { RedisClient } from 'bun'`). */
@@ -18,61 +45,95 @@ export interface RedisStoreOptions {
   prefix?: string
 }
 
-// Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `=<key>` each session key's JSON. A script runs atomically,
-// so a patch never interleaves with another request's patch or with a delete.
-const SET = `redis.call('DEL', KEYS[1])
-for i = 2, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-if tonumber(ARGV[1]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+// Every write script starts by comparing the call's deadline (ARGV[1], ms on Redis's clock; 0:
+// none) with TIME, so a command that reaches Redis after its request gave up changes nothing.
+const DEADLINE = `local d = tonumber(ARGV[1])
+if d > 0 then
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > d then
+    return redis.error_reply('DEADLINE session store write arrived after its deadline')
+  end
+end
+`
+
+// Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `=<key>` each session
+// key's JSON. A script runs atomically, so a patch never interleaves with another request's
+// patch or with a delete. Each script touches one key: safe on Redis Cluster.
+const SET = `${DEADLINE}redis.call('DEL', KEYS[1])
+for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return 1`
 
-const PATCH = `if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local last = 2 + tonumber(ARGV[2]) * 2
-for i = 3, last, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+const PATCH = `${DEADLINE}if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local last = 3 + tonumber(ARGV[3]) * 2
+for i = 4, last, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
 for i = last + 1, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
-if tonumber(ARGV[1]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1])
+if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2])
 else redis.call('PERSIST', KEYS[1]) end
 return 1`
 
+const DELETE = `${DEADLINE}return redis.call('DEL', KEYS[1])`
+
+const TAKE = `${DEADLINE}local value = redis.call('HGET', KEYS[1], ARGV[2])
+if value then redis.call('HDEL', KEYS[1], ARGV[2]) end
+return value`
+
+// The user index: one hash per user, session id → entry JSON; the key lives as long as its
+// longest-lived entry. A stale entry is harmless: storeCodec checks each listed session.
+const INDEX_SET = `${DEADLINE}local before = redis.call('TTL', KEYS[1])
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+local ttl = tonumber(ARGV[4])
+if ttl == 0 then redis.call('PERSIST', KEYS[1])
+elseif before == -2 or (before >= 0 and before < ttl) then redis.call('EXPIRE', KEYS[1], ttl) end
+return 1`
+
 /**
- * Keeps sessions in Redis. Takes a node-redis client as is, Bun's `RedisClient`, or any object with
- * `sendCommand(args)` (wrap ioredis as `{ sendCommand: ([name, ...args]) => redis.call(name, ...args) }`).
- * No Redis client is a dependency. Patches run as one Lua script: concurrent requests that change
- * different keys of one session all land, and a patch never recreates a deleted session.
+ * Keeps sessions in Redis. Takes any node-redis v4/v5 client as is (`createClient`,
+ * `createCluster`, `createSentinel`), Bun's `RedisClient`, or any object with `sendCommand(args)`
+ * (ioredis: `{ sendCommand: ([name, ...args]) => redis.call(name, ...args) }`). No Redis client is
+ * a dependency. Every command touches one key, so Redis Cluster works. Writes run as Lua scripts
+ * that first compare the call's deadline with Redis's `TIME`: a write that arrives after its
+ * request gave up (a stalled server, a reconnect that replays its queue) changes nothing.
  *
  * @example
  * import { createClient } from 'redis'
- * const redis = await createClient({ url: process.env.REDIS_URL }).connect()
+ * const redis = createClient({ url: process.env.REDIS_URL, disableOfflineQueue: true })
+ * redis.on('error', (error) => logger.warn({ error }, 'redis')) // without it a restart crashes the process
+ * await redis.connect()
  * const codec = storeCodec({ store: redisStore(redis, { prefix: 'myapp:session:' }), idleTimeout: 3600 })
  */
 export function redisStore(
-  client: RedisCommandClient | BunRedisClient,
+  client: RedisCommandClient | RedisClusterClient | RedisSentinelClient | BunRedisClient,
   options: RedisStoreOptions = {},
 ): SessionStore {
-  const run = commandRunner(client)
+  const run = redisRunner(client, 'redisStore')
   const prefix = options.prefix ?? 'session:'
-  if (typeof prefix !== 'string') {
-    throw new SessionError('ERR_SESSION_CONFIG', 'redisStore prefix must be a string')
-  }
+  if (typeof prefix !== 'string') configError('redisStore', 'prefix must be a string')
+  const offset = redisClockOffset(run)
   const scripts = new Map<string, Promise<string>>()
+  const userKey = (user: string) => `${prefix}user:${user}`
 
   /** EVALSHA, falling back to EVAL once after a restart or SCRIPT FLUSH emptied the script cache. */
-  async function script(source: string, key: string, args: string[]): Promise<unknown> {
+  async function script(source: string, key: string, args: string[], call?: StoreCall) {
     let sha = scripts.get(source)
     if (sha === undefined) {
       sha = sha1(source)
       scripts.set(source, sha)
     }
+    const deadline =
+      call === undefined ? 0 : Math.floor(call.deadline + (await offset(call.signal)))
+    const argv = [String(deadline), ...args]
     try {
-      return await run(['EVALSHA', await sha, '1', key, ...args])
+      return await exec(run, key, ['EVALSHA', await sha, '1', key, ...argv], call)
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error
-      return run(['EVAL', source, '1', key, ...args])
+      return exec(run, key, ['EVAL', source, '1', key, ...argv], call)
     }
   }
 
   return {
-    async get(id: string): Promise<StoreRecord | undefined> {
-      const fields = pairs(await run(['HGETALL', prefix + id]))
+    async get(id: string, call?: StoreCall): Promise<StoreRecord | undefined> {
+      const fields = pairs(await exec(run, prefix + id, ['HGETALL', prefix + id], call))
       if (fields.length === 0) return undefined
       const record: StoreRecord = { created: Number.NaN, touched: Number.NaN, values: {} }
       for (const [field, value] of fields) {
@@ -90,37 +151,50 @@ export function redisStore(
       }
       return record
     },
-    async set(id: string, record: StoreRecord, ttl: number | undefined): Promise<void> {
+    async set(id: string, record: StoreRecord, ttl: number | undefined, call?: StoreCall) {
       const args = [String(ttl ?? 0), 'c', String(record.created), 't', String(record.touched)]
       if (record.maxAge !== undefined) args.push('m', String(record.maxAge))
       for (const [key, json] of Object.entries(record.values)) args.push(`=${key}`, json)
-      await script(SET, prefix + id, args)
+      await script(SET, prefix + id, args, call)
     },
-    async patch(id: string, patch: StorePatch, ttl: number | undefined): Promise<boolean> {
+    async patch(id: string, patch: StorePatch, ttl: number | undefined, call?: StoreCall) {
       const set = Object.entries(patch.set)
       const args = [String(ttl ?? 0), String(set.length + 1), 't', String(patch.touched)]
       for (const [key, json] of set) args.push(`=${key}`, json)
       for (const key of patch.delete) args.push(`=${key}`)
-      return Number(await script(PATCH, prefix + id, args)) === 1
+      return Number(await script(PATCH, prefix + id, args, call)) === 1
     },
-    async delete(id: string): Promise<void> {
-      await run(['DEL', prefix + id])
+    async delete(id: string, call?: StoreCall): Promise<void> {
+      await script(DELETE, prefix + id, [], call)
+    },
+    async take(id: string, key: string, call?: StoreCall): Promise<string | undefined> {
+      const value = await script(TAKE, prefix + id, [`=${key}`], call)
+      return value === null || value === undefined ? undefined : String(value)
+    },
+    async indexSet(user: string, entry: StoreIndexEntry, call?: StoreCall): Promise<void> {
+      const ttl =
+        entry.expires === undefined ? 0 : Math.max(1, Math.ceil(entry.expires - Date.now() / 1000))
+      await script(INDEX_SET, userKey(user), [entry.id, JSON.stringify(entry), String(ttl)], call)
+    },
+    async indexDelete(user: string, id: string, call?: StoreCall): Promise<void> {
+      await exec(run, userKey(user), ['HDEL', userKey(user), id], call)
+    },
+    async indexList(user: string, call?: StoreCall): Promise<StoreIndexEntry[]> {
+      const fields = pairs(await exec(run, userKey(user), ['HGETALL', userKey(user)], call))
+      return fields.flatMap(([, json]) => {
+        try {
+          const entry = JSON.parse(json) as StoreIndexEntry
+          return typeof entry?.id === 'string' && typeof entry.created === 'number' ? [entry] : []
+        } catch {
+          return []
+        }
+      })
     },
   }
 }
 
-function commandRunner(client: unknown): (args: string[]) => Promise<unknown> {
-  const candidate = client as Partial<RedisCommandClient & BunRedisClient> | null | undefined
-  if (typeof candidate?.sendCommand === 'function') {
-    return (args) => (candidate as RedisCommandClient).sendCommand(args)
-  }
-  if (typeof candidate?.send === 'function') {
-    return ([command, ...args]) => (candidate as BunRedisClient).send(command!, args)
-  }
-  throw new SessionError(
-    'ERR_SESSION_CONFIG',
-    'redisStore needs a node-redis client, a Bun RedisClient, or an object with sendCommand(args)',
-  )
+function exec(run: RedisRun, key: string, args: string[], call: StoreCall | undefined) {
+  return run(key, args, call?.signal)
 }
 
 /** HGETALL's reply as pairs: a flat array (RESP2), or a map or object (RESP3, Bun). */

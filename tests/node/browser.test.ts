@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import type { Browser } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { demoIndex } from '../../examples/demo/devices.ts'
 import { encryptedCodec, memoryStore, storeCodec } from '../../src/index.ts'
 import {
   logIn,
@@ -222,6 +223,40 @@ describe('the demo app in Chromium with other backends', { skip: chromiumMissing
     await logIn(page, 'Ada')
     assert.match((await page.locator('#sid').textContent()) ?? '', /^[A-Za-z0-9_-]{22}$/)
     await context.close()
+  })
+
+  test('your devices: two browsers list each other, "log out the other devices" logs out the other', async () => {
+    const devices = storeCodec({ store: memoryStore(), secrets: SECRET, index: demoIndex })
+    const demo = await start({ devices })
+    const laptop = await browser.newContext({
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0',
+    })
+    const phone = await browser.newContext({
+      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1',
+    })
+    const pages = [await laptop.newPage(), await phone.newPage()]
+    for (const page of pages) {
+      await page.goto(`${demo.ip}/`)
+      await logIn(page, 'Ada')
+    }
+    const [mine, other] = pages as [Page, Page]
+    await mine.reload()
+    const listed = await mine.locator('#devices li').allTextContents()
+    assert.equal(listed.length, 2, listed.join(' | '))
+    assert.match((await mine.locator('#devices li.current').textContent()) ?? '', /Chrome on Linux/)
+    assert.match(listed.join(' '), /Safari on iPhone/)
+    // No session id is shown: each device is named by a non-secret handle.
+    const sid = (await mine.locator('#sid').textContent()) ?? ''
+    assert.ok(!(await mine.content()).includes(`data-handle="${sid}"`))
+
+    await submit(mine, '/logout-others')
+    assert.equal(await mine.locator('#notice').textContent(), 'Logged out 1 other device.')
+    assert.equal(await mine.locator('#devices li').count(), 1)
+    assert.equal(await mine.locator('#user').textContent(), 'Ada')
+    await other.reload()
+    assert.equal(await other.locator('#user').count(), 0, 'the phone is logged out')
+    await laptop.close()
+    await phone.close()
   })
 
   test('cookie({ maxChunks: 4 }): the browser stores and sends back several chunk cookies', async () => {

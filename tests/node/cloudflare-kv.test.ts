@@ -6,8 +6,12 @@ import { type KvNamespaceLike, kvStore } from '../../src/index.ts'
 import { storeSuite } from '../fixtures/store-suite.ts'
 import { idOf, storeApp } from '../fixtures/stores.ts'
 
-type Namespace = KvNamespaceLike & {
-  list(options: { prefix: string }): Promise<{ keys: { name: string; expiration?: number }[] }>
+type Namespace = Omit<KvNamespaceLike, 'list'> & {
+  list(options: { prefix: string; cursor?: string }): Promise<{
+    keys: { name: string; expiration?: number }[]
+    list_complete: boolean
+    cursor?: string
+  }>
 }
 
 describe('kvStore (Cloudflare KV in Miniflare)', () => {

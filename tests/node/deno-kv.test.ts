@@ -17,6 +17,7 @@ const note = (key, options) => expiry.set(key.join('/'), options?.expireIn)
 const spy = {
   get: (key) => kv.get(key),
   delete: (key) => kv.delete(key),
+  list: (selector) => kv.list(selector),
   set: (key, value, options) => (note(key, options), kv.set(key, value, options)),
   atomic() {
     const op = kv.atomic()

@@ -196,11 +196,14 @@ test('a damaged record gives an empty session', async () => {
 
 test('a store that throws DecodeError still fails the request (ERR_SESSION_STORE)', async () => {
   const store = memoryStore()
-  const app = storeApp({ ...store, get: () => Promise.reject(new DecodeError('unknown')) })
+  const failing = { ...store, get: () => Promise.reject(new DecodeError('unknown')) }
+  const app = storeApp(failing, {}, { onStoreError: () => undefined })
   await assert.rejects(
     app.send('/read', 'session=AAAAAAAAAAAAAAAAAAAAAA'),
     (error: unknown) => error instanceof SessionError && error.code === 'ERR_SESSION_STORE',
   )
+  const answered = await storeApp(failing).send('/read', 'session=AAAAAAAAAAAAAAAAAAAAAA')
+  assert.equal(answered.response.status, 503)
 })
 
 test('the cookie Max-Age is what is left of the absolute lifetime', async () => {

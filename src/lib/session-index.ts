@@ -1,0 +1,127 @@
+/** @module Sessions by user: the index storeCodec keeps next to each record. Internal. */
+import type { SessionData } from '../backends.ts'
+import type {
+  SessionIndex,
+  SessionStore,
+  SessionSummary,
+  StoreIndexEntry,
+  StoreRecord,
+} from '../stores/types.ts'
+import { encodeBase64url, utf8 } from './base64url.ts'
+import type { Lifetime } from './lifetime.ts'
+import type { StoreGuard } from './store-call.ts'
+
+/** The user and JSON summary `index` gives for `data`. */
+export interface Indexed {
+  user: string
+  info: string | undefined
+}
+
+export function indexed(index: SessionIndex | undefined, data: SessionData): Indexed | undefined {
+  const result = index?.(data)
+  if (typeof result === 'string')
+    return result === '' ? undefined : { user: result, info: undefined }
+  if (result === undefined || result === null || typeof result.user !== 'string') return undefined
+  return {
+    user: result.user,
+    info: result.info === undefined ? undefined : JSON.stringify(result.info),
+  }
+}
+
+/** The non-secret handle of a session id. */
+export async function sessionHandle(id: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', utf8(`fetch-session handle ${id}`))
+  return encodeBase64url(new Uint8Array(digest).subarray(0, 12))
+}
+
+export interface IndexContext {
+  store: SessionStore
+  guard: StoreGuard
+  life: Lifetime
+  index: SessionIndex
+  /** A stored record's data, or `undefined` when it is not valid. */
+  data(record: StoreRecord): SessionData | undefined
+}
+
+/** A record's data names `user` in the index. */
+function belongs(context: IndexContext, user: string, record: StoreRecord): boolean {
+  const data = context.data(record)
+  return data !== undefined && indexed(context.index, data)?.user === user
+}
+
+/** A record still belongs to `user` and is alive now. */
+function alive(context: IndexContext, user: string, record: StoreRecord | undefined): boolean {
+  if (record === undefined) return false
+  try {
+    context.life.check(record.created, record.touched, record.maxAge)
+  } catch {
+    return false
+  }
+  return belongs(context, user, record)
+}
+
+/** The user's live sessions, newest first; stale entries are removed on the way. */
+export async function listIndexed(
+  context: IndexContext,
+  user: string,
+  current: string | undefined,
+): Promise<SessionSummary[]> {
+  const { store, guard } = context
+  const entries = await guard('indexList', (call) => store.indexList!(user, call))
+  const now = context.life.now()
+  const out: (SessionSummary & { order: number })[] = []
+  for (const entry of entries) {
+    const record =
+      entry.expires !== undefined && entry.expires <= now
+        ? undefined
+        : await guard('get', (call) => store.get(entry.id, call))
+    if (!alive(context, user, record)) {
+      await guard('indexDelete', (call) => store.indexDelete!(user, entry.id, call))
+      continue
+    }
+    const summary: SessionSummary & { order: number } = {
+      handle: await sessionHandle(entry.id),
+      created: record!.created,
+      lastSeen: record!.touched,
+      current: entry.id === current,
+      order: record!.touched,
+    }
+    if (entry.info !== undefined) summary.info = parseInfo(entry.info)
+    out.push(summary)
+  }
+  out.sort((a, b) => b.order - a.order || a.created - b.created)
+  return out.map(({ order: _, ...summary }) => summary)
+}
+
+/** Deletes every session of `user` but `except`; returns how many were deleted. */
+export async function destroyIndexed(
+  context: IndexContext,
+  user: string,
+  except: string | undefined,
+): Promise<number> {
+  const { store, guard } = context
+  const entries: StoreIndexEntry[] = await guard('indexList', (call) =>
+    store.indexList!(user, call),
+  )
+  let count = 0
+  for (const { id } of entries) {
+    if (id === except) continue
+    const record = await guard('get', (call) => store.get(id, call))
+    // An entry that went stale while the id moved to another user never deletes that session.
+    if (record !== undefined && belongs(context, user, record)) {
+      await guard('delete', (call) => store.delete(id, call))
+      if (alive(context, user, record)) count++
+    }
+    await guard('indexDelete', (call) => store.indexDelete!(user, id, call))
+  }
+  return count
+}
+
+function parseInfo(json: string): Record<string, unknown> | undefined {
+  try {
+    const info: unknown = JSON.parse(json)
+    return typeof info === 'object' && info !== null ? (info as Record<string, unknown>) : undefined
+  } catch {
+    return undefined
+  }
+}

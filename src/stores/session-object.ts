@@ -1,0 +1,165 @@
+/** @module SessionObject: the Durable Object class behind durableObjectStore. */
+import {
+  applyPatch,
+  isStoreRecord,
+  type StoreIndexEntry,
+  type StorePatch,
+  type StoreRecord,
+} from './types.ts'
+
+/** The part of a Durable Object's `state.storage` this class uses. */
+export interface DurableObjectStorageLike {
+  get<T = unknown>(key: string): Promise<T | undefined>
+  put(key: string, value: unknown): Promise<void>
+  delete(key: string): Promise<boolean>
+  deleteAll(): Promise<void>
+  list<T = unknown>(options?: { prefix?: string }): Promise<Map<string, T>>
+  getAlarm(): Promise<number | null>
+  setAlarm(time: number): Promise<void>
+  deleteAlarm(): Promise<void>
+}
+
+/** The part of a Durable Object's `state` this class uses. */
+export interface DurableObjectStateLike {
+  storage: DurableObjectStorageLike
+}
+
+interface Saved {
+  record: StoreRecord
+  /** Milliseconds since the epoch, or `null` for none. */
+  expires: number | null
+}
+
+interface Call {
+  op: string
+  deadline?: number
+  record?: StoreRecord
+  patch?: StorePatch
+  ttl?: number
+  key?: string
+  entry?: StoreIndexEntry
+  id?: string
+}
+
+const RECORD = 'record'
+const ENTRY = 'entry:'
+
+/**
+ * A Durable Object that holds one session (or one user's session index) for `durableObjectStore`.
+ * Each object runs one request at a time and its storage calls hold other events back, so every
+ * patch is atomic; a record expires by storage alarm. A call that arrives after its deadline is
+ * refused (409) without writing. Bind it in wrangler.toml and export it from the Worker.
+ *
+ * @example
+ * // worker.ts; wrangler.toml: [[durable_objects.bindings]] name = "SESSIONS", class_name = "SessionObject"
+ * export { SessionObject } from 'fetch-session'
+ */
+export class SessionObject {
+  readonly #storage: DurableObjectStorageLike
+
+  constructor(state: DurableObjectStateLike, _env?: unknown) {
+    this.#storage = state.storage
+  }
+
+  /** Answers one store call: a JSON body `{ op, deadline, … }`, a JSON reply `{ result }`. */
+  async fetch(request: Request): Promise<Response> {
+    let call: Call
+    try {
+      call = (await request.json()) as Call
+    } catch {
+      return new Response('bad request', { status: 400 })
+    }
+    if (call.deadline !== undefined && call.op !== 'get' && Date.now() > call.deadline) {
+      return new Response('deadline passed', { status: 409 })
+    }
+    const result = await this.#run(call)
+    return Response.json({ result: result ?? null })
+  }
+
+  /** Deletes what expired and schedules the next expiry. */
+  async alarm(): Promise<void> {
+    const now = Date.now()
+    const saved = await this.#storage.get<Saved>(RECORD)
+    if (saved?.expires != null && saved.expires <= now) await this.#storage.delete(RECORD)
+    const entries = await this.#storage.list<StoreIndexEntry>({ prefix: ENTRY })
+    for (const [key, entry] of entries) {
+      if (entry.expires !== undefined && entry.expires * 1000 <= now) {
+        await this.#storage.delete(key)
+      }
+    }
+    await this.#schedule()
+  }
+
+  async #run(call: Call): Promise<unknown> {
+    const storage = this.#storage
+    switch (call.op) {
+      case 'get':
+        return (await this.#live())?.record
+      case 'expires':
+        return (await this.#live())?.expires
+      case 'set': {
+        if (!isStoreRecord(call.record)) return false
+        await this.#save(call.record, call.ttl)
+        return true
+      }
+      case 'patch': {
+        const saved = await this.#live()
+        if (saved === undefined || call.patch === undefined) return false
+        applyPatch(saved.record.values, call.patch)
+        saved.record.touched = call.patch.touched
+        await this.#save(saved.record, call.ttl)
+        return true
+      }
+      case 'delete':
+        await storage.delete(RECORD)
+        return this.#schedule()
+      case 'take': {
+        const saved = await this.#live()
+        const key = call.key ?? ''
+        if (saved === undefined || !Object.hasOwn(saved.record.values, key)) return undefined
+        const value = saved.record.values[key]
+        delete saved.record.values[key]
+        await storage.put(RECORD, saved)
+        return value
+      }
+      case 'indexSet':
+        if (call.entry === undefined) return false
+        await storage.put(ENTRY + call.entry.id, call.entry)
+        return this.#schedule()
+      case 'indexDelete':
+        await storage.delete(ENTRY + (call.id ?? ''))
+        return this.#schedule()
+      case 'indexList':
+        return [...(await storage.list<StoreIndexEntry>({ prefix: ENTRY })).values()]
+      default:
+        return undefined
+    }
+  }
+
+  async #live(): Promise<Saved | undefined> {
+    const saved = await this.#storage.get<Saved>(RECORD)
+    if (saved === undefined) return undefined
+    if (saved.expires !== null && saved.expires <= Date.now()) {
+      await this.#storage.delete(RECORD)
+      return undefined
+    }
+    return saved
+  }
+
+  async #save(record: StoreRecord, ttl: number | undefined): Promise<void> {
+    const expires = ttl === undefined || ttl === null ? null : Date.now() + ttl * 1000
+    await this.#storage.put(RECORD, { record, expires } satisfies Saved)
+    await this.#schedule()
+  }
+
+  /** One alarm at the earliest expiry of the record or an index entry; none when nothing expires. */
+  async #schedule(): Promise<void> {
+    const saved = await this.#storage.get<Saved>(RECORD)
+    let next = saved?.expires ?? Infinity
+    for (const entry of (await this.#storage.list<StoreIndexEntry>({ prefix: ENTRY })).values()) {
+      if (entry.expires !== undefined) next = Math.min(next, entry.expires * 1000)
+    }
+    if (next === Infinity) await this.#storage.deleteAlarm()
+    else if ((await this.#storage.getAlarm()) !== next) await this.#storage.setAlarm(next)
+  }
+}
