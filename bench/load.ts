@@ -310,3 +310,19 @@ if (line === undefined) {
     `heap ${(m.heapBefore / 2 ** 20).toFixed(1)} MiB → ${(m.heapAfter / 2 ** 20).toFixed(1)} MiB after full GCs (node --expose-gc): ${m.bytesPerSession} bytes per session; sampled sessions still stored: ${m.sampledSessionsKept}`,
   )
 }
+
+const cacheRun = spawnSync(
+  process.execPath,
+  ['--expose-gc', '--import', 'tsx', 'bench/cache-memory.ts'],
+  { cwd: root, encoding: 'utf8' },
+)
+const cacheLine = cacheRun.stdout.split('\n').find((l) => l.startsWith('CACHE_MEMORY_RESULT '))
+if (cacheLine === undefined) {
+  console.log(`cache memory: no result (exit ${cacheRun.status})\n${cacheRun.stderr.slice(-2000)}`)
+  process.exitCode = 1
+} else {
+  const c = JSON.parse(cacheLine.slice('CACHE_MEMORY_RESULT '.length))
+  console.log(
+    `verified-token cache, ${c.entries} signedCodec tokens of ${c.tokenLength} characters, each read out of a Cookie header: ${c.bytesPerEntry} bytes per entry; the headers freed once dropped: ${c.headerBytesFreedPerEntry} bytes per entry (flat copies keep nothing of them)`,
+  )
+}

@@ -58,7 +58,7 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
     keys ??= Promise.all(secrets.map(deriveKey))
     return keys
   }
-  const cache = tokenCache<Opened>('encryptedCodec', options.cache)
+  const cache = tokenCache<Opened>('encryptedCodec', options.cache, (v) => v.text.length)
 
   /** The plaintext behind a token that decrypts, and whether an older secret sealed it. */
   async function open(token: string): Promise<Opened> {
@@ -94,7 +94,7 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
         continue
       }
       const opened = { text: textOf(plaintext), rotated: candidate !== all[0] }
-      cache?.set(token, opened, opened.text.length)
+      cache?.set(token, opened)
       return opened
     }
     throw new DecodeError('signature')
@@ -123,7 +123,7 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
       if (cache !== undefined) {
         // The token replaced goes; the one issued comes in as opened.
         if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)
-        cache.set(token, { text, rotated: false }, text.length)
+        cache.set(token, { text, rotated: false })
       }
       return { token, started, maxAge: remaining }
     },

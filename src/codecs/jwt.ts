@@ -139,7 +139,7 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
   const tolerance = span.tolerance
   const headers = new Map<string, Record<string, unknown>>()
 
-  const cache = tokenCache<Verified>(owner, options.cache)
+  const cache = tokenCache<Verified>(owner, options.cache, (v) => v.text.length)
 
   /** The claim set of a token whose signature checks out, and whether an older key made it. */
   async function verify(token: string): Promise<Verified> {
@@ -188,7 +188,7 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
       throw new DecodeError('malformed', NOT_A_CLAIM_SET, { cause })
     }
     const verified = { text, rotated: entry !== signer }
-    cache?.set(token, verified, text.length)
+    cache?.set(token, verified)
     return verified
   }
 
@@ -214,7 +214,7 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
       if (cache !== undefined) {
         // The token replaced goes; the one issued comes in as verified.
         if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)
-        cache.set(token, { text: payload, rotated: false }, payload.length)
+        cache.set(token, { text: payload, rotated: false })
       }
       return { token, started, maxAge: remaining }
     },

@@ -43,7 +43,7 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
   optionsObject(OWNER, options)
   const keys = hmacKeys(secretList(options?.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
   const life = lifetime(options, OWNER)
-  const cache = tokenCache<Verified>(OWNER, options.cache)
+  const cache = tokenCache<Verified>(OWNER, options.cache, (v) => v.text.length)
 
   /** The payload text behind a token whose tag checks out, and the index of its secret. */
   async function verify(token: string): Promise<Verified> {
@@ -58,7 +58,7 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
     const signer = await keys.verify(tag, utf8(payload))
     if (signer < 0) throw new DecodeError('signature')
     const verified = { text: decodeText(bytes), signer }
-    cache?.set(token, verified, verified.text.length)
+    cache?.set(token, verified)
     return verified
   }
 
@@ -75,7 +75,7 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
       if (cache !== undefined) {
         // The token replaced goes; the one issued comes in as verified.
         if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)
-        cache.set(token, { text, signer: 0 }, text.length)
+        cache.set(token, { text, signer: 0 })
       }
       return { token, started, maxAge: life.remaining(started, now, own) }
     },

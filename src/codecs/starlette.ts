@@ -87,7 +87,7 @@ export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
   const clock = clockOption(owner, options.now)
   const seconds = (): number => Math.floor(clock() / 1000)
   const keys = derivedKeys(secrets, SALT, 'concat', ['SHA-1'], options.webCrypto)
-  const cache = tokenCache<Verified>(owner, options.cache)
+  const cache = tokenCache<Verified>(owner, options.cache, (v) => v.text.length)
 
   /** The signing time and JSON text behind a token whose signature checks out, and its key. */
   async function verify(token: string): Promise<Verified> {
@@ -104,7 +104,7 @@ export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
     const signer = await keys.verify(signature, utf8(token.slice(0, last)))
     if (signer < 0) throw new DecodeError('signature')
     const verified = { timestamp, text: payloadText(token.slice(0, middle)), signer }
-    cache?.set(token, verified, verified.text.length)
+    cache?.set(token, verified)
     return verified
   }
 
@@ -118,7 +118,7 @@ export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
       if (cache !== undefined) {
         // The token replaced goes; the one issued comes in as verified.
         if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)
-        cache.set(token, { timestamp, text, signer: 0 }, text.length)
+        cache.set(token, { timestamp, text, signer: 0 })
       }
       // Starlette writes Max-Age only for a truthy max_age.
       return { token, maxAge: maxAge ? maxAge : undefined }

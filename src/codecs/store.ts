@@ -176,12 +176,12 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
     }
   }
 
-  const cache = keys === undefined ? undefined : tokenCache<Verified>(OWNER, options.cache)
+  const cache = keys === undefined ? undefined : tokenCache<Verified>(OWNER, options.cache, () => 0)
 
   async function tokenFor(id: string): Promise<string> {
     if (keys === undefined) return id
     const token = `${id}.${encodeBase64url(await keys.sign(utf8(TAG_CONTEXT + id)))}`
-    cache?.set(token, { id, stale: false }, 0)
+    cache?.set(token, { id, stale: false })
     return token
   }
 
@@ -200,7 +200,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
     const signer = await keys.verify(mac, utf8(TAG_CONTEXT + id))
     if (signer < 0) throw new DecodeError('signature')
     const verified = { id, stale: signer > 0 }
-    cache?.set(token, verified, 0)
+    cache?.set(token, verified)
     return verified
   }
 

@@ -11,8 +11,8 @@ import { configError } from './options.ts'
 
 export interface TokenCache<T> {
   get(token: string): T | undefined
-  /** Adds a verified token; `size` is what the value holds, in UTF-16 code units. */
-  set(token: string, value: T, size: number): void
+  /** Adds a verified token. */
+  set(token: string, value: T): void
   delete(token: string): void
 }
 
@@ -22,53 +22,61 @@ const BYTES_PER_ENTRY = 2048
 /** A Map entry, the value object and string headers, roughly, on V8. */
 const OVERHEAD = 160
 
-interface Entry<T> {
-  value: T
-  bytes: number
-}
-
-/** `entries` from the codec's `cache` option: a count, `false` or 0 for none. */
-export function tokenCache<T>(owner: string, option: unknown): TokenCache<T> | undefined {
+/**
+ * `entries` from the codec's `cache` option: a count, `false` or 0 for none. `size` tells what a
+ * value holds, in UTF-16 code units, for the byte bound.
+ */
+export function tokenCache<T>(
+  owner: string,
+  option: unknown,
+  size: (value: T) => number,
+): TokenCache<T> | undefined {
   if (option === false || option === 0) return undefined
   const entries = option === undefined || option === true ? DEFAULT_CACHE_ENTRIES : option
   if (!Number.isSafeInteger(entries) || (entries as number) < 0 || (entries as number) > 1e6) {
     configError(owner, 'cache must be a number of tokens from 0 to 1000000, or false')
   }
-  return lruCache<T>(entries as number, (entries as number) * BYTES_PER_ENTRY)
+  return lruCache<T>(entries as number, (entries as number) * BYTES_PER_ENTRY, size)
 }
 
-function lruCache<T>(maxEntries: number, maxBytes: number): TokenCache<T> {
-  const map = new Map<string, Entry<T>>()
+function lruCache<T>(
+  maxEntries: number,
+  maxBytes: number,
+  size: (value: T) => number,
+): TokenCache<T> {
+  // The values themselves, no wrapper: their bytes are computed again when they leave.
+  const map = new Map<string, T>()
   let bytes = 0
-  const remove = (token: string, entry: Entry<T>) => {
+  const bytesOf = (token: string, value: T) => (token.length + size(value)) * 2 + OVERHEAD
+  const remove = (token: string, value: T) => {
     map.delete(token)
-    bytes -= entry.bytes
+    bytes -= bytesOf(token, value)
   }
   return {
     get(token) {
-      const entry = map.get(token)
-      if (entry === undefined) return undefined
+      const value = map.get(token)
+      if (value === undefined) return undefined
       // Most recently used last: the first entry is the one to evict.
       map.delete(token)
-      map.set(token, entry)
-      return entry.value
+      map.set(token, value)
+      return value
     },
-    set(token, value, size) {
-      const entry = { value, bytes: (token.length + size) * 2 + OVERHEAD }
-      if (entry.bytes > maxBytes) return
+    set(token, value) {
+      const added = bytesOf(token, value)
+      if (added > maxBytes) return
       const old = map.get(token)
       if (old !== undefined) remove(token, old)
-      while (map.size >= maxEntries || bytes + entry.bytes > maxBytes) {
-        const [oldest, first] = map.entries().next().value as [string, Entry<T>]
+      while (map.size >= maxEntries || bytes + added > maxBytes) {
+        const [oldest, first] = map.entries().next().value as [string, T]
         remove(oldest, first)
       }
       // A flat copy: a token sliced out of a Cookie header would keep the whole header alive.
-      map.set(flat(token), entry)
-      bytes += entry.bytes
+      map.set(flat(token), value)
+      bytes += added
     },
     delete(token) {
-      const entry = map.get(token)
-      if (entry !== undefined) remove(token, entry)
+      const value = map.get(token)
+      if (value !== undefined) remove(token, value)
     },
   }
 }
