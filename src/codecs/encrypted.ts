@@ -1,9 +1,10 @@
 /** @module encryptedCodec: the session as a JWE (dir, A256GCM) that only the server can read. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
+import { encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { compactSegments, parseJsonObject, parseJsonText } from '../lib/compact.ts'
+import { payloadText } from '../lib/json.ts'
 import { aesGcmKey, cached, secretList } from '../lib/keys.ts'
 import { isSessionMaxAge, type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
 import { isPlainObject, optionsObject } from '../lib/options.ts'
@@ -93,7 +94,7 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
         // Wrong key or tampered token: AES-GCM says no more than that.
         continue
       }
-      const opened = { text: textOf(plaintext), rotated: candidate !== all[0] }
+      const opened = { text: payloadText(plaintext), rotated: candidate !== all[0] }
       cache?.set(token, opened)
       return opened
     }
@@ -142,14 +143,6 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
 interface Opened {
   text: string
   rotated: boolean
-}
-
-function textOf(plaintext: Uint8Array): string {
-  try {
-    return fromUtf8(plaintext)
-  } catch (cause) {
-    throw new DecodeError('malformed', undefined, { cause })
-  }
 }
 
 function isStrictHeader(header: Record<string, unknown>): header is { kid?: string } {

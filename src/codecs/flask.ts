@@ -1,7 +1,7 @@
 /** @module flaskCodec: the signed session cookie of Flask's default session interface. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { decodeBase64url, encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
+import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { tag, untag } from '../lib/flask-tags.ts'
 import {
@@ -14,6 +14,7 @@ import {
   signature,
   verifyingKey,
 } from '../lib/itsdangerous.ts'
+import { payloadText, sessionData } from '../lib/json.ts'
 import { secretList } from '../lib/keys.ts'
 import { DEFAULT_CLOCK_TOLERANCE } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
@@ -114,15 +115,5 @@ export function flaskCodec(options: FlaskCodecOptions): SessionCodec {
 }
 
 function parse(bytes: Uint8Array): SessionData {
-  let data: unknown
-  try {
-    data = untag(JSON.parse(fromUtf8(bytes)))
-  } catch (cause) {
-    if (cause instanceof DecodeError) throw cause
-    throw new DecodeError('malformed', 'session payload is not JSON', { cause })
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new DecodeError('malformed', 'session payload is not a JSON object')
-  }
-  return data as SessionData
+  return sessionData(payloadText(bytes), (value) => untag(value as Parameters<typeof untag>[0]))
 }

@@ -1,9 +1,10 @@
 /** @module signedCodec: the session as base64url JSON with an HMAC-SHA256 tag. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { decodeBase64url, encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
+import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { hmacKeys } from '../lib/hmac.ts'
+import { payloadText } from '../lib/json.ts'
 import { secretList } from '../lib/keys.ts'
 import { isSessionMaxAge, type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
@@ -57,7 +58,7 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
     if (tag === undefined || bytes === undefined) throw new DecodeError('malformed')
     const signer = await keys.verify(tag, utf8(payload))
     if (signer < 0) throw new DecodeError('signature')
-    const verified = { text: decodeText(bytes), signer }
+    const verified = { text: payloadText(bytes), signer }
     cache?.set(token, verified)
     return verified
   }
@@ -93,14 +94,6 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
 interface Verified {
   text: string
   signer: number
-}
-
-function decodeText(bytes: Uint8Array): string {
-  try {
-    return fromUtf8(bytes)
-  } catch (cause) {
-    throw new DecodeError('malformed', undefined, { cause })
-  }
 }
 
 function parsePayload(text: string): [number, number, SessionData, number | undefined] {

@@ -1,16 +1,16 @@
 /** @module starletteCodec: the signed session cookie of Starlette's SessionMiddleware. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { decodeBase64url, encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
+import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { bytesToInt, derivedKeys, intToBytes } from '../lib/itsdangerous.ts'
+import { payloadText, sessionData } from '../lib/json.ts'
 import { secretList } from '../lib/keys.ts'
 import { DEFAULT_CLOCK_TOLERANCE } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
 import {
   clockOption,
   configError,
-  isPlainObject,
   MAX_LIFETIME,
   optionsObject,
   toleranceOption,
@@ -103,7 +103,7 @@ export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
     }
     const signer = await keys.verify(signature, utf8(token.slice(0, last)))
     if (signer < 0) throw new DecodeError('signature')
-    const verified = { timestamp, text: payloadText(token.slice(0, middle)), signer }
+    const verified = { timestamp, text: base64Text(token.slice(0, middle)), signer }
     cache?.set(token, verified)
     return verified
   }
@@ -135,32 +135,16 @@ export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
         if (timestamp > now + tolerance) throw new DecodeError('future')
         renew ||= timestamp < Math.floor(now)
       }
-      return { data: parseData(text), renew, state: token }
+      return { data: sessionData(text), renew, state: token }
     },
   })
 }
 
 /** The JSON text of a base64 payload. */
-function payloadText(payload: string): string {
+function base64Text(payload: string): string {
   const bytes = decodeBase64(payload)
   if (bytes === undefined) throw new DecodeError('malformed', 'session payload is not base64')
-  try {
-    return fromUtf8(bytes)
-  } catch (cause) {
-    throw new DecodeError('malformed', 'session payload is not UTF-8', { cause })
-  }
-}
-
-function parseData(text: string): SessionData {
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch (cause) {
-    throw new DecodeError('malformed', 'session payload is not JSON', { cause })
-  }
-  if (!isPlainObject(data))
-    throw new DecodeError('malformed', 'session payload is not a JSON object')
-  return data as SessionData
+  return payloadText(bytes)
 }
 
 interface Verified {
