@@ -78,7 +78,18 @@ const HEADER_CACHE = 32
 export function jwtCodec(options: JwtCodecOptions): SessionCodec {
   const owner = 'jwtCodec'
   const fail = (message: string): never => configError(owner, message)
-  optionsObject(owner, options ?? null)
+  optionsObject(owner, options ?? null, {
+    key: 1,
+    keys: 1,
+    algorithms: 1,
+    issuer: 1,
+    audience: 1,
+    clockTolerance: 1,
+    maxAge: 1,
+    expiresIn: 1,
+    idleTimeout: 1,
+    now: 1,
+  })
   const algorithms = algorithmList(options.algorithms, owner)
   const { key, keys } = options
   if ((key === undefined) === (keys === undefined)) fail('needs either key or keys')

@@ -29,7 +29,13 @@ const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
  * const data = await codec.decode(token) // { user: 'ana' }
  */
 export function signedCodec(options: SignedCodecOptions): SessionCodec {
-  optionsObject(OWNER, options)
+  optionsObject(OWNER, options ?? null, {
+    secrets: 1,
+    maxAge: 1,
+    idleTimeout: 1,
+    clockTolerance: 1,
+    now: 1,
+  })
   const keys = hmacKeys(secretList(options?.secrets, OWNER, 32), 'SHA-256')
   const life = lifetime(options, OWNER)
 

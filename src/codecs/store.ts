@@ -52,7 +52,14 @@ interface Loaded {
  * })
  */
 export function storeCodec(options: StoreCodecOptions): SessionCodec & { createId(): string } {
-  optionsObject(OWNER, options ?? null)
+  optionsObject(OWNER, options ?? null, {
+    store: 1,
+    secrets: 1,
+    maxAge: 1,
+    idleTimeout: 1,
+    clockTolerance: 1,
+    now: 1,
+  })
   const store = options.store
   if (
     typeof store?.get !== 'function' ||

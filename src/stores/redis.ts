@@ -1,6 +1,7 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
 import { SessionError } from '../errors.ts'
 import { utf8 } from '../lib/base64url.ts'
+import { optionsObject } from '../lib/options.ts'
 import type { SessionStore, StorePatch, StoreRecord } from './types.ts'
 
 /** A node-redis v4/v5 client, or an adapter of that shape for any other client. */
@@ -49,6 +50,7 @@ export function redisStore(
   options: RedisStoreOptions = {},
 ): SessionStore {
   const run = commandRunner(client)
+  optionsObject('redisStore', options ?? null, { prefix: 1 })
   const prefix = options.prefix ?? 'session:'
   if (typeof prefix !== 'string') {
     throw new SessionError('ERR_SESSION_CONFIG', 'redisStore prefix must be a string')
