@@ -114,7 +114,10 @@ test('a lifetime written in milliseconds is refused in seconds, with the value m
 test('an async backends builder is refused at construction, naming the fix', () => {
   refuses(
     () =>
-      withSession(handler, async () => ({ codec: signedCodec({ secrets: SECRET }), ...cookie() })),
+      withSession(handler, (async () => ({
+        codec: signedCodec({ secrets: SECRET }),
+        ...cookie(),
+      })) as never),
     /^withSession: the backends function must return .* not a Promise: await what it needs/,
   )
 })
