@@ -7,6 +7,7 @@ import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { compactSegments, parseJsonObject } from '../lib/compact.ts'
 import {
   algorithmList,
+  type Jwk,
   type JwsAlgorithm,
   type JwtKey,
   type KeyEntry,
@@ -15,7 +16,7 @@ import {
 import { isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
 import { configError, optionsObject, secondsOption } from '../lib/options.ts'
 
-export type { JwsAlgorithm, JwtKey }
+export type { Jwk, JwsAlgorithm, JwtKey }
 
 export interface JwtCodecOptions {
   /**
@@ -24,7 +25,7 @@ export interface JwtCodecOptions {
    */
   key?: JwtKey
   /** A key set chosen by the token's `kid`: JWKs with `kid`, or a record kid → key. The first signs. */
-  keys?: readonly (JsonWebKey & { kid: string })[] | Readonly<Record<string, JwtKey>>
+  keys?: readonly (Jwk & { kid: string })[] | Readonly<Record<string, JwtKey>>
   /** The allow-list; the first one the signing key fits signs. `none` is never accepted. */
   algorithms: readonly JwsAlgorithm[]
   /** Required `iss`; a list accepts any of them, and tokens we issue carry the first. */

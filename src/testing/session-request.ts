@@ -31,7 +31,7 @@ export async function sessionRequest(
         headers.set(name, `${value}; ${headers.get(name)}`)
       else if (!headers.has(name)) headers.set(name, value)
     }
-    const request = new Request(input, { ...init, headers })
+    const request = new Request(String(input), { ...init, headers })
     if (readToken(authorization, request) === token) return request
   }
   return configError(
