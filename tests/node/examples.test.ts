@@ -100,7 +100,7 @@ test('examples type-check against each runtime’s own types: @types/bun, worker
   check(bin('deno'), ['check', 'examples/deno.ts', 'examples/testing/deno.test.ts'])
 })
 
-test('the README’s Bun, Deno and Workers examples type-check as users copy them', () => {
+test('the README’s Hono, Bun, Deno and Workers examples type-check as users copy them', () => {
   const readme = readFileSync(`${root}README.md`, 'utf8')
   const block = (heading: string) => {
     const start = readme.indexOf('```ts\n', readme.indexOf(`\n${heading}\n`))
@@ -123,6 +123,12 @@ test('the README’s Bun, Deno and Workers examples type-check as users copy the
       )
       check(bin('tsc'), ['-p', `${dir}tsconfig.${runtime}.json`])
     }
+    writeFileSync(`${dir}hono.ts`, block('### Node, with Hono'))
+    writeFileSync(
+      `${dir}tsconfig.hono.json`,
+      JSON.stringify({ extends: '../../tsconfig.json', include: ['hono.ts'], exclude: [] }),
+    )
+    check(bin('tsc'), ['-p', `${dir}tsconfig.hono.json`])
     // Deno imports the sources, as JSR serves them.
     const deno = block('### Deno')
       .replace("from 'fetch-session'", "from '../../src/index.ts'")
