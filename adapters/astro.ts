@@ -1,4 +1,4 @@
-/** @module fetch-session/astro: middleware that puts the session on context.locals. */
+/** Middleware that puts the session on context.locals. @module fetch-session/astro */
 import type { APIContext, MiddlewareHandler, MiddlewareNext } from 'astro'
 import {
   getSession,

@@ -1,4 +1,4 @@
-/** @module fetch-session/bun: withSession fitted to Bun.serve, WebSocket upgrades included. */
+/** Bun.serve handlers with sessions, WebSocket upgrades included. @module fetch-session/bun */
 import {
   type BackendsInit,
   type SessionOptions,

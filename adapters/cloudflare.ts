@@ -1,4 +1,4 @@
-/** @module fetch-session/cloudflare: a Workers handler with sessions, backends built from env. */
+/** A Workers handler with sessions, backends built from env. @module fetch-session/cloudflare */
 import {
   type SessionBackends,
   SessionError,

@@ -1,4 +1,4 @@
-/** @module fetch-session/elysia: an Elysia plugin that derives a typed session on Bun. */
+/** An Elysia plugin that derives a typed session on Bun. @module fetch-session/elysia */
 import { Elysia } from 'elysia'
 import { mapResponse } from 'elysia/adapter/bun/handler'
 import {

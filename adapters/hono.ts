@@ -1,4 +1,4 @@
-/** @module fetch-session/hono: a Hono middleware over withSession, with a typed context variable. */
+/** A Hono middleware over withSession, with a typed context variable. @module fetch-session/hono */
 import type { Context, Env, MiddlewareHandler, Next } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'

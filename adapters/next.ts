@@ -1,4 +1,4 @@
-/** @module fetch-session/next: Next.js route handlers, proxy, Server Components and Actions. */
+/** Next.js route handlers, proxy, Server Components and Actions. @module fetch-session/next */
 import { cookies, headers } from 'next/headers.js'
 import {
   getSession,

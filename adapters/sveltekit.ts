@@ -1,4 +1,4 @@
-/** @module fetch-session/sveltekit: a handle hook that puts the session on event.locals. */
+/** A handle hook that puts the session on event.locals. @module fetch-session/sveltekit */
 import type { Handle, RequestEvent, ResolveOptions } from '@sveltejs/kit'
 import {
   getSession,

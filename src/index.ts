@@ -1,4 +1,4 @@
-/** @module fetch-session: sessions for any Web Fetch API handler. */
+/** Sessions for any Web Fetch API handler. @module fetch-session */
 
 export type { BearerAuthorizationOptions } from './authorization/bearer.ts'
 export { bearerAuthorization } from './authorization/bearer.ts'

@@ -1,4 +1,7 @@
-/** @module fetch-session/testing: requests that carry a session, responses read back, a fixed clock. */
+/**
+ * Requests that carry a session, responses read back, a fixed clock.
+ * @module fetch-session/testing
+ */
 
 export type { FixedClock } from './testing/fixed-clock.ts'
 export { fixedClock } from './testing/fixed-clock.ts'
