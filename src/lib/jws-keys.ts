@@ -72,8 +72,29 @@ export interface Jwk {
   y?: string
 }
 
+/** The members every runtime's `CryptoKey` has. */
+export interface CryptoKeyShape {
+  readonly type: string
+  readonly extractable: boolean
+  readonly algorithm: { readonly name: string }
+  readonly usages: readonly string[]
+}
+
+/**
+ * WebCrypto's `CryptoKey` where the runtime's types declare one (DOM, Bun, Workers, Deno), else its
+ * shape: Node's types without the DOM library have no global `CryptoKey`.
+ */
+export type WebCryptoKey = typeof globalThis extends { CryptoKey: { prototype: infer Key } }
+  ? Key
+  : CryptoKeyShape
+
 /** A key as the application holds it. */
-export type JwtKey = string | Uint8Array | CryptoKey | CryptoKeyPair | Jwk
+export type JwtKey =
+  | string
+  | Uint8Array
+  | WebCryptoKey
+  | { privateKey: WebCryptoKey; publicKey: WebCryptoKey }
+  | Jwk
 
 /** One configured key, checked once; CryptoKeys are imported on first use and then reused. */
 export interface KeyEntry {
@@ -82,9 +103,9 @@ export interface KeyEntry {
   algorithms: readonly JwsAlgorithm[]
   /** False for a public key: such a codec verifies but cannot issue tokens. */
   canSign: boolean
-  cryptoKey(alg: JwsAlgorithm, usage: 'sign' | 'verify'): Promise<CryptoKey>
+  cryptoKey(alg: JwsAlgorithm, usage: 'sign' | 'verify'): Promise<WebCryptoKey>
   /** The key once imported, so the hot path skips an await. */
-  ready(alg: JwsAlgorithm, usage: 'sign' | 'verify'): CryptoKey | undefined
+  ready(alg: JwsAlgorithm, usage: 'sign' | 'verify'): WebCryptoKey | undefined
 }
 
 const PUBLIC_MEMBERS = ['kty', 'crv', 'n', 'e', 'x', 'y'] as const
