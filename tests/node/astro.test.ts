@@ -1,7 +1,8 @@
 /**
  * fetch-session/astro in a real Astro app (tests/fixtures/frameworks/astro), built once with
  * `astro build` and the Node adapter, started with `node dist/server/entry.mjs` on 127.0.0.1. Astro
- * 7 needs Node 22.12 or later, so both run on Node 22 from tests/node-versions/.
+ * 7 needs Node 22.12 or later, so both run on Node 22 from tests/node-versions/. `App.Locals` types
+ * `context.locals.session()`: the pages are checked with tsc after the build.
  */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -26,6 +27,8 @@ let server: Server
 before(async () => {
   if (skip) return
   build(node, [`${root}node_modules/astro/bin/astro.mjs`, 'build'], app, {})
+  // The build writes .astro/types.d.ts; then App.Locals types context.locals.session().
+  build(process.execPath, [`${root}node_modules/.bin/tsc`, '-p', 'tsconfig.json'], app, {})
   const port = await freePort()
   const env = { SESSION_SECRET: SECRET }
   server = await start(node, ['dist/server/entry.mjs'], { cwd: app, env, port })

@@ -1,8 +1,8 @@
 /**
  * fetch-session/sveltekit in a real SvelteKit app (tests/fixtures/frameworks/sveltekit), built
  * once with `vite build` and adapter-node, started with `node build/index.js` on 127.0.0.1: the
- * handle hook puts the session on `event.locals`, form actions log in and out, a load function
- * reads it, an endpoint counts.
+ * handle hook puts the session on `event.locals` (typed through `App.Locals`, checked with tsc after
+ * the build), form actions log in and out, a load function reads it, an endpoint counts.
  */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -31,6 +31,8 @@ let server: Server
 before(async () => {
   if (skip) return
   build(process.execPath, [bin('vite'), 'build'], app, {})
+  // The build writes .svelte-kit/tsconfig.json; then App.Locals types event.locals.session().
+  build(process.execPath, [bin('tsc'), '-p', 'tsconfig.json'], app, {})
   const port = await freePort()
   const env = { SESSION_SECRET: SECRET, ORIGIN: `http://127.0.0.1:${port}` }
   server = await start(process.execPath, ['build/index.js'], { cwd: app, env, port })
