@@ -93,7 +93,12 @@ export function secondsOption(
       owner,
       `${name} must be a whole number of seconds from 1 to ${MAX_LIFETIME} (400 days)` +
         (nullable ? ', or null' : '') +
-        (looksLikeMilliseconds(value) ? `; did you mean ${(value as number) / 1000} seconds?` : ''),
+        // Too long in seconds yet a valid lifetime in milliseconds: say so.
+        (Number.isSafeInteger(value) &&
+        (value as number) % 1000 === 0 &&
+        (value as number) / 1000 <= MAX_LIFETIME
+          ? `; did you mean ${(value as number) / 1000} seconds?`
+          : ''),
     )
   }
   if (looksLikeMilliseconds(value)) {
@@ -107,11 +112,13 @@ export function secondsOption(
 }
 
 /**
- * A duration someone wrote in milliseconds: at least 1,000,000 and whole minutes once divided by
- * 1000 (`3_600_000`, an hour in ms, is 41 days in seconds). Lifetimes in seconds are rarely both.
+ * A duration someone wrote in milliseconds: at least 1,000,000, whole minutes once divided by 1000,
+ * yet not whole days in seconds (`3_600_000`, an hour in ms, is 41.7 days; `34_560_000` is 400 days).
  */
 function looksLikeMilliseconds(value: unknown): boolean {
-  return typeof value === 'number' && value >= 1_000_000 && value % 60_000 === 0
+  return (
+    typeof value === 'number' && value >= 1_000_000 && value % 60_000 === 0 && value % 86_400 !== 0
+  )
 }
 
 /** The clock: a function returning milliseconds like `Date.now`. */

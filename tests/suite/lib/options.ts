@@ -107,8 +107,10 @@ test('a lifetime written in milliseconds is refused in seconds, with the value m
     () => encryptedCodec({ secrets: SECRET, maxAge: 500 * 86400 }),
     /seconds from 1 to 34560000/,
   )
-  // A long lifetime in seconds that is not whole minutes in milliseconds stays accepted.
+  // Long lifetimes in seconds stay accepted: not whole minutes in ms, or whole days in seconds.
   signedCodec({ secrets: SECRET, maxAge: 30 * 86400 })
+  cookie({ maxAge: 400 * 86400 })
+  storeCodec({ store: memoryStore(), idleTimeout: 100 * 86400 })
 })
 
 test('an async backends builder is refused at construction, naming the fix', () => {
