@@ -6,6 +6,7 @@ import {
   type Session,
   type SessionBackends,
   type SessionData,
+  SessionError,
   type SessionOptions,
   withSession as withRequestSession,
 } from '../src/index.ts'
@@ -87,6 +88,15 @@ export async function updateSession<Data extends JsonData<Data> = SessionData, T
   options?: SessionOptions,
 ): Promise<T> {
   const { result, response } = await run(backends, options, update as never)
+  const other = [...response.headers.keys()].find(
+    (name) => !/^(set-cookie|cache-control|vary|access-control-expose-headers)$/.test(name),
+  )
+  if (other !== undefined) {
+    throw new SessionError(
+      'ERR_SESSION_CONFIG',
+      `updateSession: a Server Action can only set cookies, not ${other}: use cookie() storage here`,
+    )
+  }
   const jar = await cookies()
   for (const line of response.headers.getSetCookie()) {
     const [pair = '', ...attributes] = line.split(';')

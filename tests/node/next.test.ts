@@ -104,3 +104,18 @@ test('a route handler counts visits, and a Server Action logs out', { skip }, as
   assert.match(logout.headers.getSetCookie().join('\n'), /^__Host-session=;.*Max-Age=0/im)
   assert.equal(nextCookie(logout, jar), '')
 })
+
+test('a change in a Server Component, or a header storage in an action, names its fix', {
+  skip,
+}, async () => {
+  const readOnly = await fetch(`${server.base}/api/mistakes?read-only`)
+  assert.equal(readOnly.status, 500)
+  assert.match(await readOnly.text(), /^ERR_SESSION_COMMITTED: /)
+  const header = await fetch(`${server.base}/api/mistakes`)
+  assert.equal(header.status, 500)
+  assert.equal(
+    await header.text(),
+    'ERR_SESSION_CONFIG: updateSession: a Server Action can only set cookies, not x-session-token: use cookie() storage here',
+  )
+  assert.equal(header.headers.getSetCookie().length, 0)
+})
