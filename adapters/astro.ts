@@ -40,7 +40,10 @@ export function session(
       ;(context.locals as Partial<SessionLocals>).session = () => getSession(request)
       return next()
     },
-    typeof backends === 'function' ? (_request, context) => backends(context) : backends,
+    // An async builder goes to withSession as it is, which refuses it at once.
+    typeof backends !== 'function' || backends.constructor.name === 'AsyncFunction'
+      ? (backends as SessionBackends)
+      : (_request, context) => backends(context),
     options,
   )
   return function sessionMiddleware(context, next) {

@@ -77,7 +77,10 @@ export function session<Data extends JsonData<Data> = SessionData, E extends Env
       return c.error === undefined ? c.res : undefined
     },
     // withSession checks a plain backend set now, and a built one on first use.
-    typeof backends === 'function' ? (_request, c) => backends(c) : backends,
+    // An async builder goes to withSession as it is, which refuses it at once.
+    typeof backends !== 'function' || backends.constructor.name === 'AsyncFunction'
+      ? (backends as SessionBackends)
+      : (_request, c) => backends(c),
     onInvalid === undefined
       ? options
       : {

@@ -42,7 +42,10 @@ export function session(
       ;(event.locals as Partial<SessionLocals>).session = () => getSession(request)
       return resolve(event)
     },
-    typeof backends === 'function' ? (_request, event) => backends(event) : backends,
+    // An async builder goes to withSession as it is, which refuses it at once.
+    typeof backends !== 'function' || backends.constructor.name === 'AsyncFunction'
+      ? (backends as SessionBackends)
+      : (_request, event) => backends(event),
     options,
   )
   return function sessionHandle({ event, resolve }) {

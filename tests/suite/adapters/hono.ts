@@ -182,3 +182,14 @@ test('without the middleware, c.var.session is a type error and getSession(c) na
   assert.equal(caught.code, 'ERR_SESSION_MISSING')
   assert.match(caught.message, /add app\.use\(session\(backends\)\) before it/)
 })
+
+test('an async backends builder is refused when the middleware is built', () => {
+  assert.throws(
+    // A type error too; a plain JavaScript caller gets the message.
+    () => session((async () => signedBackends()) as never),
+    (error: unknown) =>
+      error instanceof SessionError &&
+      error.code === 'ERR_SESSION_CONFIG' &&
+      /not a Promise: await what it needs .* once, before/.test(error.message),
+  )
+})
