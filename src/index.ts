@@ -22,7 +22,14 @@ export type {
 } from './backends.ts'
 export type { EncryptedCodecOptions } from './codecs/encrypted.ts'
 export { encryptedCodec } from './codecs/encrypted.ts'
-export type { Jwk, JwsAlgorithm, JwtCodecOptions, JwtKey } from './codecs/jwt.ts'
+export type {
+  CryptoKeyShape,
+  Jwk,
+  JwsAlgorithm,
+  JwtCodecOptions,
+  JwtKey,
+  WebCryptoKey,
+} from './codecs/jwt.ts'
 export { jwtCodec } from './codecs/jwt.ts'
 export type { SignedCodecOptions } from './codecs/signed.ts'
 export { signedCodec } from './codecs/signed.ts'

@@ -7,16 +7,18 @@ import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { compactSegments, parseJsonObject } from '../lib/compact.ts'
 import {
   algorithmList,
+  type CryptoKeyShape,
   type Jwk,
   type JwsAlgorithm,
   type JwtKey,
   type KeyEntry,
   keyEntry,
+  type WebCryptoKey,
 } from '../lib/jws-keys.ts'
 import { isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
 import { configError, optionsObject, secondsOption } from '../lib/options.ts'
 
-export type { Jwk, JwsAlgorithm, JwtKey }
+export type { CryptoKeyShape, Jwk, JwsAlgorithm, JwtKey, WebCryptoKey }
 
 export interface JwtCodecOptions {
   /**
