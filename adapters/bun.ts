@@ -1,4 +1,4 @@
-/** @module fetch-session/bun: withSession fitted to Bun.serve, WebSocket upgrades included. */
+/** Bun.serve handlers with sessions, WebSocket upgrades included. @module fetch-session/bun */
 import {
   type BackendsInit,
   type SessionOptions,
@@ -7,11 +7,22 @@ import {
 
 /** The part of Bun's `Server` that a session handler needs; Bun's own type fits it. */
 export interface BunServer {
-  upgrade(request: Request, options?: { headers?: HeadersInit; data?: unknown }): boolean
+  upgrade(
+    request: Request,
+    options?: { headers?: Headers | Record<string, string>; data?: unknown },
+  ): boolean
+}
+
+/**
+ * What `withSession` needs of a server: Bun's own `Server<WebSocketData>` fits it, whichever data
+ * type its `upgrade` requires.
+ */
+export interface BunServerLike {
+  upgrade(request: Request, ...options: never[]): boolean
 }
 
 /** A `Bun.serve` fetch handler: `undefined` after a successful `server.upgrade`. */
-export type BunFetchHandler<Server extends BunServer = BunServer> = (
+export type BunFetchHandler<Server extends BunServerLike = BunServer> = (
   request: Request,
   server: Server,
 ) => Response | undefined | Promise<Response | undefined>
@@ -31,7 +42,7 @@ export type BunFetchHandler<Server extends BunServer = BunServer> = (
  *   websocket: { open: (ws) => ws.send(`hello ${ws.data.user}`), message() {} },
  * })
  */
-export function withSession<Server extends BunServer>(
+export function withSession<Server extends BunServerLike = BunServer>(
   handler: BunFetchHandler<Server>,
   backends: BackendsInit<[server: Server]>,
   options?: SessionOptions,

@@ -1,4 +1,4 @@
-/** @module fetch-session/cloudflare: a Workers handler with sessions, backends built from env. */
+/** A Workers handler with sessions, backends built from env. @module fetch-session/cloudflare */
 import {
   type SessionBackends,
   SessionError,
@@ -57,9 +57,10 @@ export function withSession<Env, Other extends object = object>(
   const fetch = withRequestSession(
     // Keep `this`: a handler may call its own methods.
     (request: Request, env: Env, ctx: WorkerContext) => handler.fetch(request, env, ctx),
-    typeof backends === 'function'
-      ? (request: Request, env: Env, ctx: WorkerContext) => backends(env, request, ctx)
-      : backends,
+    // An async builder goes to withSession as it is, which refuses it at once.
+    typeof backends !== 'function' || backends.constructor.name === 'AsyncFunction'
+      ? (backends as SessionBackends)
+      : (request: Request, env: Env, ctx: WorkerContext) => backends(env, request, ctx),
     options,
   )
   return { ...handler, fetch }

@@ -1,4 +1,4 @@
-/** @module fetch-session/deno: withSession fitted to Deno.serve, WebSocket upgrades included. */
+/** Deno.serve handlers with sessions, WebSocket upgrades included. @module fetch-session/deno */
 import {
   type BackendsInit,
   type SessionOptions,

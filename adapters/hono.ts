@@ -1,4 +1,4 @@
-/** @module fetch-session/hono: a Hono middleware over withSession, with a typed context variable. */
+/** A Hono middleware over withSession, with a typed context variable. @module fetch-session/hono */
 import type { Context, Env, MiddlewareHandler, Next } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
@@ -50,16 +50,19 @@ function load<Data extends JsonData<Data>>(request: Request): Promise<Session<Da
  * default error handler sends that Response; a custom `app.onError` should return
  * `err.getResponse()` for an `HTTPException`, as Hono's documentation advises.
  *
+ * The middleware's type carries `Data`: chained, `app.use()` adds `session` to the app's
+ * variables, so `c.var.session` and `getSession(c)` are typed without spelling `Variables`.
+ *
  * @example
- * type AppEnv = { Bindings: { SECRET: string }; Variables: SessionVariables<{ user?: string }> }
- * const app = new Hono<AppEnv>()
- * app.use(session<AppEnv>((c) => ({ codec: signedCodec({ secrets: c.env.SECRET }), ...cookie() })))
- * app.get('/', async (c) => c.text(`hello ${(await c.var.session()).get('user') ?? 'guest'}`))
+ * type Bindings = { SECRET: string }
+ * const app = new Hono<{ Bindings: Bindings }>()
+ *   .use(session<{ user?: string }, { Bindings: Bindings }>((c) => ({ codec: signedCodec({ secrets: c.env.SECRET }), ...cookie() })))
+ *   .get('/', async (c) => c.text(`hello ${(await c.var.session()).get('user') ?? 'guest'}`))
  */
-export function session<E extends Env = Env>(
+export function session<Data extends JsonData<Data> = SessionData, E extends Env = Env>(
   backends: HonoBackendsInit<E>,
   options: SessionOptions = {},
-): MiddlewareHandler<E> {
+): MiddlewareHandler<E & { Variables: SessionVariables<Data> }> {
   if (typeof options !== 'object' || options === null) {
     throw new SessionError('ERR_SESSION_CONFIG', 'session() options must be an object')
   }
@@ -74,7 +77,10 @@ export function session<E extends Env = Env>(
       return c.error === undefined ? c.res : undefined
     },
     // withSession checks a plain backend set now, and a built one on first use.
-    typeof backends === 'function' ? (_request, c) => backends(c) : backends,
+    // An async builder goes to withSession as it is, which refuses it at once.
+    typeof backends !== 'function' || backends.constructor.name === 'AsyncFunction'
+      ? (backends as SessionBackends)
+      : (_request, c) => backends(c),
     onInvalid === undefined
       ? options
       : {
@@ -87,9 +93,9 @@ export function session<E extends Env = Env>(
         },
   )
 
-  return async function sessionMiddleware(c: Context<E>, next: Next): Promise<void> {
+  return async function sessionMiddleware(c: Context, next: Next): Promise<void> {
     c.set('session' as never, (() => load(c.req.raw)) as never)
-    const committed = await handler(c.req.raw, c, next)
+    const committed = await handler(c.req.raw, c as Context<E>, next)
     if (committed !== undefined && committed !== c.res) {
       // Hono's setter merges the old response's Set-Cookie over the new one; start clean.
       c.res = undefined
@@ -98,19 +104,34 @@ export function session<E extends Env = Env>(
   }
 }
 
+/** What `getSession(c)` resolves to: the session type the app's `Variables` declare. */
+export type SessionOf<E extends Env> = E extends { Variables: { session: () => infer Loaded } }
+  ? Loaded
+  : Promise<Session>
+
 /**
- * The session of the request behind `c`; the token is decoded on the first call only.
+ * The session of the request behind `c`, typed by the app's `Variables` (the middleware's `Data`);
+ * the token is decoded on the first call only. A route that no `session()` middleware ran for
+ * throws `ERR_SESSION_MISSING`.
  *
  * @example
  * app.post('/login', async (c) => {
- *   const session = await getSession<{ user?: string }>(c)
+ *   const session = await getSession(c)
  *   session.regenerate()
  *   session.set('user', (await c.req.formData()).get('user') as string)
  *   return c.redirect('/')
  * })
  */
-export function getSession<Data extends JsonData<Data> = SessionData>(
-  c: Context,
-): Promise<Session<Data>> {
-  return load<Data>(c.req.raw)
+export function getSession<E extends Env>(c: Context<E>): SessionOf<E>
+export function getSession<Data extends JsonData<Data>>(c: Context): Promise<Session<Data>>
+export function getSession(c: Context): Promise<Session> {
+  if (typeof c.get('session' as never) !== 'function') {
+    return Promise.reject(
+      new SessionError(
+        'ERR_SESSION_MISSING',
+        'getSession(c): no session() middleware ran for this route; add app.use(session(backends)) before it',
+      ),
+    )
+  }
+  return load(c.req.raw)
 }

@@ -1,12 +1,9 @@
 /** `npm run example:bun`: a visit counter on Bun.serve, and a WebSocket that knows the session. */
 // In your app: import { withSession } from 'fetch-session/bun' and the rest from 'fetch-session'.
+import type { Server } from 'bun'
 import { withSession } from '../adapters/bun.ts'
 import { cookie, getSession, signedCodec } from '../src/index.ts'
 
-declare const Bun: {
-  env: Record<string, string | undefined>
-  serve(options: object): { port: number }
-}
 type Visits = { visits?: number }
 
 // Set SESSION_SECRET (32+ bytes) in production; a random one logs everybody out on restart.
@@ -16,7 +13,7 @@ const server = Bun.serve({
   hostname: '127.0.0.1',
   port: Number(Bun.env.PORT ?? 3000),
   fetch: withSession(
-    async (request, server) => {
+    async (request, server: Server<Visits>) => {
       const session = await getSession<Visits>(request)
       // A socket has no response to carry a cookie: hand it a copy of the session instead.
       if (new URL(request.url).pathname === '/ws') {
@@ -28,7 +25,10 @@ const server = Bun.serve({
     { codec: signedCodec({ secrets: secret }), ...cookie() },
   ),
   websocket: {
-    open: (ws: { data: Visits; send(text: string): void }) => ws.send(`visits: ${ws.data.visits}`),
+    data: {} as Visits, // how Bun types ws.data and server.upgrade's data
+    open: (ws) => {
+      ws.send(`visits: ${ws.data.visits}`)
+    },
     message() {},
   },
 })

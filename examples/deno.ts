@@ -3,10 +3,6 @@
 import { withSession } from '../adapters/deno.ts'
 import { cookie, getSession, signedCodec } from '../src/index.ts'
 
-declare const Deno: {
-  env: { get(name: string): string | undefined }
-  serve(options: object, handler: (request: Request, info: never) => Promise<Response>): unknown
-}
 type Visits = { visits?: number; firstAddress?: string }
 
 // Set SESSION_SECRET (32+ bytes) in production; a random one logs everybody out on restart.
@@ -16,11 +12,10 @@ Deno.serve(
   {
     hostname: '127.0.0.1',
     port: Number(Deno.env.get('PORT') ?? 8000),
-    onListen: ({ port }: { port: number }) =>
-      console.log(`Deno example on http://127.0.0.1:${port}`),
+    onListen: ({ port }) => console.log(`Deno example on http://127.0.0.1:${port}`),
   },
   withSession(
-    async (request, info: { remoteAddr: { hostname: string; port: number } }) => {
+    async (request, info) => {
       const session = await getSession<Visits>(request)
       session.set('visits', (session.get('visits') ?? 0) + 1)
       if (!session.has('firstAddress')) session.set('firstAddress', info.remoteAddr.hostname)

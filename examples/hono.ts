@@ -1,15 +1,17 @@
 /** `npm run example:hono`: log in and out of a Hono app on Node, with a typed session variable. */
-// In your app: import { session, type SessionVariables } from 'fetch-session/hono'.
+// In your app: import { session } from 'fetch-session/hono'.
 import { serve } from '@hono/node-server'
 import { Hono } from 'hono'
-import { type SessionVariables, session } from '../adapters/hono.ts'
+import { session } from '../adapters/hono.ts'
 import { cookie, signedCodec } from '../src/index.ts'
 
 // Set SESSION_SECRET (32+ bytes) in production; a random one logs everybody out on restart.
 const secret = process.env.SESSION_SECRET ?? crypto.randomUUID() + crypto.randomUUID()
 
-const app = new Hono<{ Variables: SessionVariables<{ user?: string }> }>()
-app.use(session({ codec: signedCodec({ secrets: secret }), ...cookie() }))
+// Chained, use() adds the typed `session` variable to the app: no Variables to spell out.
+const app = new Hono().use(
+  session<{ user?: string }>({ codec: signedCodec({ secrets: secret }), ...cookie() }),
+)
 
 app.get('/', async (c) => {
   const user = (await c.var.session()).get('user')

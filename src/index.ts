@@ -1,4 +1,4 @@
-/** @module fetch-session: sessions for any Web Fetch API handler. */
+/** Sessions for any Web Fetch API handler. @module fetch-session */
 
 export type { BearerAuthorizationOptions } from './authorization/bearer.ts'
 export { bearerAuthorization } from './authorization/bearer.ts'
@@ -29,7 +29,14 @@ export type { ExpressSessionCodecOptions } from './codecs/express.ts'
 export { expressSessionCodec } from './codecs/express.ts'
 export type { FlaskCodecOptions } from './codecs/flask.ts'
 export { flaskCodec } from './codecs/flask.ts'
-export type { JwsAlgorithm, JwtCodecOptions, JwtKey } from './codecs/jwt.ts'
+export type {
+  CryptoKeyShape,
+  Jwk,
+  JwsAlgorithm,
+  JwtCodecOptions,
+  JwtKey,
+  WebCryptoKey,
+} from './codecs/jwt.ts'
 export { jwtCodec } from './codecs/jwt.ts'
 export type { SignedCodecOptions } from './codecs/signed.ts'
 export { signedCodec } from './codecs/signed.ts'

@@ -8,7 +8,7 @@ import type {
 } from './backends.ts'
 import { DecodeError, SessionError } from './errors.ts'
 import { commitHeaders } from './lib/commit.ts'
-import { isPlainObject } from './lib/options.ts'
+import { configError, isPlainObject, optionsObject } from './lib/options.ts'
 import { storeFailureResponse } from './lib/store-failure.ts'
 import { type JsonData, Session, type SessionRecord } from './session.ts'
 
@@ -96,7 +96,9 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
   backends: BackendsInit<Rest>,
   options: SessionOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Res> {
+  optionsObject('withSession', options ?? null, { onInvalid: 1, validAfter: 1, onStoreError: 1 })
   if (typeof backends !== 'function') checkBackends(backends, options)
+  else if (backends.constructor?.name === 'AsyncFunction') configError('withSession', ASYNC_BUILDER)
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
     const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, options)
     attach(request, state)
@@ -323,7 +325,18 @@ function readTokens(
   return []
 }
 
+/** Backends are built per request and must be ready at once: an await there would cost every request. */
+const ASYNC_BUILDER =
+  'the backends function must return { codec, storage, authorization } itself, not a Promise: ' +
+  'await what it needs (a Redis client) once, before withSession(), and return backends that use it'
+
 function checkBackends(backends: SessionBackends, options: SessionOptions): SessionBackends {
+  if (typeof (backends as { then?: unknown })?.then === 'function') {
+    configError('withSession', ASYNC_BUILDER)
+  }
+  if (isPlainObject(backends)) {
+    optionsObject('withSession backends', backends, { codec: 1, storage: 1, authorization: 1 })
+  }
   const { codec, storage, authorization } = backends ?? {}
   const list = Array.isArray(authorization) ? authorization : [authorization]
   if (
@@ -334,9 +347,19 @@ function checkBackends(backends: SessionBackends, options: SessionOptions): Sess
     list.length === 0 ||
     !list.every((backend) => typeof backend?.getToken === 'function')
   ) {
-    throw new SessionError(
-      'ERR_SESSION_CONFIG',
-      'withSession() needs { codec, storage, authorization } backends',
+    configError(
+      'withSession',
+      `backends need ${[
+        typeof codec?.encode !== 'function' || typeof codec.decode !== 'function' ? 'a codec' : '',
+        typeof storage?.persist !== 'function' || typeof storage.clear !== 'function'
+          ? 'a storage'
+          : '',
+        list.length === 0 || !list.every((backend) => typeof backend?.getToken === 'function')
+          ? 'an authorization'
+          : '',
+      ]
+        .filter(Boolean)
+        .join(', ')} backend: { codec: signedCodec({ secrets }), ...cookie() }`,
     )
   }
   if (options?.validAfter !== undefined && codec.reportsStart !== true) {

@@ -2,7 +2,7 @@
 import type { AuthorizationBackend } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { isToken } from '../lib/http.ts'
-import { configError } from '../lib/options.ts'
+import { configError, optionsObject } from '../lib/options.ts'
 
 export interface BearerAuthorizationOptions {
   /** The auth scheme, matched in any letter case; default `Bearer`. */
@@ -33,12 +33,14 @@ const TOKEN68 = /^[A-Za-z0-9\-._~+/]+=*$/
 export function bearerAuthorization(
   options: BearerAuthorizationOptions = {},
 ): AuthorizationBackend {
+  optionsObject('bearerAuthorization', options ?? null, { scheme: 1, strict: 1 })
   const scheme = options.scheme ?? 'Bearer'
   if (!isToken(scheme)) {
     configError('bearerAuthorization', 'scheme must be an HTTP token')
   }
   const lower = scheme.toLowerCase()
   const strict = options.strict ?? false
+  if (typeof strict !== 'boolean') configError('bearerAuthorization', 'strict must be a boolean')
   return {
     header: 'Authorization',
     getToken(request: Request): string | undefined {

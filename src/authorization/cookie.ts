@@ -2,7 +2,7 @@
 import type { AuthorizationBackend } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { cookiePrefix, cookieValues, isCookieName } from '../lib/cookie-header.ts'
-import { configError } from '../lib/options.ts'
+import { configError, optionsObject } from '../lib/options.ts'
 
 export interface CookieAuthorizationOptions {
   /** Cookie name; default `session`. Prefer a `__Host-` name: see `getTokens`. */
@@ -49,6 +49,7 @@ const MAX_COOKIE_CANDIDATES = 4
 export function cookieAuthorization(
   options: CookieAuthorizationOptions = {},
 ): CookieAuthorizationBackend {
+  optionsObject('cookieAuthorization', options ?? null, { name: 1, maxChunks: 1 })
   const name = options.name ?? 'session'
   const maxChunks = options.maxChunks ?? 1
   if (!isCookieName(name)) {

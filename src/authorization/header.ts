@@ -1,6 +1,7 @@
 /** @module headerAuthorization: the request presents its token in a header of its own. */
 import type { AuthorizationBackend } from '../backends.ts'
 import { checkHeaderName } from '../lib/http.ts'
+import { optionsObject } from '../lib/options.ts'
 
 export interface HeaderAuthorizationOptions {
   /** The request header that carries the token; default `x-session-token`. */
@@ -16,6 +17,7 @@ export interface HeaderAuthorizationOptions {
 export function headerAuthorization(
   options: HeaderAuthorizationOptions = {},
 ): AuthorizationBackend {
+  optionsObject('headerAuthorization', options ?? null, { header: 1 })
   const header = checkHeaderName(options.header ?? 'x-session-token', 'headerAuthorization')
   return {
     header: header,

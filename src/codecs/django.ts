@@ -75,7 +75,18 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 export function djangoCodec(options: DjangoCodecOptions): SessionCodec {
   const owner = 'djangoCodec'
   const fail = (message: string): never => configError(owner, message)
-  optionsObject(owner, options ?? null)
+  optionsObject(owner, options ?? null, {
+    secretKey: 1,
+    salt: 1,
+    maxAge: 1,
+    expireAtBrowserClose: 1,
+    algorithm: 1,
+    legacySha1: 1,
+    compress: 1,
+    webCrypto: 1,
+    clockTolerance: 1,
+    now: 1,
+  })
   const now = clockOption(owner, options.now)
   const tolerance = toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
   const secrets = secretList(options.secretKey, owner, 1, 'secretKey')

@@ -51,7 +51,14 @@ const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
  * const codec = encryptedCodec({ secrets: [env.SESSION_KEY, env.OLD_SESSION_KEY], maxAge: 86400, idleTimeout: 1800 })
  */
 export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
-  optionsObject('encryptedCodec', options)
+  optionsObject('encryptedCodec', options ?? null, {
+    secrets: 1,
+    maxAge: 1,
+    idleTimeout: 1,
+    clockTolerance: 1,
+    now: 1,
+    cache: 1,
+  })
   const secrets = secretList(options?.secrets, 'encryptedCodec', 32)
   const life = lifetime(options, 'encryptedCodec')
   let keys: Promise<DerivedKey[]> | undefined

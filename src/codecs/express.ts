@@ -73,7 +73,16 @@ const ID = /^[A-Za-z0-9_-]{1,128}$/
 export function expressSessionCodec(options: ExpressSessionCodecOptions): SessionCodec {
   const owner = 'expressSessionCodec'
   const fail = (message: string): never => configError(owner, message)
-  optionsObject(owner, options ?? null)
+  optionsObject(owner, options ?? null, {
+    secret: 1,
+    client: 1,
+    prefix: 1,
+    ttl: 1,
+    cookie: 1,
+    rolling: 1,
+    now: 1,
+    webCrypto: 1,
+  })
   const keys = hmacKeys(
     secretList(options.secret, owner, 1, 'secret'),
     'SHA-256',

@@ -71,7 +71,15 @@ const SIGNATURE_BYTES = 20 // HMAC-SHA1
 export function flaskCodec(options: FlaskCodecOptions): SessionCodec {
   const owner = 'flaskCodec'
   const fail = (message: string): never => configError(owner, message)
-  optionsObject(owner, options ?? null)
+  optionsObject(owner, options ?? null, {
+    secretKey: 1,
+    maxAge: 1,
+    refreshEachRequest: 1,
+    salt: 1,
+    webCrypto: 1,
+    clockTolerance: 1,
+    now: 1,
+  })
   const now = clockOption(owner, options.now)
   const tolerance = toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
   const secrets = secretList(options.secretKey, owner, 1, 'secretKey')

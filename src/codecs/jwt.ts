@@ -7,16 +7,19 @@ import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { compactSegments, parseJsonObject, parseJsonText } from '../lib/compact.ts'
 import {
   algorithmList,
+  type CryptoKeyShape,
+  type Jwk,
   type JwsAlgorithm,
   type JwtKey,
   type KeyEntry,
   keyEntry,
+  type WebCryptoKey,
 } from '../lib/jws-keys.ts'
 import { isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
 import { configError, optionsObject, secondsOption } from '../lib/options.ts'
 import { tokenCache } from '../lib/token-cache.ts'
 
-export type { JwsAlgorithm, JwtKey }
+export type { CryptoKeyShape, Jwk, JwsAlgorithm, JwtKey, WebCryptoKey }
 
 export interface JwtCodecOptions {
   /**
@@ -25,7 +28,7 @@ export interface JwtCodecOptions {
    */
   key?: JwtKey
   /** A key set chosen by the token's `kid`: JWKs with `kid`, or a record kid → key. The first signs. */
-  keys?: readonly (JsonWebKey & { kid: string })[] | Readonly<Record<string, JwtKey>>
+  keys?: readonly (Jwk & { kid: string })[] | Readonly<Record<string, JwtKey>>
   /** The allow-list; the first one the signing key fits signs. `none` is never accepted. */
   algorithms: readonly JwsAlgorithm[]
   /** Required `iss`; a list accepts any of them, and tokens we issue carry the first. */
@@ -91,7 +94,19 @@ const HEADER_CACHE = 32
 export function jwtCodec(options: JwtCodecOptions): SessionCodec {
   const owner = 'jwtCodec'
   const fail = (message: string): never => configError(owner, message)
-  optionsObject(owner, options ?? null)
+  optionsObject(owner, options ?? null, {
+    key: 1,
+    keys: 1,
+    algorithms: 1,
+    issuer: 1,
+    audience: 1,
+    clockTolerance: 1,
+    maxAge: 1,
+    expiresIn: 1,
+    idleTimeout: 1,
+    now: 1,
+    cache: 1,
+  })
   const algorithms = algorithmList(options.algorithms, owner)
   const { key, keys } = options
   if ((key === undefined) === (keys === undefined)) fail('needs either key or keys')

@@ -41,7 +41,15 @@ const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
  * const data = await codec.decode(token) // { user: 'ana' }
  */
 export function signedCodec(options: SignedCodecOptions): SessionCodec {
-  optionsObject(OWNER, options)
+  optionsObject(OWNER, options ?? null, {
+    secrets: 1,
+    maxAge: 1,
+    idleTimeout: 1,
+    clockTolerance: 1,
+    now: 1,
+    cache: 1,
+    webCrypto: 1,
+  })
   const keys = hmacKeys(secretList(options?.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
   const life = lifetime(options, OWNER)
   const cache = tokenCache<Verified>(OWNER, options.cache, (v) => v.text.length)

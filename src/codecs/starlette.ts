@@ -76,7 +76,14 @@ const SIGNATURE_BYTES = 20 // HMAC-SHA1
  */
 export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
   const owner = 'starletteCodec'
-  optionsObject(owner, options ?? null)
+  optionsObject(owner, options ?? null, {
+    secretKey: 1,
+    maxAge: 1,
+    clockTolerance: 1,
+    now: 1,
+    webCrypto: 1,
+    cache: 1,
+  })
   // Interop outranks our minimum: any non-empty secret the Python service already uses.
   const secrets = secretList(options.secretKey, owner, 1, 'secretKey')
   const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : options.maxAge

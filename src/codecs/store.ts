@@ -115,7 +115,18 @@ interface Loaded {
  * })
  */
 export function storeCodec(options: StoreCodecOptions): StoreCodec {
-  optionsObject(OWNER, options ?? null)
+  optionsObject(OWNER, options ?? null, {
+    store: 1,
+    secrets: 1,
+    maxAge: 1,
+    idleTimeout: 1,
+    clockTolerance: 1,
+    now: 1,
+    webCrypto: 1,
+    cache: 1,
+    timeout: 1,
+    index: 1,
+  })
   const store = options.store
   if (
     typeof store?.get !== 'function' ||

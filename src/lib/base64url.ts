@@ -5,7 +5,8 @@ const VALUES = new Int8Array(128).fill(-1)
 for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i
 
 const encoder = new TextEncoder()
-const decoder = new TextDecoder('utf-8', { fatal: true })
+// ignoreBOM spelled out (its default): Workers' types require both members.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
 /** The runtime's own base64url, found at load time: ES2026 `Uint8Array` (Bun, Deno), or Node's Buffer. */
 interface NativeBase64 {

@@ -47,13 +47,54 @@ const ALGORITHMS: Record<JwsAlgorithm, AlgorithmInfo> = {
   Ed25519: ed25519,
 }
 
+/**
+ * A JSON Web Key (RFC 7517): the members WebCrypto's `JsonWebKey` has, declared here so that the
+ * types need no DOM library (Node, Bun and Workers type `JsonWebKey` differently, or not at all).
+ */
+export interface Jwk {
+  kty?: string
+  kid?: string
+  alg?: string
+  use?: string
+  key_ops?: string[]
+  ext?: boolean
+  crv?: string
+  k?: string
+  n?: string
+  e?: string
+  d?: string
+  p?: string
+  q?: string
+  dp?: string
+  dq?: string
+  qi?: string
+  x?: string
+  y?: string
+}
+
+/** The members every runtime's `CryptoKey` has. */
+export interface CryptoKeyShape {
+  readonly type: string
+  readonly extractable: boolean
+  readonly algorithm: { readonly name: string }
+  readonly usages: readonly string[]
+}
+
+/**
+ * WebCrypto's `CryptoKey` where the runtime's types declare one (DOM, Bun, Workers, Deno), else its
+ * shape: Node's types without the DOM library have no global `CryptoKey`.
+ */
+export type WebCryptoKey = typeof globalThis extends { CryptoKey: { prototype: infer Key } }
+  ? Key
+  : CryptoKeyShape
+
 /** A key as the application holds it. */
 export type JwtKey =
   | string
   | Uint8Array
-  | CryptoKey
-  | CryptoKeyPair
-  | (JsonWebKey & { kid?: string })
+  | WebCryptoKey
+  | { privateKey: WebCryptoKey; publicKey: WebCryptoKey }
+  | Jwk
 
 /** One configured key, checked once; CryptoKeys are imported on first use and then reused. */
 export interface KeyEntry {
@@ -62,9 +103,9 @@ export interface KeyEntry {
   algorithms: readonly JwsAlgorithm[]
   /** False for a public key: such a codec verifies but cannot issue tokens. */
   canSign: boolean
-  cryptoKey(alg: JwsAlgorithm, usage: 'sign' | 'verify'): Promise<CryptoKey>
+  cryptoKey(alg: JwsAlgorithm, usage: 'sign' | 'verify'): Promise<WebCryptoKey>
   /** The key once imported, so the hot path skips an await. */
-  ready(alg: JwsAlgorithm, usage: 'sign' | 'verify'): CryptoKey | undefined
+  ready(alg: JwsAlgorithm, usage: 'sign' | 'verify'): WebCryptoKey | undefined
 }
 
 const PUBLIC_MEMBERS = ['kty', 'crv', 'n', 'e', 'x', 'y'] as const
@@ -144,7 +185,7 @@ export function keyEntry(
     const pair = isCryptoKey(input) ? undefined : input
     const key = pair?.publicKey ?? (input as CryptoKey)
     if (pair && !sameAlgorithm(pair.privateKey, pair.publicKey)) fail('a key pair must match')
-    const modulus = (key.algorithm as RsaHashedKeyAlgorithm).modulusLength
+    const modulus = (key.algorithm as { modulusLength?: number }).modulusLength
     if (modulus !== undefined && modulus < 2048) fail('RSA keys must be 2048 bits or longer')
     const canSign = pair !== undefined || (key.type !== 'public' && key.usages.includes('sign'))
     if (key.type === 'private' && !key.extractable) {
@@ -165,7 +206,7 @@ export function keyEntry(
     )
   }
   if (typeof input !== 'object' || input === null) fail('must be a secret, CryptoKey or JWK')
-  const jwk = input as JsonWebKey & { kid?: unknown; use?: unknown }
+  const jwk = input as Jwk
   if (jwk.use !== undefined && jwk.use !== 'sig') fail('JWK use must be sig')
   if (
     jwk.key_ops !== undefined &&
@@ -212,18 +253,18 @@ export function keyEntry(
  * A JWK imported once per process for an algorithm and a usage, by a digest of its members: a
  * jwtCodec built per request (keys from a Workers `env`) imports nothing after the first.
  */
-function importJwk(jwk: JsonWebKey, params: Params, usage: 'sign' | 'verify'): Promise<CryptoKey> {
+function importJwk(jwk: Jwk, params: Params, usage: 'sign' | 'verify'): Promise<CryptoKey> {
   return cached(`jwk:${usage}:${JSON.stringify(params)}:${JSON.stringify(jwk)}`, () =>
-    crypto.subtle.importKey('jwk', jwk, params, false, [usage]),
+    crypto.subtle.importKey('jwk', jwk as never, params, false, [usage]),
   )
 }
 
 /** The JWK of an extractable private CryptoKey, exported once per key object. */
-const exported = new WeakMap<CryptoKey, Promise<JsonWebKey>>()
-function exportJwk(key: CryptoKey): Promise<JsonWebKey> {
+const exported = new WeakMap<CryptoKey, Promise<Jwk>>()
+function exportJwk(key: CryptoKey): Promise<Jwk> {
   let jwk = exported.get(key)
   if (jwk === undefined) {
-    jwk = crypto.subtle.exportKey('jwk', key)
+    jwk = crypto.subtle.exportKey('jwk', key) as Promise<Jwk>
     exported.set(key, jwk)
     jwk.catch(() => exported.delete(key))
   }
@@ -231,17 +272,17 @@ function exportJwk(key: CryptoKey): Promise<JsonWebKey> {
 }
 
 /** A JWK with only the named members: no `alg`, `key_ops` or `ext` to contradict the import. */
-function pick(jwk: JsonWebKey, members: readonly string[]): JsonWebKey {
+function pick(jwk: Jwk, members: readonly string[]): Jwk {
   const out: Record<string, unknown> = {}
   for (const name of members) {
     const value = (jwk as Record<string, unknown>)[name]
     if (value !== undefined) out[name] = value
   }
-  return out as JsonWebKey
+  return out as Jwk
 }
 
 function matches(key: CryptoKey, params: Params): boolean {
-  const algorithm = key.algorithm as KeyAlgorithm & { hash?: { name: string }; namedCurve?: string }
+  const algorithm = key.algorithm as { name: string; hash?: { name: string }; namedCurve?: string }
   if (algorithm.name !== params.name) return false
   if ('hash' in params) return algorithm.hash?.name === params.hash
   if ('namedCurve' in params) return algorithm.namedCurve === params.namedCurve

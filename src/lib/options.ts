@@ -14,11 +14,67 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** The options object itself; `undefined` counts as `{}` when every option is optional. */
-export function optionsObject<T extends object>(owner: string, options: T | undefined): T {
+/**
+ * The options object itself; `undefined` counts as `{}` when every option is optional. With
+ * `known` (every option's name, as a record so the compiler sees a forgotten one), a key it does
+ * not list is refused, naming the nearest known key when the user probably meant it.
+ */
+export function optionsObject<T extends object>(
+  owner: string,
+  options: T | undefined,
+  known?: { readonly [K in keyof Required<T>]: unknown },
+): T {
   if (options === undefined) return {} as T
   if (!isPlainObject(options)) configError(owner, 'options must be an object')
+  if (known !== undefined) {
+    const names = Object.keys(known)
+    for (const key of Object.keys(options)) {
+      if (Object.hasOwn(known, key)) continue
+      const near = nearest(key, names)
+      configError(
+        owner,
+        `unknown option ${key}` +
+          (near === undefined ? ` (known: ${names.join(', ')})` : `; did you mean ${near}?`),
+      )
+    }
+  }
   return options
+}
+
+/** The known name a typo most likely meant: same letters in another case, or two edits away. */
+export function nearest(key: string, names: readonly string[]): string | undefined {
+  const lower = key.toLowerCase()
+  let best: string | undefined
+  let bestDistance = Math.min(2, Math.floor(key.length / 3))
+  for (const name of names) {
+    if (name.toLowerCase() === lower) return name
+    const distance = editDistance(lower, name.toLowerCase())
+    if (distance <= bestDistance) {
+      best = name
+      bestDistance = distance - 1
+    }
+  }
+  return best
+}
+
+/** Levenshtein distance, with a swap of two neighbours counted as one edit. */
+function editDistance(a: string, b: string): number {
+  const rows = Array.from({ length: a.length + 1 }, (_, i) => [
+    i,
+    ...Array<number>(b.length).fill(0),
+  ])
+  for (let j = 1; j <= b.length; j++) rows[0]![j] = j
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = rows[i]!
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      row[j] = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        row[j] = Math.min(row[j]!, rows[i - 2]![j - 2]! + 1)
+      }
+    }
+  }
+  return rows[a.length]![b.length]!
 }
 
 /**
@@ -37,10 +93,33 @@ export function secondsOption(
     configError(
       owner,
       `${name} must be a whole number of seconds from ${min} to ${MAX_LIFETIME} (400 days)` +
-        (nullable ? ', or null' : ''),
+        (nullable ? ', or null' : '') +
+        // Too long in seconds yet a valid lifetime in milliseconds: say so.
+        (Number.isSafeInteger(value) &&
+        (value as number) % 1000 === 0 &&
+        (value as number) / 1000 <= MAX_LIFETIME
+          ? `; did you mean ${(value as number) / 1000} seconds?`
+          : ''),
+    )
+  }
+  if (looksLikeMilliseconds(value)) {
+    configError(
+      owner,
+      `${name} is ${value} seconds (${Math.round((value as number) / 86400)} days), which looks ` +
+        `like milliseconds: lifetimes are in seconds; did you mean ${(value as number) / 1000}?`,
     )
   }
   return value as number
+}
+
+/**
+ * A duration someone wrote in milliseconds: at least 1,000,000, whole minutes once divided by 1000,
+ * yet not whole days in seconds (`3_600_000`, an hour in ms, is 41.7 days; `34_560_000` is 400 days).
+ */
+function looksLikeMilliseconds(value: unknown): boolean {
+  return (
+    typeof value === 'number' && value >= 1_000_000 && value % 60_000 === 0 && value % 86_400 !== 0
+  )
 }
 
 /** The clock: a function returning milliseconds like `Date.now`. */

@@ -48,7 +48,7 @@ export function storeGuard(timeout: number): StoreGuard {
       if (cause instanceof SessionError && cause.code === 'ERR_SESSION_STORE') throw cause
       throw new SessionError('ERR_SESSION_STORE', `session store ${operation} failed`, { cause })
     } finally {
-      clearTimeout(timer)
+      if (timer !== undefined) clearTimeout(timer)
     }
   }
 }

@@ -9,7 +9,7 @@ import {
   parseCookies,
   setCookieName,
 } from '../lib/cookie-header.ts'
-import { configError } from '../lib/options.ts'
+import { configError, optionsObject, secondsOption } from '../lib/options.ts'
 
 /** How a browser accepts `SameSite`; any letter case is accepted. */
 export type SameSite =
@@ -146,7 +146,17 @@ export function checkCookieOptions(options: CookieOptions): CheckedCookie {
   const fail = (message: string): never => {
     configError('cookie', message)
   }
-  if (typeof options !== 'object' || options === null) fail('options must be an object')
+  optionsObject('cookie', options ?? null, {
+    name: 1,
+    path: 1,
+    domain: 1,
+    maxAge: 1,
+    sameSite: 1,
+    secure: 1,
+    httpOnly: 1,
+    partitioned: 1,
+    maxChunks: 1,
+  })
   const name = options.name ?? DEFAULT_NAME
   const path = options.path ?? '/'
   const { domain, maxAge } = options
@@ -166,13 +176,7 @@ export function checkCookieOptions(options: CookieOptions): CheckedCookie {
   ) {
     fail('domain must be a host name')
   }
-  if (
-    maxAge !== undefined &&
-    maxAge !== null &&
-    (!Number.isSafeInteger(maxAge) || maxAge < 1 || maxAge > MAX_COOKIE_AGE)
-  ) {
-    fail(`maxAge must be a whole number of seconds from 1 to ${MAX_COOKIE_AGE} (400 days), or null`)
-  }
+  secondsOption('cookie', 'maxAge', maxAge, true)
   if (
     sameSite !== undefined &&
     sameSite !== 'lax' &&

@@ -2,6 +2,7 @@
 import type { StorageBackend } from '../backends.ts'
 import { SessionError } from '../errors.ts'
 import { checkHeaderName } from '../lib/http.ts'
+import { optionsObject } from '../lib/options.ts'
 
 export interface HeaderStorageOptions {
   /** The response header that carries the token; default `x-session-token`. */
@@ -24,6 +25,7 @@ const VISIBLE = /^[\x21-\x7E]+$/
  * }
  */
 export function headerStorage(options: HeaderStorageOptions = {}): StorageBackend {
+  optionsObject('headerStorage', options ?? null, { header: 1 })
   const header = checkHeaderName(options.header ?? 'x-session-token', 'headerStorage')
 
   function write(headers: Headers, value: string): void {

@@ -1,5 +1,6 @@
 /** @module kvStore: server-side sessions in Cloudflare Workers KV (eventually consistent). */
 import { SessionError } from '../errors.ts'
+import { optionsObject } from '../lib/options.ts'
 import {
   applyPatch,
   checkDeadline,
@@ -57,6 +58,7 @@ export function kvStore(namespace: KvNamespaceLike, options: KvStoreOptions = {}
   if (typeof namespace?.get !== 'function' || typeof namespace.put !== 'function') {
     throw new SessionError('ERR_SESSION_CONFIG', 'kvStore needs a KV namespace binding')
   }
+  optionsObject('kvStore', options ?? null, { prefix: 1 })
   const prefix = options.prefix ?? 'session:'
   if (typeof prefix !== 'string') {
     throw new SessionError('ERR_SESSION_CONFIG', 'kvStore prefix must be a string')

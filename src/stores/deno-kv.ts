@@ -1,5 +1,6 @@
 /** @module denoKvStore: server-side sessions in Deno KV, patched with an atomic version check. */
 import { SessionError } from '../errors.ts'
+import { optionsObject } from '../lib/options.ts'
 import {
   applyPatch,
   checkDeadline,
@@ -60,6 +61,7 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): S
   if (typeof kv?.get !== 'function' || typeof kv.atomic !== 'function') {
     throw new SessionError('ERR_SESSION_CONFIG', 'denoKvStore needs a Deno.Kv (Deno.openKv())')
   }
+  optionsObject('denoKvStore', options ?? null, { prefix: 1, attempts: 1 })
   const prefix = options.prefix ?? ['session']
   const attempts = options.attempts ?? 50
   if (!Array.isArray(prefix) || !Number.isSafeInteger(attempts) || attempts < 1) {

@@ -1,6 +1,6 @@
 /** @module memoryStore: server-side sessions in this process's memory, bounded in size. */
 
-import { clockOption, configError } from '../lib/options.ts'
+import { clockOption, configError, optionsObject } from '../lib/options.ts'
 import {
   applyPatch,
   checkDeadline,
@@ -44,6 +44,7 @@ const SWEEP = 4
  * const codec = storeCodec({ store: memoryStore({ maxEntries: 50_000 }), idleTimeout: 1800 })
  */
 export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
+  optionsObject('memoryStore', options ?? null, { maxEntries: 1, now: 1 })
   const maxEntries = options.maxEntries ?? 10_000
   if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
     configError('memoryStore', 'maxEntries must be a positive integer')

@@ -1,6 +1,6 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
 import { utf8 } from '../lib/base64url.ts'
-import { configError } from '../lib/options.ts'
+import { configError, optionsObject } from '../lib/options.ts'
 import { type RedisRun, redisClockOffset, redisRunner } from '../lib/redis-commands.ts'
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
@@ -107,6 +107,7 @@ export function redisStore(
   options: RedisStoreOptions = {},
 ): SessionStore {
   const run = redisRunner(client, 'redisStore')
+  optionsObject('redisStore', options ?? null, { prefix: 1 })
   const prefix = options.prefix ?? 'session:'
   if (typeof prefix !== 'string') configError('redisStore', 'prefix must be a string')
   const offset = redisClockOffset(run)

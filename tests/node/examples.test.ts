@@ -1,6 +1,7 @@
 /** Each runtime example starts with `npm run example:<name>` on a free port (PORT=0) and answers. */
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { nextCookie } from '../fixtures/suite.ts'
@@ -80,3 +81,61 @@ test('example:hono logs in and out', () =>
     })
     assert.equal(nextCookie(logout, jar), '')
   }))
+
+/** Runs a type checker and fails with its output. */
+function check(command: string, args: string[]): void {
+  const result = spawnSync(command, args, {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' },
+    timeout: 180_000,
+  })
+  assert.equal(result.status, 0, `${args.join(' ')}:\n${result.stdout}\n${result.stderr}`)
+}
+const bin = (name: string) => `${root}node_modules/.bin/${name}`
+
+test('examples type-check against each runtime’s own types: @types/bun, workers types, deno check', () => {
+  check(bin('tsc'), ['-p', 'tsconfig.examples-bun.json'])
+  check(bin('tsc'), ['-p', 'tsconfig.examples-workers.json'])
+  check(bin('deno'), ['check', 'examples/deno.ts', 'examples/testing/deno.test.ts'])
+})
+
+test('the README’s Hono, Bun, Deno and Workers examples type-check as users copy them', () => {
+  const readme = readFileSync(`${root}README.md`, 'utf8')
+  const block = (heading: string) => {
+    const start = readme.indexOf('```ts\n', readme.indexOf(`\n${heading}\n`))
+    return readme.slice(start + 6, readme.indexOf('```\n', start + 6))
+  }
+  const dir = `${root}examples/.readme/`
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir)
+  try {
+    // Bun and Workers import the package by name, as users do: its built types.
+    writeFileSync(`${dir}bun.ts`, block('### Bun'))
+    writeFileSync(`${dir}workers.ts`, block('### Cloudflare Workers'))
+    for (const runtime of ['bun', 'workers']) {
+      writeFileSync(
+        `${dir}tsconfig.${runtime}.json`,
+        JSON.stringify({
+          extends: `../../tsconfig.examples-${runtime}.json`,
+          include: [`${runtime}.ts`],
+        }),
+      )
+      check(bin('tsc'), ['-p', `${dir}tsconfig.${runtime}.json`])
+    }
+    writeFileSync(`${dir}hono.ts`, block('### Node, with Hono'))
+    writeFileSync(
+      `${dir}tsconfig.hono.json`,
+      JSON.stringify({ extends: '../../tsconfig.json', include: ['hono.ts'], exclude: [] }),
+    )
+    check(bin('tsc'), ['-p', `${dir}tsconfig.hono.json`])
+    // Deno imports the sources, as JSR serves them.
+    const deno = block('### Deno')
+      .replace("from 'fetch-session'", "from '../../src/index.ts'")
+      .replace("from 'fetch-session/deno'", "from '../../adapters/deno.ts'")
+    writeFileSync(`${dir}deno.ts`, `/// <reference lib="deno.ns" />\n${deno}`)
+    check(bin('deno'), ['check', `${dir}deno.ts`])
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -1,7 +1,7 @@
 /** Packaging: the npm export map, what `npm pack` ships, publint, attw, JSR and deno.json. */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
@@ -9,7 +9,26 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 const json = (file: string) => JSON.parse(readFileSync(`${root}${file}`, 'utf8'))
 const pkg = json('package.json')
 const deno = json('deno.json')
-const SUBPATHS = ['.', './hono', './bun', './deno', './cloudflare']
+const SUBPATHS = [
+  '.',
+  './hono',
+  './bun',
+  './deno',
+  './cloudflare',
+  './next',
+  './sveltekit',
+  './astro',
+  './elysia',
+  './testing',
+]
+/** Optional peers: the frameworks the adapters fit. */
+const FRAMEWORKS = {
+  hono: './hono',
+  next: './next',
+  '@sveltejs/kit': './sveltekit',
+  astro: './astro',
+  elysia: './elysia',
+}
 
 function run(command: string, args: string[]): string {
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', timeout: 180_000 })
@@ -51,38 +70,89 @@ test('every subpath imports by package name and has its entry points', async () 
     './bun': ['withSession'],
     './deno': ['withSession'],
     './cloudflare': ['withSession'],
+    './next': ['withSession', 'readSession', 'updateSession'],
+    './sveltekit': ['session'],
+    './astro': ['session'],
+    './testing': ['sessionRequest', 'sessionOf', 'fixedClock'],
   }
-  for (const key of SUBPATHS) {
+  // fetch-session/elysia loads Elysia's Bun adapter: tests/node/elysia.test.ts runs it on Bun.
+  for (const key of SUBPATHS.filter((key) => key !== './elysia')) {
     const module = await import(`${pkg.name}${key.slice(1)}`)
     for (const name of names[key]!) assert.equal(typeof module[name], 'function', `${key} ${name}`)
   }
 })
 
-test('hono is an optional peer, needed for types only: nothing imports it at run time', () => {
-  assert.equal(pkg.peerDependenciesMeta?.hono?.optional, true)
-  assert.ok(pkg.peerDependencies?.hono)
-  assert.equal(pkg.dependencies?.hono, undefined)
-  const built = readFileSync(`${root}${pkg.exports['./hono'].default}`, 'utf8')
-  assert.doesNotMatch(built, /from ['"]hono['"]|import\(['"]hono['"]\)/)
+test('every framework is an optional peer and a dev dependency, never a dependency', () => {
+  for (const [framework, key] of Object.entries(FRAMEWORKS)) {
+    assert.equal(pkg.peerDependenciesMeta?.[framework]?.optional, true, framework)
+    assert.ok(pkg.peerDependencies?.[framework], framework)
+    assert.ok(pkg.devDependencies?.[framework], framework)
+    assert.equal(pkg.dependencies?.[framework], undefined, framework)
+    assert.ok(SUBPATHS.includes(key))
+  }
+  assert.deepEqual(Object.keys(pkg.dependencies), ['jose'])
 })
 
-test('npm pack ships the build and the license, and no tests or sources', () => {
+test('package.json says where the project lives and builds before packing', () => {
+  assert.equal(pkg.repository.url, 'git+https://github.com/fetch-session/fetch-session.git')
+  assert.match(pkg.homepage, /^https:\/\/github\.com\/fetch-session\/fetch-session/)
+  assert.match(pkg.bugs.url, /\/issues$/)
+  assert.equal(pkg.scripts.prepack, 'npm run build')
+})
+
+test('README links work on npm and JSR: absolute, or to a file the package ships', () => {
+  const readme = readFileSync(`${root}README.md`, 'utf8')
+  const links = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!)
+  const broken = links.filter(
+    (link) => !/^(https?:|#)/.test(link) && !['LICENSE', 'README.md'].includes(link),
+  )
+  assert.deepEqual(broken, [], 'make these links absolute (https://github.com/fetch-session/…)')
+  for (const heading of [
+    '### Next.js',
+    '### SvelteKit',
+    '### Astro',
+    '### Elysia',
+    '## Testing your app',
+  ]) {
+    assert.ok(readme.includes(`\n${heading}`), `README section ${heading}`)
+  }
+  for (const how of ['jsr:@fetch-session/core', 'npm:fetch-session', 'bun add fetch-session']) {
+    assert.ok(readme.includes(how), `README says how to import: ${how}`)
+  }
+})
+
+test('TypeDoc names each module by its import path', () => {
+  const out = `${root}docs/api-names.json`
+  try {
+    run(bin('typedoc'), ['--json', out])
+    const names = JSON.parse(readFileSync(out, 'utf8')).children.map(
+      (child: { name: string }) => child.name,
+    )
+    assert.deepEqual(names.sort(), SUBPATHS.map((key) => `fetch-session${key.slice(1)}`).sort())
+  } finally {
+    rmSync(out, { force: true })
+  }
+})
+
+test('npm pack ships the build, its declaration maps and sources, and no tests', () => {
   const [packed] = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts']))
   const files: string[] = packed.files.map((file: { path: string }) => file.path)
   for (const key of SUBPATHS) {
     assert.ok(files.includes(pkg.exports[key].default.slice(2)), key)
     assert.ok(files.includes(pkg.exports[key].types.slice(2)), key)
+    assert.ok(files.includes(`${pkg.exports[key].types.slice(2)}.map`), `${key} declaration map`)
   }
   assert.ok(files.includes('package.json'))
   assert.ok(files.includes('LICENSE'))
+  // The sources are shipped for the declaration maps to point at.
   const stray = files.filter(
-    (file) => !/^dist\/(src|adapters)\/.+\.(js|d\.ts)$/.test(file) && !/^[^/]+$/.test(file),
+    (file) =>
+      !/^dist\/(src|adapters)\/.+\.(js|d\.ts|d\.ts\.map)$/.test(file) &&
+      !/^(src|adapters)\/.+\.ts$/.test(file) &&
+      !/^[^/]+$/.test(file),
   )
   assert.deepEqual(stray, [])
-  assert.ok(
-    !files.some((file) => /test|example|bench|\.ts$(?<!\.d\.ts)/.test(file)),
-    'tests shipped',
-  )
+  assert.ok(!files.some((file) => /^(tests|examples|bench|scripts)\//.test(file)), 'tests shipped')
 })
 
 test('publint --strict finds nothing', () => {

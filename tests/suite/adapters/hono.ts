@@ -87,7 +87,7 @@ test('backends built from c.env read a secret per request', async () => {
   type Bindings = { SECRET: string }
   const app = new Hono<{ Bindings: Bindings }>()
   app.use(
-    session<{ Bindings: Bindings }>((c) => ({
+    session<Data, { Bindings: Bindings }>((c) => ({
       codec: signedCodec({ secrets: c.env.SECRET }),
       ...cookie(),
     })),
@@ -149,4 +149,47 @@ test('getSession(c) without the middleware rejects with ERR_SESSION_MISSING', as
     return c.text(error instanceof SessionError ? error.code : 'no error')
   })
   assert.equal(await (await get(app, '/')).text(), 'ERR_SESSION_MISSING')
+})
+
+test('chained, the middleware types c.var.session and getSession(c) from its Data', async () => {
+  const app = new Hono().use(session<Data>(signedBackends())).get('/', async (c) => {
+    const s = await c.var.session()
+    const count: number | undefined = s.get('count')
+    // @ts-expect-error count is a number in Data
+    s.get('user') satisfies number
+    const same = await getSession(c)
+    // @ts-expect-error getSession(c) has the app's Data too
+    same.set('count', 'one')
+    same.set('count', (count ?? 0) + 1)
+    return c.text(String(same.get('count')))
+  })
+  assert.equal(await (await app.request('/')).text(), '1')
+})
+
+test('without the middleware, c.var.session is a type error and getSession(c) names the fix', async () => {
+  let caught: unknown
+  const app = new Hono().get('/', async (c) => {
+    // @ts-expect-error no session() middleware: no session variable
+    c.var.session
+    return c.text(String((await getSession(c)).isNew))
+  })
+  app.onError((error, c) => {
+    caught = error
+    return c.text('failed', 500)
+  })
+  assert.equal((await app.request('/')).status, 500)
+  assert.ok(caught instanceof SessionError)
+  assert.equal(caught.code, 'ERR_SESSION_MISSING')
+  assert.match(caught.message, /add app\.use\(session\(backends\)\) before it/)
+})
+
+test('an async backends builder is refused when the middleware is built', () => {
+  assert.throws(
+    // A type error too; a plain JavaScript caller gets the message.
+    () => session((async () => signedBackends()) as never),
+    (error: unknown) =>
+      error instanceof SessionError &&
+      error.code === 'ERR_SESSION_CONFIG' &&
+      /not a Promise: await what it needs .* once, before/.test(error.message),
+  )
 })

@@ -1,0 +1,167 @@
+/**
+ * Mistakes a user makes in an options object fail at construction with a message that names the
+ * option as written and the fix: unknown keys (with the near miss), lifetimes in milliseconds, an
+ * async backends builder, backends that are missing.
+ */
+import assert from 'node:assert/strict'
+import {
+  bearerAuthorization,
+  cookie,
+  cookieAuthorization,
+  cookieStorage,
+  encryptedCodec,
+  getSession,
+  headerAuthorization,
+  headerStorage,
+  jwtCodec,
+  kvStore,
+  memoryStore,
+  redisStore,
+  SessionError,
+  signedCodec,
+  starletteCodec,
+  storeCodec,
+  withSession,
+} from '../../../src/index.ts'
+import { SECRET } from '../../fixtures/suite.ts'
+import { suite } from '../../harness.ts'
+
+const test = suite('options')
+
+/** Asserts `build` throws `ERR_SESSION_CONFIG` whose message matches every pattern. */
+function refuses(build: () => unknown, ...patterns: RegExp[]): void {
+  assert.throws(build, (error: unknown) => {
+    assert.ok(error instanceof SessionError, String(error))
+    assert.equal(error.code, 'ERR_SESSION_CONFIG')
+    for (const pattern of patterns) assert.match(error.message, pattern)
+    return true
+  })
+}
+
+const handler = () => new Response('ok')
+const kv = { get: async () => null, put: async () => {}, delete: async () => {} }
+
+test('a near-miss key names the option it probably meant', () => {
+  refuses(
+    () => cookie({ samesite: 'strict' } as never),
+    /^cookie: unknown option samesite; did you mean sameSite\?$/,
+  )
+  refuses(
+    () => signedCodec({ secrets: SECRET, maxage: 10 } as never),
+    /^signedCodec: .*maxage; did you mean maxAge\?/,
+  )
+  refuses(() => bearerAuthorization({ stricct: true } as never), /stricct; did you mean strict\?/)
+  refuses(
+    () => encryptedCodec({ secrets: SECRET, idleTimout: 60 } as never),
+    /did you mean idleTimeout\?/,
+  )
+  refuses(
+    () => storeCodec({ store: memoryStore(), secret: SECRET } as never),
+    /did you mean secrets\?/,
+  )
+  refuses(() => starletteCodec({ secret_key: 'x' } as never), /did you mean secretKey\?/)
+  refuses(
+    () => jwtCodec({ key: SECRET, algorithms: ['HS256'], issuer: 'a', audiance: 'b' } as never),
+    /did you mean audience\?/,
+  )
+})
+
+test('an unknown key with no near miss lists the known ones', () => {
+  refuses(() => headerStorage({ name: 'x' } as never), /unknown option name \(known: header\)/)
+  refuses(() => headerAuthorization({ cookie: 'x' } as never), /known: header/)
+  refuses(() => cookieStorage({ expires: 10 } as never), /^cookie: unknown option expires/)
+  refuses(() => cookieAuthorization({ path: '/' } as never), /known: name, maxChunks/)
+  refuses(() => memoryStore({ size: 10 } as never), /^memoryStore: /)
+  refuses(() => redisStore({ sendCommand: async () => null }, { prefx: 's:' } as never), /prefix/)
+  refuses(() => kvStore(kv, { ttl: 60 } as never), /^kvStore: unknown option ttl/)
+})
+
+test('every option of every factory is still accepted', () => {
+  cookie({
+    name: 'a',
+    path: '/',
+    domain: 'example.com',
+    maxAge: 60,
+    sameSite: 'strict',
+    secure: true,
+    httpOnly: true,
+    partitioned: false,
+    maxChunks: 2,
+  })
+  signedCodec({ secrets: SECRET, maxAge: 60, idleTimeout: 30, clockTolerance: 1, now: Date.now })
+  bearerAuthorization({ scheme: 'Bearer', strict: true })
+  storeCodec({ store: memoryStore({ maxEntries: 5, now: Date.now }), secrets: SECRET, maxAge: 60 })
+})
+
+test('a lifetime written in milliseconds is refused in seconds, with the value meant', () => {
+  refuses(
+    () => signedCodec({ secrets: SECRET, idleTimeout: 3_600_000 }),
+    /^signedCodec: idleTimeout is 3600000 seconds \(42 days\).*seconds; did you mean 3600\?/,
+  )
+  refuses(() => storeCodec({ store: memoryStore(), maxAge: 1_800_000 }), /did you mean 1800\?/)
+  refuses(
+    () => cookie({ maxAge: 86_400_000 }),
+    /whole number of seconds.*did you mean 86400 seconds\?/,
+  )
+  refuses(
+    () => encryptedCodec({ secrets: SECRET, maxAge: 500 * 86400 }),
+    /seconds from 1 to 34560000/,
+  )
+  // Long lifetimes in seconds stay accepted: not whole minutes in ms, or whole days in seconds.
+  signedCodec({ secrets: SECRET, maxAge: 30 * 86400 })
+  cookie({ maxAge: 400 * 86400 })
+  storeCodec({ store: memoryStore(), idleTimeout: 100 * 86400 })
+})
+
+test('an async backends builder is refused at construction, naming the fix', () => {
+  refuses(
+    () =>
+      withSession(handler, (async () => ({
+        codec: signedCodec({ secrets: SECRET }),
+        ...cookie(),
+      })) as never),
+    /^withSession: the backends function must return .* not a Promise: await what it needs/,
+  )
+})
+
+test('a builder that returns a Promise fails the request with the same message', async () => {
+  const wrapped = withSession(
+    async (request: Request) => {
+      await getSession(request)
+      return handler()
+    },
+    () => Promise.resolve({ codec: signedCodec({ secrets: SECRET }), ...cookie() }) as never,
+  )
+  await assert.rejects(wrapped(new Request('http://localhost/')), /not a Promise/)
+})
+
+test('backends that are missing or misplaced name what is missing', () => {
+  refuses(
+    () => withSession(handler, { ...cookie() } as never),
+    /^withSession: backends need a codec backend/,
+  )
+  refuses(
+    () =>
+      withSession(handler, {
+        codec: signedCodec({ secrets: SECRET }),
+        storage: cookieStorage(),
+      } as never),
+    /need an authorization backend/,
+  )
+  refuses(
+    () =>
+      withSession(handler, {
+        codec: signedCodec({ secrets: SECRET }),
+        ...cookie(),
+        onInvalid: () => undefined,
+      } as never),
+    /^withSession backends: unknown option onInvalid/,
+  )
+  refuses(
+    () =>
+      withSession(handler, { codec: signedCodec({ secrets: SECRET }), ...cookie() }, {
+        onInvalide: () => {},
+      } as never),
+    /^withSession: unknown option onInvalide; did you mean onInvalid\?/,
+  )
+})
