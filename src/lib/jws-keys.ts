@@ -1,7 +1,10 @@
 /** @module JWS algorithms and jwtCodec's keys: checked once, imported once. Internal. */
 import { SessionError } from '../errors.ts'
 import { decodeBase64url, utf8 } from './base64url.ts'
-import { cached, type HmacHash, hmacKey } from './keys.ts'
+import { type CryptoKeyShape, cached, type HmacHash, hmacKey, type WebCryptoKey } from './keys.ts'
+
+export type { CryptoKeyShape, WebCryptoKey }
+
 import { configError } from './options.ts'
 
 type Params =
@@ -71,22 +74,6 @@ export interface Jwk {
   x?: string
   y?: string
 }
-
-/** The members every runtime's `CryptoKey` has. */
-export interface CryptoKeyShape {
-  readonly type: string
-  readonly extractable: boolean
-  readonly algorithm: { readonly name: string }
-  readonly usages: readonly string[]
-}
-
-/**
- * WebCrypto's `CryptoKey` where the runtime's types declare one (DOM, Bun, Workers, Deno), else its
- * shape: Node's types without the DOM library have no global `CryptoKey`.
- */
-export type WebCryptoKey = typeof globalThis extends { CryptoKey: { prototype: infer Key } }
-  ? Key
-  : CryptoKeyShape
 
 /** A key as the application holds it. */
 export type JwtKey =

@@ -3,6 +3,22 @@ import { utf8 } from './base64url.ts'
 import { configError } from './options.ts'
 import { sha256Hex } from './sha256.ts'
 
+/** The members every runtime's `CryptoKey` has. */
+export interface CryptoKeyShape {
+  readonly type: string
+  readonly extractable: boolean
+  readonly algorithm: { readonly name: string }
+  readonly usages: readonly string[]
+}
+
+/**
+ * WebCrypto's `CryptoKey` where the runtime's types declare one (DOM, Bun, Workers, Deno), else its
+ * shape: Node's types without the DOM library have no global `CryptoKey`.
+ */
+export type WebCryptoKey = typeof globalThis extends { CryptoKey: { prototype: infer Key } }
+  ? Key
+  : CryptoKeyShape
+
 export type HmacHash = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512'
 
 /**
@@ -39,7 +55,7 @@ export function secretId(secret: string | Uint8Array): string {
 export function hmacKey(
   secret: string | Uint8Array<ArrayBuffer>,
   hash: HmacHash,
-): Promise<CryptoKey> {
+): Promise<WebCryptoKey> {
   return cached(`hmac:${hash}:${secretId(secret)}`, () =>
     crypto.subtle.importKey(
       'raw',
@@ -52,7 +68,7 @@ export function hmacKey(
 }
 
 /** An AES-GCM key for encrypt and decrypt. */
-export function aesGcmKey(secret: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+export function aesGcmKey(secret: Uint8Array<ArrayBuffer>): Promise<WebCryptoKey> {
   return cached(`aes-gcm:${secretId(secret)}`, () =>
     crypto.subtle.importKey('raw', secret, 'AES-GCM', false, ['encrypt', 'decrypt']),
   )
