@@ -17,9 +17,8 @@ interface Runtimes {
 
 const { Bun, Deno } = globalThis as Runtimes
 const variant = Deno ? Deno.args[0] : process.argv[2]
-const app = variant === 'store-redis' ? await redisPage() : await loadApp(variant)
-
 let stopRedis = async () => {}
+const app = variant === 'store-redis' ? await redisPage() : await loadApp(variant)
 
 /** The demo over storeCodec + redisStore, with the client options the README recommends. */
 async function redisPage(): Promise<Handler> {

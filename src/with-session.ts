@@ -1,13 +1,9 @@
 /** @module withSession and getSession: load on demand, run the handler, commit. */
-import type {
-  AuthorizationBackend,
-  DecodedSession,
-  EncodedSession,
-  SessionBackends,
-  SessionData,
-} from './backends.ts'
+import type { DecodedSession, EncodedSession, SessionBackends, SessionData } from './backends.ts'
 import { DecodeError, SessionError } from './errors.ts'
-import { commitHeaders } from './lib/commit.ts'
+import { ASYNC_BUILDER, checkBackends, readTokens } from './lib/backend-set.ts'
+import { commitHeaders, privateResponse } from './lib/commit.ts'
+import { dataJson, isEmpty, serialize } from './lib/json.ts'
 import { configError, isPlainObject, optionsObject } from './lib/options.ts'
 import { storeFailureResponse } from './lib/store-failure.ts'
 import { type JsonData, Session, type SessionRecord } from './session.ts'
@@ -97,7 +93,7 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
   options: SessionOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Res> {
   optionsObject('withSession', options ?? null, { onInvalid: 1, validAfter: 1, onStoreError: 1 })
-  if (typeof backends !== 'function') checkBackends(backends, options)
+  if (typeof backends !== 'function') checkBackends(backends, options?.validAfter !== undefined)
   else if (backends.constructor?.name === 'AsyncFunction') configError('withSession', ASYNC_BUILDER)
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
     const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, options)
@@ -161,7 +157,7 @@ class RequestSession {
       const init = this.init
       this.#backends =
         typeof init === 'function'
-          ? checkBackends(init(this.request, ...this.rest), this.options)
+          ? checkBackends(init(this.request, ...this.rest), this.options.validAfter !== undefined)
           : init
     }
     return this.#backends
@@ -305,129 +301,4 @@ function newRecord(
   createId: (() => string) | undefined,
 ): SessionRecord {
   return { data, rotate: false, id, maxAge, committed: false, createId: createId?.bind(undefined) }
-}
-
-/** The tokens of the first authorization backend that finds any, best first. */
-function readTokens(
-  authorization: AuthorizationBackend | readonly AuthorizationBackend[],
-  request: Request,
-): string[] {
-  const list = Array.isArray(authorization) ? authorization : [authorization]
-  for (const backend of list as readonly AuthorizationBackend[]) {
-    if (backend.getTokens !== undefined) {
-      const tokens = backend.getTokens(request)
-      if (tokens.length > 0) return tokens
-      continue
-    }
-    const token = backend.getToken(request)
-    if (token !== undefined) return [token]
-  }
-  return []
-}
-
-/** Backends are built per request and must be ready at once: an await there would cost every request. */
-const ASYNC_BUILDER =
-  'the backends function must return { codec, storage, authorization } itself, not a Promise: ' +
-  'await what it needs (a Redis client) once, before withSession(), and return backends that use it'
-
-function checkBackends(backends: SessionBackends, options: SessionOptions): SessionBackends {
-  if (typeof (backends as { then?: unknown })?.then === 'function') {
-    configError('withSession', ASYNC_BUILDER)
-  }
-  if (isPlainObject(backends)) {
-    optionsObject('withSession backends', backends, { codec: 1, storage: 1, authorization: 1 })
-  }
-  const { codec, storage, authorization } = backends ?? {}
-  const list = Array.isArray(authorization) ? authorization : [authorization]
-  if (
-    typeof codec?.encode !== 'function' ||
-    typeof codec.decode !== 'function' ||
-    typeof storage?.persist !== 'function' ||
-    typeof storage.clear !== 'function' ||
-    list.length === 0 ||
-    !list.every((backend) => typeof backend?.getToken === 'function')
-  ) {
-    configError(
-      'withSession',
-      `backends need ${[
-        typeof codec?.encode !== 'function' || typeof codec.decode !== 'function' ? 'a codec' : '',
-        typeof storage?.persist !== 'function' || typeof storage.clear !== 'function'
-          ? 'a storage'
-          : '',
-        list.length === 0 || !list.every((backend) => typeof backend?.getToken === 'function')
-          ? 'an authorization'
-          : '',
-      ]
-        .filter(Boolean)
-        .join(', ')} backend: { codec: signedCodec({ secrets }), ...cookie() }`,
-    )
-  }
-  if (options?.validAfter !== undefined && codec.reportsStart !== true) {
-    throw new SessionError(
-      'ERR_SESSION_CONFIG',
-      'withSession() validAfter needs a codec that reports when a session started (reportsStart)',
-    )
-  }
-  return backends
-}
-
-/** The snapshot of decoded data; data JSON cannot write again (nested too deep) is a bad token. */
-function serialize(data: SessionData): string {
-  try {
-    return JSON.stringify(data)
-  } catch (cause) {
-    throw new DecodeError('malformed', 'session data cannot be serialized', { cause })
-  }
-}
-
-/** The handler's data as JSON; what JSON cannot hold (a BigInt, a cycle) is the handler's error. */
-function dataJson(data: SessionData): string {
-  try {
-    return JSON.stringify(data)
-  } catch (cause) {
-    throw new SessionError('ERR_SESSION_DATA', 'the session holds a value JSON cannot store', {
-      cause,
-    })
-  }
-}
-
-function isEmpty(data: SessionData): boolean {
-  for (const _ in data) return false
-  return true
-}
-
-/** Directives that let a shared cache keep a response, which must never happen to a token. */
-const SHARED_CACHE = /(?:^|,)\s*(?:public|s-maxage|max-age)\b/i
-const PRIVATE = /(?:^|,)\s*(?:private|no-store)\s*(?:,|=|$)/i
-
-/**
- * A response that carries a token is for this client only: `private, no-store` unless the handler
- * already kept it out of shared caches, and `Vary` names the request header the token came from.
- */
-function privateResponse(
-  headers: Headers,
-  authorization: AuthorizationBackend | readonly AuthorizationBackend[],
-): void {
-  const control = headers.get('cache-control')
-  const shared = control !== null && /public|s-maxage/i.test(control)
-  if (control === null || shared || (SHARED_CACHE.test(control) && !PRIVATE.test(control))) {
-    headers.set('cache-control', 'private, no-store')
-  }
-  const list = Array.isArray(authorization) ? authorization : [authorization]
-  for (const backend of list as readonly AuthorizationBackend[]) {
-    if (backend.header !== undefined) addVary(headers, backend.header)
-  }
-}
-
-/** Adds `name` to `Vary` unless it is there (or `*` is). */
-function addVary(headers: Headers, name: string): void {
-  const vary = headers.get('vary')
-  if (vary === null) headers.set('vary', name)
-  else if (
-    !vary
-      .split(',')
-      .some((item) => /^\s*\*\s*$/.test(item) || item.trim().toLowerCase() === name.toLowerCase())
-  ) {
-    headers.set('vary', `${vary}, ${name}`)
-  }
 }

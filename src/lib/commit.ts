@@ -1,4 +1,5 @@
 /** @module Writing our headers onto the handler's response: in place when safe, else a copy. Internal. */
+import type { AuthorizationBackend } from '../backends.ts'
 
 /**
  * Which request first returned a Response object, and its headers before that request wrote its
@@ -67,4 +68,40 @@ function copyResponse(response: Response, headers: Headers): Response {
     statusText: response.statusText,
     headers,
   })
+}
+
+/** Directives that let a shared cache keep a response, which must never happen to a token. */
+const SHARED_CACHE = /(?:^|,)\s*(?:public|s-maxage|max-age)\b/i
+const PRIVATE = /(?:^|,)\s*(?:private|no-store)\s*(?:,|=|$)/i
+
+/**
+ * A response that carries a token is for this client only: `private, no-store` unless the handler
+ * already kept it out of shared caches, and `Vary` names the request header the token came from.
+ */
+export function privateResponse(
+  headers: Headers,
+  authorization: AuthorizationBackend | readonly AuthorizationBackend[],
+): void {
+  const control = headers.get('cache-control')
+  const shared = control !== null && /public|s-maxage/i.test(control)
+  if (control === null || shared || (SHARED_CACHE.test(control) && !PRIVATE.test(control))) {
+    headers.set('cache-control', 'private, no-store')
+  }
+  const list = Array.isArray(authorization) ? authorization : [authorization]
+  for (const backend of list as readonly AuthorizationBackend[]) {
+    if (backend.header !== undefined) addVary(headers, backend.header)
+  }
+}
+
+/** Adds `name` to `Vary` unless it is there (or `*` is). */
+function addVary(headers: Headers, name: string): void {
+  const vary = headers.get('vary')
+  if (vary === null) headers.set('vary', name)
+  else if (
+    !vary
+      .split(',')
+      .some((item) => /^\s*\*\s*$/.test(item) || item.trim().toLowerCase() === name.toLowerCase())
+  ) {
+    headers.set('vary', `${vary}, ${name}`)
+  }
 }

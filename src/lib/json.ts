@@ -1,6 +1,6 @@
 /** @module Turning verified bytes into session data: UTF-8, JSON, an object, or `malformed`. Internal. */
 import type { SessionData } from '../backends.ts'
-import { DecodeError } from '../errors.ts'
+import { DecodeError, SessionError } from '../errors.ts'
 import { fromUtf8 } from './base64url.ts'
 import { isPlainObject } from './options.ts'
 
@@ -26,4 +26,29 @@ export function sessionData(text: string, revive?: (value: unknown) => unknown):
   if (!isPlainObject(data))
     throw new DecodeError('malformed', 'session payload is not a JSON object')
   return data
+}
+
+/** The snapshot of decoded data; data JSON cannot write again (nested too deep) is a bad token. */
+export function serialize(data: SessionData): string {
+  try {
+    return JSON.stringify(data)
+  } catch (cause) {
+    throw new DecodeError('malformed', 'session data cannot be serialized', { cause })
+  }
+}
+
+/** The handler's data as JSON; what JSON cannot hold (a BigInt, a cycle) is the handler's error. */
+export function dataJson(data: SessionData): string {
+  try {
+    return JSON.stringify(data)
+  } catch (cause) {
+    throw new SessionError('ERR_SESSION_DATA', 'the session holds a value JSON cannot store', {
+      cause,
+    })
+  }
+}
+
+export function isEmpty(data: SessionData): boolean {
+  for (const _ in data) return false
+  return true
 }

@@ -8,7 +8,7 @@ export interface CryptoKeyShape {
   readonly type: string
   readonly extractable: boolean
   readonly algorithm: { readonly name: string }
-  readonly usages: readonly string[]
+  readonly usages: string[]
 }
 
 /**

@@ -25,6 +25,7 @@ const NODE_RUNTIME_TESTS = [
   'store-concurrency',
   'cloudflare-kv',
   'starlette-interop',
+  'starlette-http',
   'pyjwt-interop',
   'hmac-vectors',
   'vectors',

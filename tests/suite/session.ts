@@ -122,3 +122,29 @@ export async function typeChecks(req: Request): Promise<void> {
   // @ts-expect-error no such key
   session.get('missing')
 }
+
+interface Profile {
+  user?: string
+  cart: { sku: string; qty: number }[]
+  flags: Record<string, boolean | null>
+}
+
+/**
+ * Compile-time checks: session data is JSON. `npm run typecheck` fails if a line marked
+ * `@ts-expect-error` compiles, so each of these is a mistake the compiler catches. Never called.
+ */
+export async function jsonTypeChecks(req: Request): Promise<void> {
+  // Interfaces and nested arrays of JSON are fine.
+  const profile: Session<Profile> = await getSession<Profile>(req)
+  profile.set('cart', [{ sku: 'a', qty: 1 }])
+  // @ts-expect-error a Date is not JSON: store date.toISOString()
+  await getSession<{ when: Date }>(req)
+  // @ts-expect-error a Map is not JSON: store Object.fromEntries(map)
+  await getSession<{ seen: Map<string, number> }>(req)
+  // @ts-expect-error a BigInt is not JSON: store String(n)
+  await getSession<{ n: bigint }>(req)
+  // @ts-expect-error nested too: a Set inside an array
+  await getSession<{ tags: Set<string>[] }>(req)
+  // @ts-expect-error a function is not JSON
+  await getSession<{ callback: () => void }>(req)
+}
