@@ -1,7 +1,7 @@
 /** @module expressSessionCodec: express-session's signed `connect.sid` with its data in connect-redis. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError, SessionError } from '../errors.ts'
-import { encodeBase64url, utf8 } from '../lib/base64url.ts'
+import { encodeBase64url } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { secretList } from '../lib/keys.ts'
@@ -113,7 +113,7 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
     if (!value.startsWith('s:') || dot < 2 || !ID.test(id) || mac?.length !== 32) {
       throw new DecodeError('malformed')
     }
-    const index = await keys.verify(mac, utf8(id))
+    const index = await keys.verify(mac, id)
     if (index < 0) throw new DecodeError('signature')
     return { id, index }
   }
@@ -174,7 +174,7 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
     } else {
       await client.sendCommand(['DEL', prefix + id])
     }
-    const signed = `s:${id}.${encodeBase64(await keys.sign(utf8(id))).replace(/=+$/, '')}`
+    const signed = `s:${id}.${encodeBase64(await keys.sign(id)).replace(/=+$/, '')}`
     const encoded: EncodedSession = { token: encodeURIComponent(signed), id }
     if (typeof cookie.originalMaxAge === 'number')
       encoded.maxAge = Math.floor(cookie.originalMaxAge / 1000)

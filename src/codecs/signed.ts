@@ -1,7 +1,7 @@
 /** @module signedCodec: the session as base64url JSON with an HMAC-SHA256 tag. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
+import { decodeBase64url, encodeBase64url, encodeBase64urlText } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { payloadText } from '../lib/json.ts'
@@ -64,7 +64,7 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
     const tag = decodeBase64url(token.slice(dot + 1))
     const bytes = decodeBase64url(payload)
     if (tag === undefined || bytes === undefined) throw new DecodeError('malformed')
-    const signer = await keys.verify(tag, utf8(payload))
+    const signer = await keys.verify(tag, payload)
     if (signer < 0) throw new DecodeError('signature')
     const verified = { text: payloadText(bytes), signer }
     cache?.set(token, verified)
@@ -79,8 +79,8 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
       const own = write.maxAge
       const json = write.json ?? JSON.stringify(data)
       const text = `[${started},${now},${json}${own === undefined ? '' : `,${own}`}]`
-      const payload = encodeBase64url(utf8(text))
-      const token = `${payload}.${encodeBase64url(await keys.sign(utf8(payload)))}`
+      const payload = encodeBase64urlText(text)
+      const token = `${payload}.${encodeBase64url(await keys.sign(payload))}`
       if (cache !== undefined) {
         // The token replaced goes; the one issued comes in as verified.
         if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)

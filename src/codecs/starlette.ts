@@ -108,7 +108,7 @@ export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
     if (signature?.length !== SIGNATURE_BYTES || timestamp === undefined) {
       throw new DecodeError('malformed')
     }
-    const signer = await keys.verify(signature, utf8(token.slice(0, last)))
+    const signer = await keys.verify(signature, token.slice(0, last))
     if (signer < 0) throw new DecodeError('signature')
     const verified = { timestamp, text: base64Text(token.slice(0, middle)), signer }
     cache?.set(token, verified)
@@ -121,7 +121,7 @@ export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
       const text = pythonJsonDumps(data)
       const timestamp = seconds()
       const value = `${encodeBase64(utf8(text))}.${encodeBase64url(intToBytes(timestamp))}`
-      const token = `${value}.${encodeBase64url(await keys.sign(utf8(value)))}`
+      const token = `${value}.${encodeBase64url(await keys.sign(value))}`
       if (cache !== undefined) {
         // The token replaced goes; the one issued comes in as verified.
         if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)

@@ -1,7 +1,7 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
+import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { secretList } from '../lib/keys.ts'
@@ -191,7 +191,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
 
   async function tokenFor(id: string): Promise<string> {
     if (keys === undefined) return id
-    const token = `${id}.${encodeBase64url(await keys.sign(utf8(TAG_CONTEXT + id)))}`
+    const token = `${id}.${encodeBase64url(await keys.sign(TAG_CONTEXT + id))}`
     cache?.set(token, { id, stale: false })
     return token
   }
@@ -208,7 +208,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
     if (keys === undefined) return { id, stale: false }
     const mac = token[ID_LENGTH] === '.' ? decodeBase64url(token.slice(ID_LENGTH + 1)) : undefined
     if (mac === undefined) throw new DecodeError('malformed')
-    const signer = await keys.verify(mac, utf8(TAG_CONTEXT + id))
+    const signer = await keys.verify(mac, TAG_CONTEXT + id)
     if (signer < 0) throw new DecodeError('signature')
     const verified = { id, stale: signer > 0 }
     cache?.set(token, verified)

@@ -11,6 +11,8 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 /** The runtime's own base64url, found at load time: ES2026 `Uint8Array` (Bun, Deno), or Node's Buffer. */
 interface NativeBase64 {
   encode(bytes: Uint8Array): string
+  /** base64url of a text's UTF-8, in one native call where there is one. */
+  encodeText(text: string): string
   /** Decodes text already checked to be canonical. */
   decode(text: string): Uint8Array<ArrayBuffer>
 }
@@ -21,7 +23,7 @@ type Es2026Uint8Array = {
 }
 type NodeBuffer = Uint8Array & { toString(encoding: 'base64url'): string }
 type BufferLike = {
-  from(data: string, encoding: 'base64url'): NodeBuffer
+  from(data: string, encoding: 'base64url' | 'utf8'): NodeBuffer
   from(data: ArrayBuffer, byteOffset: number, length: number): NodeBuffer
 }
 
@@ -31,6 +33,11 @@ function nativeBase64(): NativeBase64 | undefined {
     return {
       encode: (bytes) =>
         (bytes as unknown as Required<Es2026Uint8Array['prototype']>).toBase64({
+          alphabet: 'base64url',
+          omitPadding: true,
+        }),
+      encodeText: (text) =>
+        (encoder.encode(text) as unknown as Required<Es2026Uint8Array['prototype']>).toBase64({
           alphabet: 'base64url',
           omitPadding: true,
         }),
@@ -44,6 +51,7 @@ function nativeBase64(): NativeBase64 | undefined {
         buffer
           .from(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.length)
           .toString('base64url'),
+      encodeText: (text) => buffer.from(text, 'utf8').toString('base64url'),
       decode: (text) => new Uint8Array(buffer.from(text, 'base64url')) as Uint8Array<ArrayBuffer>,
     }
   }
@@ -56,6 +64,11 @@ let native = nativeBase64()
 /** Uses the runtime's base64url (`true`) or the portable one (`false`). Internal, for tests. */
 export function useNativeBase64(enabled: boolean): void {
   native = enabled ? nativeBase64() : undefined
+}
+
+/** base64url of `text`'s UTF-8. */
+export function encodeBase64urlText(text: string): string {
+  return native === undefined ? encodePortable(utf8(text)) : native.encodeText(text)
 }
 
 export function encodeBase64url(bytes: Uint8Array): string {

@@ -13,8 +13,27 @@ interface Claim {
   original: Headers | undefined
 }
 
-const claims = new WeakMap<Response, Claim>()
+/**
+ * A Response finds its claim through a symbol-keyed property, cheaper per request than a WeakMap
+ * entry (the untouched path pays it too); a Response that refuses new properties uses the WeakMap.
+ */
+const CLAIM: unique symbol = Symbol('fetch-session claim')
+const fallback = new WeakMap<Response, Claim>()
+type Claimed = Response & { [CLAIM]?: Claim }
 const PROBE = 'x-fetch-session-probe'
+
+function claimOf(response: Response): Claim | undefined {
+  return (response as Claimed)[CLAIM] ?? fallback.get(response)
+}
+
+function claim(response: Response, value: Claim): void {
+  try {
+    ;(response as Claimed)[CLAIM] = value
+  } catch {
+    // A frozen or sealed Response: the WeakMap below takes over.
+  }
+  if ((response as Claimed)[CLAIM] !== value) fallback.set(response, value)
+}
 
 /**
  * Returns the response for `request` with `write` applied to its headers (none: unchanged). The
@@ -28,15 +47,15 @@ export function commitHeaders<Res extends Response | undefined>(
 ): Res {
   // No headers of ours on an upgrade, Response.error() or an opaque response.
   if (response === undefined || response.status === 101 || response.status === 0) return response
-  const claim = claims.get(response)
-  if (claim === undefined || claim.request === request) {
+  const held = claimOf(response)
+  if (held === undefined || held.request === request) {
     if (write === undefined) {
-      if (claim === undefined) claims.set(response, { request, original: undefined })
+      if (held === undefined) claim(response, { request, original: undefined })
       return response
     }
     if (isMutable(response.headers)) {
-      const original = claim?.original ?? new Headers(response.headers)
-      claims.set(response, { request, original })
+      const original = held?.original ?? new Headers(response.headers)
+      claim(response, { request, original })
       write(response.headers)
       return response
     }
@@ -46,8 +65,8 @@ export function commitHeaders<Res extends Response | undefined>(
     return copy as Res
   }
   // Another request returned this object before: it is shared, and only ever copied from now on.
-  if (write === undefined && claim.original === undefined) return response
-  const copy = copyResponse(response, claim.original ?? response.headers)
+  if (write === undefined && held.original === undefined) return response
+  const copy = copyResponse(response, held.original ?? response.headers)
   write?.(copy.headers)
   return copy as Res
 }

@@ -9,7 +9,7 @@ interface NodeCrypto {
   createHmac(
     algorithm: string,
     key: Uint8Array,
-  ): { update(data: Uint8Array): { digest(): Uint8Array } }
+  ): { update(data: Uint8Array | string): { digest(): Uint8Array } }
   createHash(algorithm: string): { update(data: Uint8Array): { digest(): Uint8Array } }
   timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean
 }
@@ -43,11 +43,14 @@ export function nativeCrypto(webCrypto = false): NodeCrypto | undefined {
   return webCrypto ? undefined : nodeCrypto
 }
 
+/** What is signed: bytes, or text signed as its UTF-8 (node:crypto takes it without a copy). */
+export type HmacData = Uint8Array<ArrayBuffer> | string
+
 export interface HmacKeys {
   /** The tag of `data` under the newest key. */
-  sign(data: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>
+  sign(data: HmacData): Uint8Array<ArrayBuffer> | Promise<Uint8Array<ArrayBuffer>>
   /** The index of the key that made `tag` for `data` (0 is the newest), or -1. */
-  verify(tag: Uint8Array<ArrayBuffer>, data: Uint8Array<ArrayBuffer>): number | Promise<number>
+  verify(tag: Uint8Array<ArrayBuffer>, data: HmacData): number | Promise<number>
 }
 
 const encoder = new TextEncoder()
@@ -88,9 +91,9 @@ function nodeKeys(
   const ready = once(load, (keys) => {
     raw = keys
   })
-  const mac = (key: Uint8Array, data: Uint8Array) =>
+  const mac = (key: Uint8Array, data: HmacData) =>
     native.createHmac(algorithm, key).update(data).digest() as Uint8Array<ArrayBuffer>
-  const verify = (keys: Uint8Array[], tag: Uint8Array, data: Uint8Array): number => {
+  const verify = (keys: Uint8Array[], tag: Uint8Array, data: HmacData): number => {
     for (let i = 0; i < keys.length; i++) {
       const expected = mac(keys[i]!, data)
       if (expected.length === tag.length && native.timingSafeEqual(expected, tag)) return i
@@ -113,16 +116,21 @@ function webCryptoKeys(load: () => Promise<Uint8Array<ArrayBuffer>[]>, hash: Hma
   return {
     async sign(data) {
       const [key] = await ready()
-      return new Uint8Array(await crypto.subtle.sign('HMAC', key!, data))
+      return new Uint8Array(await crypto.subtle.sign('HMAC', key!, bytes(data)))
     },
     async verify(tag, data) {
       const keys = await ready()
+      const message = bytes(data)
       for (let i = 0; i < keys.length; i++) {
-        if (await crypto.subtle.verify('HMAC', keys[i]!, tag, data)) return i
+        if (await crypto.subtle.verify('HMAC', keys[i]!, tag, message)) return i
       }
       return -1
     },
   }
+}
+
+function bytes(data: HmacData): Uint8Array<ArrayBuffer> {
+  return typeof data === 'string' ? (encoder.encode(data) as Uint8Array<ArrayBuffer>) : data
 }
 
 /** One load shared by every caller; a load that fails is forgotten so the next request tries again. */

@@ -80,7 +80,7 @@ export function derivedKeys(
 
 /** The base64url signature of `value`, as both itsdangerous and Django write it. */
 export async function signature(keys: HmacKeys, value: string): Promise<string> {
-  return encodeBase64url(await keys.sign(utf8(value)))
+  return encodeBase64url(await keys.sign(value))
 }
 
 /**
@@ -93,7 +93,7 @@ export async function verifyingKey(
   signature: string,
 ): Promise<number> {
   const bytes = decodeBase64url(signature)
-  return bytes === undefined ? -1 : keys.verify(bytes, utf8(value))
+  return bytes === undefined ? -1 : keys.verify(bytes, value)
 }
 
 /** itsdangerous' int_to_bytes: big-endian, leading zero bytes dropped (0 is no bytes at all). */

@@ -252,3 +252,25 @@ test("starletteCodec keeps itsdangerous' rule: valid at exactly maxAge, refused 
   assert.deepEqual(await at(60.999).decode(token), { user: 'ada' })
   await assert.rejects(async () => at(61).decode(token), /expired/)
 })
+
+test('every lifetime option is a whole number of seconds up to 400 days, refused otherwise', () => {
+  const makers: [string, (lifetimes: Record<string, unknown>) => unknown][] = [
+    ['signedCodec', (o) => signedCodec({ secrets: SECRET, ...o })],
+    ['encryptedCodec', (o) => encryptedCodec({ secrets: SECRET, ...o })],
+    ['jwtCodec', (o) => jwtCodec({ key: SECRET, algorithms: ['HS256'], ...o })],
+    ['storeCodec', (o) => storeCodec({ store: memoryStore(), ...o })],
+  ]
+  const days400 = 400 * 86400
+  for (const [name, make] of makers) {
+    for (const option of ['maxAge', 'idleTimeout']) {
+      for (const bad of [90.5, 3600.5, 1e21, 0, -1, days400 + 1, Number.NaN, '3600']) {
+        assert.throws(
+          () => make({ [option]: bad }),
+          (error: unknown) => (error as { code?: string }).code === 'ERR_SESSION_CONFIG',
+          `${name} ${option} ${bad}`,
+        )
+      }
+      for (const good of [1, 3600, days400]) make({ [option]: good })
+    }
+  }
+})
