@@ -1,5 +1,11 @@
 /** @module withSession and getSession: load on demand, run the handler, commit. */
-import type { DecodedSession, EncodedSession, SessionBackends, SessionData } from './backends.ts'
+import type {
+  CodecBackend,
+  DecodedSession,
+  EncodedSession,
+  SessionBackends,
+  SessionData,
+} from './backends.ts'
 import { DecodeError, SessionError } from './errors.ts'
 import { ASYNC_BUILDER, checkBackends, readTokens } from './lib/backend-set.ts'
 import { commitHeaders, privateResponse } from './lib/commit.ts'
@@ -195,7 +201,7 @@ class RequestSession {
         throw error
       }
     }
-    const record = newRecord({}, codec.createId?.(), undefined, codec.createId)
+    const record = newRecord({}, codec.createId?.(), undefined, codec)
     const session = new Session(record, true)
     return { session, record, token: undefined, decoded: undefined, invalid, snapshot: '{}' }
   }
@@ -211,7 +217,7 @@ class RequestSession {
     }
     const snapshot = serialize(decoded.data)
     if (this.options.validAfter !== undefined) await this.#checkRevocation(decoded)
-    const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec.createId)
+    const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec)
     const session = new Session(record, false)
     return { session, record, token: presented, decoded, invalid: false, snapshot }
   }
@@ -298,7 +304,9 @@ function newRecord(
   data: SessionData,
   id: string | undefined,
   maxAge: number | undefined,
-  createId: (() => string) | undefined,
+  codec: CodecBackend,
 ): SessionRecord {
-  return { data, rotate: false, id, maxAge, committed: false, createId: createId?.bind(undefined) }
+  // Called as the codec's method, so a codec written as a class keeps its `this`.
+  const createId = codec.createId === undefined ? undefined : () => codec.createId!()
+  return { data, rotate: false, id, maxAge, committed: false, createId }
 }
