@@ -104,23 +104,17 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
     const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, options)
     attach(request, state)
-    let response: Res
     try {
-      response = await handler(request, ...rest)
+      return await state.commit(await handler(request, ...rest))
     } catch (error) {
       const answer =
         error instanceof DecodeError
           ? answers.get(error)
           : storeFailureResponse(error, request, options.onStoreError)
       if (answer === undefined) throw error
-      return answer as Res
-    }
-    try {
-      return await state.commit(response)
-    } catch (error) {
-      const answer = storeFailureResponse(error, request, options.onStoreError)
-      if (answer === undefined) throw error
-      return answer as Res
+      // Through the same door as a commit: an answer that another request wrote on (a shared
+      // `onInvalid` Response) leaves as a copy with that request's headers undone.
+      return commitHeaders(answer as Res, request, undefined)
     }
   }
 }
@@ -237,14 +231,14 @@ class RequestSession {
     try {
       loaded = await this.#loaded
     } catch {
-      // Loading failed and the handler answered anyway: there is nothing to commit.
-      return response
+      // Loading failed and the handler answered anyway: nothing of this session to write.
+      return commitHeaders(response, this.request, undefined)
     }
     const { record } = loaded
     record.committed = true
     // A 101 upgrade, Response.error() and opaque responses carry no headers of ours.
     if (response === undefined || response.status === 101 || response.status === 0) {
-      return response
+      return commitHeaders(response, this.request, undefined)
     }
     const write = await this.#write(loaded)
     if (write === undefined) return commitHeaders(response, this.request, undefined)
