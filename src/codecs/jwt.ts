@@ -15,8 +15,8 @@ import {
   keyEntry,
   type WebCryptoKey,
 } from '../lib/jws-keys.ts'
-import { isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
-import { configError, optionsObject, secondsOption } from '../lib/options.ts'
+import { DEFAULT_CLOCK_TOLERANCE, isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
+import { configError, optionsObject, secondsOption, toleranceOption } from '../lib/options.ts'
 import { tokenCache } from '../lib/token-cache.ts'
 
 export type { CryptoKeyShape, Jwk, JwsAlgorithm, JwtKey, WebCryptoKey }
@@ -149,9 +149,9 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
     true,
   )
   // No default absolute lifetime here: a JWT without maxAge has no exp, as before.
-  const span = lifetime({ ...options, maxAge: maxAge ?? null }, owner, null)
+  const span = lifetime({ ...options, maxAge: maxAge ?? null }, owner, { defaultMaxAge: null })
   const idle = span.idleTimeout
-  const tolerance = span.tolerance
+  const tolerance = toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
   const headers = new Map<string, Record<string, unknown>>()
 
   const cache = tokenCache<Verified>(owner, options.cache, (v) => v.text.length)
