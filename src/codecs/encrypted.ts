@@ -2,11 +2,11 @@
 import type { SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { encodeBase64url, utf8 } from '../lib/base64url.ts'
-import { compactSegments, parseJsonObject, parseJsonText } from '../lib/compact.ts'
 import { payloadText } from '../lib/json.ts'
 import { aesGcmKey, cached, secretList } from '../lib/keys.ts'
 import { isSessionMaxAge, type LifetimeOptions } from '../lib/lifetime.ts'
 import { isPlainObject, optionsObject } from '../lib/options.ts'
+import { compactSegments, parseJsonObject, parseJsonText } from './compact.ts'
 import { defineCodec, type OpenedToken } from './define-codec.ts'
 
 export interface EncryptedCodecOptions extends LifetimeOptions {

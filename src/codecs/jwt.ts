@@ -4,7 +4,7 @@ import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
-import { compactSegments, parseJsonObject, parseJsonText } from '../lib/compact.ts'
+import { compactSegments, parseJsonObject, parseJsonText } from './compact.ts'
 import {
   algorithmList,
   type CryptoKeyShape,
@@ -14,7 +14,7 @@ import {
   type KeyEntry,
   keyEntry,
   type WebCryptoKey,
-} from '../lib/jws-keys.ts'
+} from './jws-keys.ts'
 import { DEFAULT_CLOCK_TOLERANCE, isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
 import { configError, optionsObject, secondsOption, toleranceOption } from '../lib/options.ts'
 import { tokenCache } from '../lib/token-cache.ts'

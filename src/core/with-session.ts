@@ -5,14 +5,14 @@ import type {
   EncodedSession,
   SessionBackends,
   SessionData,
-} from './backends.ts'
-import { DecodeError, SessionError } from './errors.ts'
-import { ASYNC_BUILDER, checkBackends, readTokens } from './lib/backend-set.ts'
-import { commitHeaders, privateResponse } from './lib/commit.ts'
-import { dataJson, isEmpty, serialize } from './lib/json.ts'
-import { configError, isPlainObject, optionsObject } from './lib/options.ts'
-import { storeFailureResponse } from './lib/store-failure.ts'
+} from '../backends.ts'
+import { DecodeError, SessionError } from '../errors.ts'
+import { dataJson, isEmpty, serialize } from '../lib/json.ts'
+import { configError, isPlainObject, optionsObject } from '../lib/options.ts'
+import { ASYNC_BUILDER, checkBackends, readTokens } from './backend-set.ts'
+import { commitHeaders, privateResponse } from './commit.ts'
 import { type JsonData, Session, type SessionRecord } from './session.ts'
+import { storeFailureResponse } from './store-failure.ts'
 
 /** Options of `withSession` that apply whatever the backends. */
 export interface SessionOptions {

@@ -1,15 +1,15 @@
 /** @module Sessions by user: the index storeCodec keeps next to each record. Internal. */
 import type { SessionData } from '../backends.ts'
+import { encodeBase64url, utf8 } from '../lib/base64url.ts'
+import type { Lifetime } from '../lib/lifetime.ts'
+import type { StoreGuard } from './store-call.ts'
 import type {
   SessionIndex,
   SessionStore,
   SessionSummary,
   StoreIndexEntry,
   StoreRecord,
-} from '../stores/types.ts'
-import { encodeBase64url, utf8 } from './base64url.ts'
-import type { Lifetime } from './lifetime.ts'
-import type { StoreGuard } from './store-call.ts'
+} from './types.ts'
 
 /** The user and JSON summary `index` gives for `data`. */
 export interface Indexed {
