@@ -59,7 +59,14 @@ export interface SealStamp<State = undefined> {
   /** The data as `JSON.stringify` writes it. */
   json: string
   /** The session this token continues; absent for a new one. */
-  previous?: { token: string; key: number; id?: string; started?: number; state?: State }
+  previous?: {
+    token: string
+    key: number
+    id?: string
+    started?: number
+    maxAge?: number
+    state?: State
+  }
 }
 
 /** A sealed token, and what the kernel needs to know about it. */
@@ -201,6 +208,7 @@ export function defineCodec<Payload, State = undefined>(
               key: own.key,
               id: previous?.id,
               started: previous?.started,
+              maxAge: previous?.maxAge,
               state: own.format,
             },
     }
