@@ -8,7 +8,8 @@ import type { AuthorizationBackend } from '../backends.ts'
  * user's Set-Cookie ever reaches another user, whatever order the requests commit in.
  */
 interface Claim {
-  request: Request
+  /** The request (the outermost layer of nested ones) that wrote on it. */
+  owner: object
   /** The headers as the handler left them, when `request` changed them in place. */
   original: Headers | undefined
 }
@@ -36,26 +37,26 @@ function claim(response: Response, value: Claim): void {
 }
 
 /**
- * Returns the response for `request` with `write` applied to its headers (none: unchanged). The
+ * Returns the response for `owner`'s request with `write` applied to its headers (none: unchanged). The
  * handler's own object is kept whenever that is safe, so its body, status, content type (Bun
  * keeps an implied one out of `headers`) and every header stay exactly as it made them.
  */
 export function commitHeaders<Res extends Response | undefined>(
   response: Res,
-  request: Request,
+  owner: object,
   write: ((headers: Headers) => void) | undefined,
 ): Res {
   // No headers of ours on an upgrade, Response.error() or an opaque response.
   if (response === undefined || response.status === 101 || response.status === 0) return response
   const held = claimOf(response)
-  if (held === undefined || held.request === request) {
+  if (held === undefined || held.owner === owner) {
     if (write === undefined) {
-      if (held === undefined) claim(response, { request, original: undefined })
+      if (held === undefined) claim(response, { owner, original: undefined })
       return response
     }
     if (isMutable(response.headers)) {
       const original = held?.original ?? new Headers(response.headers)
-      claim(response, { request, original })
+      claim(response, { owner, original })
       write(response.headers)
       return response
     }
