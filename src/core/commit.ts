@@ -92,7 +92,13 @@ function copyResponse(response: Response, headers: Headers): Response {
 
 /** Directives that let a shared cache keep a response, which must never happen to a token. */
 const SHARED_CACHE = /(?:^|,)\s*(?:public|s-maxage|max-age)\b/i
-const PRIVATE = /(?:^|,)\s*(?:private|no-store)\s*(?:,|=|$)/i
+/**
+ * `private` with no field names, or `no-store`: kept from shared caches. A qualified
+ * `private="x"` only withholds the named fields, so a shared cache may still store the rest.
+ */
+const PRIVATE = /(?:^|,)\s*(?:private|no-store)\s*(?:,|$)/i
+/** Cache-Control for one kind of cache (RFC 9213's `CDN-Cache-Control`, `Surrogate-Control`). */
+const TARGETED = /^(?:(?:[a-z0-9-]+-)?cdn-cache-control|surrogate-control)$/i
 
 /**
  * A response that carries a token is for this client only: `private, no-store` unless the handler
@@ -107,6 +113,12 @@ export function privateResponse(
   if (control === null || shared || (SHARED_CACHE.test(control) && !PRIVATE.test(control))) {
     headers.set('cache-control', 'private, no-store')
   }
+  // A CDN obeys its own header over Cache-Control: one naming a lifetime would keep the token.
+  const targeted: string[] = []
+  headers.forEach((_, name) => {
+    if (TARGETED.test(name)) targeted.push(name)
+  })
+  for (const name of targeted) headers.set(name, 'no-store')
   const list = Array.isArray(authorization) ? authorization : [authorization]
   for (const backend of list as readonly AuthorizationBackend[]) {
     if (backend.header !== undefined) addVary(headers, backend.header)

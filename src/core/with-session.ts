@@ -182,11 +182,14 @@ class RequestSession {
   async #load(): Promise<Loaded> {
     const { codec, authorization } = this.backends()
     let invalid = false
+    let candidates = 0
     try {
       let rejected: DecodeError | undefined
+      const tokens = readTokens(authorization, this.request)
+      candidates = tokens.length
       // The first candidate that decodes wins, so a stale cookie under another Path cannot lock a
       // user out; when none does, the first one's error is the one reported.
-      for (const presented of readTokens(authorization, this.request)) {
+      for (const presented of tokens) {
         try {
           return await this.#open(presented)
         } catch (error) {
@@ -197,9 +200,11 @@ class RequestSession {
       if (rejected !== undefined) throw rejected
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error
-      // Cleared once, so onInvalid does not hear it again; not a planted cookie: clearing would
-      // delete the victim's own cookie and leave the planted one (another Domain or Path) in place.
-      invalid = error.reason !== 'injected'
+      // Cleared once, so onInvalid does not hear it again; but only a lone token. A planted
+      // cookie (`injected`), or one of several copies of a name (others under another Domain or
+      // Path, beyond the candidates tried), is not: clearing writes our Path and Domain, which
+      // deletes the victim's own cookie and leaves the planted ones in place.
+      invalid = error.reason !== 'injected' && candidates === 1
       const answer = this.options.onInvalid?.(error, this.request)
       if (answer instanceof Response) {
         answers.set(error, answer)
