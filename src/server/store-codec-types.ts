@@ -46,7 +46,9 @@ export interface StoreCodec extends SessionCodec {
   listSessions(user: string, options?: { current?: string }): Promise<SessionSummary[]>
   /**
    * Deletes every session of `user` except `except` (the current `session.id`, for "log out the
-   * other devices"); returns how many live sessions were deleted (needs `index`).
+   * other devices", or the `handle` that `listSessions` shows); returns how many live sessions were
+   * deleted (needs `index`). Any other `except` is refused with `ERR_SESSION_CONFIG`, since it would
+   * match no session and end the current one too.
    */
   destroySessions(user: string, options?: { except?: string }): Promise<number>
 }
