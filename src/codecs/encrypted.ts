@@ -3,11 +3,12 @@ import type { SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { payloadText } from '../lib/json.ts'
-import { aesGcmKey, cached, secretList } from '../lib/keys.ts'
+import { secretList } from '../lib/keys.ts'
 import { isSessionMaxAge, type LifetimeOptions } from '../lib/lifetime.ts'
 import { isPlainObject, optionsObject } from '../lib/options.ts'
 import { compactSegments, parseJsonObject, parseJsonText } from './compact.ts'
 import { defineCodec, type OpenedToken } from './define-codec.ts'
+import { type DerivedKey, deriveKey } from './jwe-dir-keys.ts'
 
 export interface EncryptedCodecOptions extends LifetimeOptions {
   /** Secrets of at least 32 bytes, newest first: the first encrypts, every one decrypts. */
@@ -19,17 +20,8 @@ export interface EncryptedCodecOptions extends LifetimeOptions {
   cache?: number | false
 }
 
-interface DerivedKey {
-  kid: string
-  key: CryptoKey
-  /** The encoded protected header, which is also the AES-GCM additional data. */
-  header: string
-  aad: Uint8Array<ArrayBuffer>
-}
-
 const OWNER = 'encryptedCodec'
-/** HKDF `info`: binds the derived key to this one use of the secret. */
-const INFO = 'fetch-session encryptedCodec A256GCM'
+const KNOWN = { secrets: 1, maxAge: 1, idleTimeout: 1, clockTolerance: 1, now: 1, cache: 1 }
 const IV_BYTES = 12
 const TAG_BYTES = 16
 const CLAIMS = new Set(['iat', 'sst', 'exp', 'max', 'data'])
@@ -51,14 +43,7 @@ const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
  * const codec = encryptedCodec({ secrets: [env.SESSION_KEY, env.OLD_SESSION_KEY], maxAge: 86400, idleTimeout: 1800 })
  */
 export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
-  optionsObject(OWNER, options ?? null, {
-    secrets: 1,
-    maxAge: 1,
-    idleTimeout: 1,
-    clockTolerance: 1,
-    now: 1,
-    cache: 1,
-  })
+  optionsObject(OWNER, options ?? null, KNOWN)
   const secrets = secretList(options?.secrets, OWNER, 32)
   let keys: Promise<DerivedKey[]> | undefined
   const allKeys = () => {
@@ -160,24 +145,4 @@ function parseClaims(text: string): Claims {
     throw new DecodeError('malformed')
   }
   return claims as unknown as Claims
-}
-
-/** Derived once per secret, so codecs built per request (a Workers `env`) derive it once. */
-function deriveKey(secret: string): Promise<DerivedKey> {
-  return cached(`encryptedCodec:${secret}`, () => derive(secret))
-}
-
-async function derive(secret: string): Promise<DerivedKey> {
-  const ikm = await crypto.subtle.importKey('raw', utf8(secret), 'HKDF', false, ['deriveBits'])
-  const bytes = new Uint8Array(
-    await crypto.subtle.deriveBits(
-      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(INFO) },
-      ikm,
-      256,
-    ),
-  )
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
-  const kid = encodeBase64url(digest.subarray(0, 8))
-  const header = encodeBase64url(utf8(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid })))
-  return { kid, key: await aesGcmKey(bytes), header, aad: utf8(header) }
 }
