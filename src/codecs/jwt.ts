@@ -79,15 +79,16 @@ const HEADER_CACHE = 32
  * set, plus `iat` and `sst` (and `exp`, `iss`, `aud` when configured) on every token it issues.
  * `sst`, the session start in seconds since the epoch, is a private claim: re-issues move `iat`
  * (and `exp` with `idleTimeout`), so neither tells when the session began. A token without `sst`
- * (from another issuer) started at its `iat`. `sma`, a session's own lifetime
- * (`session.setMaxAge`), is private too; other readers ignore both, and `exp` keeps its RFC 7519
- * meaning. Every deadline is exclusive: a token is refused at exactly `exp` (or
- * `iat + idleTimeout`), as jose and PyJWT refuse it; fractional times are compared with the
- * unrounded clock. Before jose sees a token it must have exactly
- * three canonical base64url segments, at most 40,960 characters, a JSON object header whose `alg`
- * is allowed, and only a configured key (by `kid` in a key set) ever verifies it: embedded `jwk`,
- * `jku`, `x5u` and `x5c` headers are ignored. A codec built with a public key verifies only; its
- * `encode` throws `ERR_SESSION_CONFIG`.
+ * (from another issuer) started at its `iat`; without `iat` the start is unknown. `sma`, a
+ * session's own lifetime (`session.setMaxAge`), is private too; other readers ignore both, and
+ * `exp` keeps its RFC 7519 meaning. Every deadline is exclusive: a token is refused at exactly
+ * `exp` (or `iat + idleTimeout`), as jose and PyJWT refuse it; fractional times are compared with
+ * the unrounded clock. Before jose sees a token it must have exactly three canonical base64url
+ * segments, at most 40,960 characters, a JSON object header whose `alg` is allowed and that names
+ * no member twice, and an ECDSA signature with r and s in range (a high S is read as its low-S
+ * twin; tokens we issue are low-S); only a configured key (by `kid` in a key set) ever verifies
+ * it: embedded `jwk`, `jku`, `x5u` and `x5c` headers are ignored. A codec built with a public key
+ * verifies only; its `encode` throws `ERR_SESSION_CONFIG`.
  *
  * @example
  * const codec = jwtCodec({ key: env.JWT_SECRET, algorithms: ['HS256'], issuer: 'https://auth.example.com', expiresIn: 8 * 3600, idleTimeout: 1800 })
