@@ -4,8 +4,11 @@ import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
-import { compactSegments, parseJsonObject, parseJsonText, repeatsName } from '../lib/compact.ts'
-import { lowSToken } from '../lib/ecdsa-signature.ts'
+import { isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
+import { configError, optionsObject, secondsOption } from '../lib/options.ts'
+import { tokenCache } from '../lib/token-cache.ts'
+import { compactSegments, parseJsonObject, parseJsonText, repeatsName } from './compact.ts'
+import { lowSToken } from './ecdsa-signature.ts'
 import {
   algorithmList,
   type CryptoKeyShape,
@@ -15,10 +18,7 @@ import {
   type KeyEntry,
   keyEntry,
   type WebCryptoKey,
-} from '../lib/jws-keys.ts'
-import { isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
-import { configError, optionsObject, secondsOption } from '../lib/options.ts'
-import { tokenCache } from '../lib/token-cache.ts'
+} from './jws-keys.ts'
 
 export type { CryptoKeyShape, Jwk, JwsAlgorithm, JwtKey, WebCryptoKey }
 

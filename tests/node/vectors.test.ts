@@ -7,9 +7,9 @@ import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { isJwsAlgorithm } from '../../src/codecs/jws-keys.ts'
 import { DecodeError, encryptedCodec, type JwsAlgorithm, jwtCodec } from '../../src/index.ts'
 import { decodeBase64url } from '../../src/lib/base64url.ts'
-import { isJwsAlgorithm } from '../../src/lib/jws-keys.ts'
 import { CURVES, countVerifies, isHighS, signatureOf, twinOf } from '../fixtures/ecdsa.ts'
 
 const VECTORS = fileURLToPath(new URL('../vectors/', import.meta.url))

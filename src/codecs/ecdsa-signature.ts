@@ -1,5 +1,5 @@
 /** @module ECDSA signatures of a JWS (ES256, ES384, ES512) in their one spelling, low S. Internal. */
-import { decodeBase64url, encodeBase64url } from './base64url.ts'
+import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts'
 
 interface Curve {
   /** The order of the curve's group. */
