@@ -86,6 +86,11 @@ export interface SealedToken<Payload> {
 export interface CodecFormat<Payload, State = undefined> {
   /** The factory's name, for error messages. */
   name: string
+  /**
+   * The token in its one spelling, when a format allows several for one token (an ECDSA signature
+   * with a high S): the cache and `open` see only that spelling. Throws `DecodeError` when none.
+   */
+  canonical?(token: string): string
   /** Checks a token's seal; throws `DecodeError` for one that is not valid. Its result is cached. */
   open(token: string): Promise<OpenedToken<Payload>>
   /** The data and times inside a verified payload; throws `DecodeError` for a malformed one. */
@@ -160,7 +165,9 @@ export function defineCodec<Payload, State = undefined>(
     return opened
   }
 
-  async function decodeSession(token: string): Promise<DecodedSession<KernelState<State>>> {
+  async function decodeSession(presented: string): Promise<DecodedSession<KernelState<State>>> {
+    // Only tokens in their one spelling are ever cached: a respelled one cannot hit.
+    const token = format.canonical?.(presented) ?? presented
     const opened = await open(token)
     let read = await format.read(opened.payload, token)
     let due: boolean
@@ -238,7 +245,9 @@ export function defineCodec<Payload, State = undefined>(
   if (format.createId !== undefined) codec.createId = () => format.createId!()
   if (format.destroy !== undefined) {
     codec.destroy = async (token: string) => {
-      const opened = await open(token).catch(() => undefined)
+      const opened = await Promise.resolve()
+        .then(() => open(format.canonical?.(token) ?? token))
+        .catch(() => undefined)
       cache?.delete(token)
       await format.destroy!(token, opened)
     }

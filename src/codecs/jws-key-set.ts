@@ -8,6 +8,8 @@ import { type Jwk, type JwsAlgorithm, type JwtKey, type KeyEntry, keyEntry } fro
 export interface JwsKeySet {
   /** The key that signs: the one key, or the first of the set. */
   signer: KeyEntry
+  /** A header segment parsed: an object naming each member once, an allowed `alg`. */
+  header(segment: string): Record<string, unknown>
   /** The key and algorithm a token's header segment names; throws `DecodeError` otherwise. */
   pick(segment: string): { entry: KeyEntry; alg: JwsAlgorithm }
 }
@@ -50,19 +52,24 @@ export function jwsKeySet(
     }
   }
   const headers = new Map<string, Record<string, unknown>>()
+  function header(segment: string): Record<string, unknown> {
+    let parsed = headers.get(segment)
+    if (parsed === undefined) {
+      // A member named twice is malformed: two readers could see different headers.
+      parsed = parseJsonObject(decodeBase64url(segment)!, true)
+      if (parsed === undefined) throw new DecodeError('malformed')
+      if (!algorithms.includes(parsed.alg as JwsAlgorithm)) throw new DecodeError('claim')
+      // Tokens of one issuer share a header: parse each once (bounded, oldest out first).
+      if (headers.size >= HEADER_CACHE) headers.delete(headers.keys().next().value!)
+      headers.set(segment, parsed)
+    }
+    return parsed
+  }
   return {
     signer: single ?? set.values().next().value!,
+    header,
     pick(segment) {
-      let header = headers.get(segment)
-      if (header === undefined) {
-        header = parseJsonObject(decodeBase64url(segment)!)
-        if (header === undefined) throw new DecodeError('malformed')
-        if (!algorithms.includes(header.alg as JwsAlgorithm)) throw new DecodeError('claim')
-        // Tokens of one issuer share a header: parse each once (bounded, oldest out first).
-        if (headers.size >= HEADER_CACHE) headers.delete(headers.keys().next().value!)
-        headers.set(segment, header)
-      }
-      const { alg, kid } = header
+      const { alg, kid } = header(segment)
       if (kid !== undefined && typeof kid !== 'string') throw new DecodeError('malformed')
       // Only a configured key ever verifies: embedded jwk, jku, x5u and x5c headers are ignored.
       const entry = single ?? (kid === undefined ? undefined : set.get(kid))

@@ -37,10 +37,11 @@ export function readClaims(text: string, rules: ClaimRules): ReadSession {
   if (idle !== undefined && iat === undefined) throw new DecodeError('claim')
   if (issuers && !issuers.includes(claims.iss as string)) throw new DecodeError('claim')
   if (!audienceMatches(claims.aud, audiences)) throw new DecodeError('claim')
-  const own = typeof sst === 'number'
+  // sst counts only beside the iat that bounds it: alone, the start is unknown.
+  const own = typeof sst === 'number' && iat !== undefined
   // Another issuer's token started at its iat. A 0.1 token re-issued without sst may have an iat
   // later than its start: its exp bounds it from below.
-  let started = own ? (sst as number) : (iat as number | undefined)
+  let started = iat === undefined ? undefined : ((sst ?? iat) as number)
   const max = absolute === null || sma === undefined ? absolute : Math.min(absolute, sma)
   if (!own && started !== undefined && max !== null && typeof exp === 'number') {
     started = Math.min(started, exp - max)

@@ -4,8 +4,9 @@ import type { SessionCodec } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { fromUtf8, utf8 } from '../lib/base64url.ts'
 import { configError, optionsObject, secondsOption, toleranceOption } from '../lib/options.ts'
-import { compactSegments } from './compact.ts'
+import { compactSegments, repeatsName } from './compact.ts'
 import { defineCodec } from './define-codec.ts'
+import { lowSToken } from './ecdsa-signature.ts'
 import { jwsKeySet } from './jws-key-set.ts'
 import {
   algorithmList,
@@ -117,10 +118,15 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
     {
       name: OWNER,
       reportsStart: true,
-      async open(token) {
+      // An ECDSA token with a high S is read as its low-S twin, so both spellings are one token.
+      canonical(token) {
         const compact = compactSegments(token, 3, false)
-        if (compact === undefined) throw new DecodeError('malformed')
-        const { entry, alg } = keys.pick(compact.segments[0]!)
+        const spelled = compact && lowSToken(keys.header(compact.segments[0]!).alg as string, token)
+        if (spelled === undefined) throw new DecodeError('malformed')
+        return spelled
+      },
+      async open(token) {
+        const { entry, alg } = keys.pick(token.slice(0, token.indexOf('.')))
         const key = entry.ready(alg, 'verify') ?? (await entry.cryptoKey(alg, 'verify'))
         let payload: Uint8Array
         try {
@@ -131,12 +137,16 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
             code === 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' ? 'signature' : 'malformed'
           throw new DecodeError(reason, undefined, { cause })
         }
+        let text: string
         try {
-          // Verified by a key of the set other than the signing key: issued again under it.
-          return { payload: fromUtf8(payload), key: entry === signer ? 0 : 1 }
+          text = fromUtf8(payload)
         } catch (cause) {
           throw new DecodeError('malformed', NOT_A_CLAIM_SET, { cause })
         }
+        if (repeatsName(text))
+          throw new DecodeError('malformed', 'the JWT claim set repeats a name')
+        // Verified by a key of the set other than the signing key: issued again under it.
+        return { payload: text, key: entry === signer ? 0 : 1 }
       },
       // A codec with a public key only never renews a token it cannot issue.
       read: (text) => ({ ...readClaims(text, rules), renewable: signer.canSign }),
@@ -148,10 +158,11 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
         const alg = signer.algorithms[0]!
         const header = signer.kid === undefined ? { alg } : { alg, kid: signer.kid }
         const payload = JSON.stringify(claims)
-        const token = await new CompactSign(utf8(payload))
+        const signed = await new CompactSign(utf8(payload))
           .setProtectedHeader(header)
           .sign(signer.ready(alg, 'sign') ?? (await signer.cryptoKey(alg, 'sign')))
-        return { token, payload, expires }
+        // WebCrypto picks S at random: issue the low-S spelling, the only one decode keeps.
+        return { token: lowSToken(alg, signed) ?? signed, payload, expires }
       },
     },
     { maxAge, idleTimeout: idle, now: options.now, cache: options.cache, rule },
