@@ -12,6 +12,7 @@ export type {
   SessionWrite,
   StorageBackend,
 } from './backends.ts'
+export { FLASH_KEY } from './backends.ts'
 export type {
   CodecFormat,
   DefineCodecOptions,

@@ -1,7 +1,6 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
-import type { SessionData } from '../backends.ts'
+import { FLASH_KEY, type SessionData } from '../backends.ts'
 import { defineCodec, type ReadSession, type SealStamp } from '../codecs/define-codec.ts'
-import { FLASH_KEY } from '../core/session.ts'
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts'
 import { hmacKeys } from '../lib/hmac.ts'
