@@ -1,11 +1,13 @@
 /** Middleware that puts the session on context.locals. @module fetch-session/astro */
 import type { APIContext, MiddlewareHandler, MiddlewareNext } from 'astro'
 import {
+  adaptBackends,
   getSession,
   type JsonData,
   type Session,
   type SessionBackends,
   type SessionData,
+  SessionError,
   type SessionOptions,
   withSession,
 } from '../src/index.ts'
@@ -24,6 +26,12 @@ export interface SessionLocals<Data extends JsonData<Data> = SessionData> {
  * An `onRequest` middleware: `await Astro.locals.session()` in pages and endpoints. A changed
  * session is written onto the response `next()` returns; combine with others through `sequence()`.
  *
+ * What withSession answers on its own reaches the client as it is: when `onInvalid` returns a
+ * Response for a rejected token, or a store fails (503 with `Retry-After`, or what
+ * `onStoreError` returns), `locals.session()` throws the `SessionError` carrying it; whether
+ * Astro passes that error on or answers it with its own 500 page, this middleware sends the
+ * carried Response instead. A page or endpoint that catches the error answers as it likes.
+ *
  * @example
  * // src/middleware.ts
  * export const onRequest = session((context) => ({
@@ -36,14 +44,22 @@ export function session(
   options?: SessionOptions,
 ): MiddlewareHandler {
   const handler = withSession(
-    (request: Request, context: APIContext, next: MiddlewareNext) => {
-      ;(context.locals as Partial<SessionLocals>).session = () => getSession(request)
-      return next()
+    async (request: Request, context: APIContext, next: MiddlewareNext) => {
+      let failure: unknown
+      ;(context.locals as Partial<SessionLocals>).session = () =>
+        getSession(request).catch((error: unknown) => {
+          failure = error
+          throw error
+        })
+      const response = await next()
+      if (response.status === 500 && failure instanceof SessionError && failure.response) {
+        // Astro caught the session's error: withSession answers it instead.
+        await response.body?.cancel()
+        throw failure
+      }
+      return response
     },
-    // An async builder goes to withSession as it is, which refuses it at once.
-    typeof backends !== 'function' || backends.constructor.name === 'AsyncFunction'
-      ? (backends as SessionBackends)
-      : (_request, context) => backends(context),
+    adaptBackends(backends, (_request, context: APIContext, _next: MiddlewareNext) => [context]),
     options,
   )
   return function sessionMiddleware(context, next) {

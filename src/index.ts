@@ -1,5 +1,7 @@
 /** Sessions for any Web Fetch API handler. @module fetch-session */
 
+export { adaptBackends } from './adapt-backends.ts'
+
 export type { BearerAuthorizationOptions } from './authorization/bearer.ts'
 export { bearerAuthorization } from './authorization/bearer.ts'
 export type {
@@ -45,7 +47,7 @@ export { starletteCodec } from './codecs/starlette.ts'
 export type { StoreCodec, StoreCodecOptions } from './codecs/store.ts'
 export { storeCodec } from './codecs/store.ts'
 export { cookie } from './cookie.ts'
-export type { DecodeErrorReason, SessionErrorCode } from './errors.ts'
+export type { DecodeErrorReason, SessionErrorCode, SessionErrorOptions } from './errors.ts'
 export { DecodeError, SessionError } from './errors.ts'
 export type { JsonData, JsonSafe } from './session.ts'
 export { Session } from './session.ts'

@@ -7,11 +7,11 @@ import type {
   SessionData,
 } from './backends.ts'
 import { DecodeError, SessionError } from './errors.ts'
-import { ASYNC_BUILDER, checkBackends, readTokens } from './lib/backend-set.ts'
+import { answerFor, loadFailure } from './lib/answer.ts'
+import { checkBackends, checkBuilder, readTokens } from './lib/backend-set.ts'
 import { commitHeaders, privateResponse } from './lib/commit.ts'
 import { dataJson, isEmpty, serialize } from './lib/json.ts'
-import { configError, isPlainObject, optionsObject } from './lib/options.ts'
-import { storeFailureResponse } from './lib/store-failure.ts'
+import { isPlainObject, optionsObject } from './lib/options.ts'
 import { type JsonData, Session, type SessionRecord } from './session.ts'
 
 /** Options of `withSession` that apply whatever the backends. */
@@ -19,8 +19,8 @@ export interface SessionOptions {
   /**
    * Called when a request presents a token that does not decode (bad signature, expired, garbage).
    * The request goes on with an empty session, unless this returns a `Response`: then
-   * `getSession` throws the `DecodeError` and `withSession` answers with that response instead
-   * (an API's 401 with `WWW-Authenticate`). Let the error propagate out of the handler.
+   * `getSession` throws a `DecodeError` carrying it (`error.response`) and `withSession` answers
+   * with it instead (an API's 401 with `WWW-Authenticate`). Let the error leave the handler.
    */
   onInvalid?: (error: DecodeError, request: Request) => unknown
   /**
@@ -36,10 +36,10 @@ export interface SessionOptions {
     request: Request,
   ) => number | undefined | Promise<number | undefined>
   /**
-   * Called when a server-side store fails or misses its deadline (`ERR_SESSION_STORE`), while
-   * loading or committing. Return a `Response` to answer with it; return anything else to let the
-   * error propagate. Without this option the answer is `503 Service Unavailable` with
-   * `Retry-After: 1`; nothing was committed.
+   * Called once when a server-side store fails or misses its deadline (`ERR_SESSION_STORE`), while
+   * loading (then `getSession` throws an error carrying the answer) or committing. Return a
+   * `Response` to answer with it; return anything else to let the error propagate. Without this
+   * option the answer is `503 Service Unavailable` with `Retry-After: 1`; nothing was committed.
    */
   onStoreError?: (error: SessionError, request: Request) => unknown
 }
@@ -67,8 +67,6 @@ interface Loaded {
  */
 const STATE: unique symbol = Symbol('fetch-session')
 const fallback = new WeakMap<Request, RequestSession>()
-/** The response an `onInvalid` chose for a rejected token, sent instead of the handler's. */
-const answers = new WeakMap<DecodeError, Response>()
 type Tagged = Request & { [STATE]?: RequestSession }
 
 function attach(request: Request, state: RequestSession): void {
@@ -100,17 +98,14 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
 ): (request: Request, ...rest: Rest) => Promise<Res> {
   optionsObject('withSession', options ?? null, { onInvalid: 1, validAfter: 1, onStoreError: 1 })
   if (typeof backends !== 'function') checkBackends(backends, options?.validAfter !== undefined)
-  else if (backends.constructor?.name === 'AsyncFunction') configError('withSession', ASYNC_BUILDER)
+  else checkBuilder(backends)
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
     const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, options)
     attach(request, state)
     try {
       return await state.commit(await handler(request, ...rest))
     } catch (error) {
-      const answer =
-        error instanceof DecodeError
-          ? answers.get(error)
-          : storeFailureResponse(error, request, options.onStoreError)
+      const answer = answerFor(error, request, options.onStoreError, state.failure)
       if (answer === undefined) throw error
       // Through the same door as a commit: an answer that another request wrote on (a shared
       // `onInvalid` Response) leaves as a copy with that request's headers undone.
@@ -144,6 +139,8 @@ export function getSession<Data extends JsonData<Data> = SessionData>(
 class RequestSession {
   #loaded: Promise<Loaded> | undefined
   #backends: SessionBackends | undefined
+  /** What `getSession` threw, its answer decided then. */
+  failure: unknown
 
   constructor(
     readonly request: Request,
@@ -185,14 +182,17 @@ class RequestSession {
       }
       if (rejected !== undefined) throw rejected
     } catch (error) {
-      if (!(error instanceof DecodeError)) throw error
+      if (!(error instanceof DecodeError)) {
+        this.failure = loadFailure(error, this.request, this.options.onStoreError)
+        throw this.failure
+      }
       // Cleared once, so onInvalid does not hear it again; not a planted cookie: clearing would
       // delete the victim's own cookie and leave the planted one (another Domain or Path) in place.
       invalid = error.reason !== 'injected'
       const answer = this.options.onInvalid?.(error, this.request)
       if (answer instanceof Response) {
-        answers.set(error, answer)
-        throw error
+        this.failure = loadFailure(error, this.request, this.options.onStoreError, answer)
+        throw this.failure
       }
     }
     const record = newRecord({}, codec.createId?.(), undefined, codec)
