@@ -9,11 +9,12 @@ type StoreErrorChoice = ((error: SessionError, request: Request) => unknown) | u
 /**
  * What `getSession` throws for a load failure: a rejected token whose `onInvalid` chose `answer`,
  * or a store failure (its answer decided now, so `onStoreError` is asked once), as a new error
- * carrying its Response through the commit's door. Any other error as it is.
+ * carrying its Response through the commit's door for `owner`. Any other error as it is.
  */
 export function loadFailure(
   error: unknown,
   request: Request,
+  owner: object,
   onStoreError: StoreErrorChoice,
   answer?: Response,
 ): unknown {
@@ -22,7 +23,7 @@ export function loadFailure(
     if (error.code !== 'ERR_SESSION_STORE') return error
     answer = storeFailureResponse(error, request, onStoreError)
   }
-  return carrying(error, commitHeaders(answer, request, undefined))
+  return carrying(error, commitHeaders(answer, owner, undefined))
 }
 
 /**

@@ -1,6 +1,6 @@
 /** @module adaptBackends: what an adapter's user passed, as the backends withSession takes. */
-import type { SessionBackends } from './backends.ts'
-import { checkBuilder } from './lib/backend-set.ts'
+import type { SessionBackends } from '../backends.ts'
+import { checkBuilder } from './backend-set.ts'
 import type { BackendsInit } from './with-session.ts'
 
 /**
