@@ -7,7 +7,6 @@ import {
   type Session,
   type SessionBackends,
   type SessionData,
-  SessionError,
   type SessionOptions,
   withSession,
 } from '../src/index.ts'
@@ -28,9 +27,9 @@ export interface SessionLocals<Data extends JsonData<Data> = SessionData> {
  *
  * What withSession answers on its own reaches the client as it is: when `onInvalid` returns a
  * Response for a rejected token, or a store fails (503 with `Retry-After`, or what
- * `onStoreError` returns), `locals.session()` throws the `SessionError` carrying it; whether
- * Astro passes that error on or answers it with its own 500 page, this middleware sends the
- * carried Response instead. A page or endpoint that catches the error answers as it likes.
+ * `onStoreError` returns), `locals.session()` throws the `SessionError` carrying it; Astro passes
+ * a page's or endpoint's error on through `next()`, and this middleware answers with the carried
+ * Response. A page or endpoint that catches the error answers as it likes.
  *
  * @example
  * // src/middleware.ts
@@ -44,20 +43,9 @@ export function session(
   options?: SessionOptions,
 ): MiddlewareHandler {
   const handler = withSession(
-    async (request: Request, context: APIContext, next: MiddlewareNext) => {
-      let failure: unknown
-      ;(context.locals as Partial<SessionLocals>).session = () =>
-        getSession(request).catch((error: unknown) => {
-          failure = error
-          throw error
-        })
-      const response = await next()
-      if (response.status === 500 && failure instanceof SessionError && failure.response) {
-        // Astro caught the session's error: withSession answers it instead.
-        await response.body?.cancel()
-        throw failure
-      }
-      return response
+    (request: Request, context: APIContext, next: MiddlewareNext) => {
+      ;(context.locals as Partial<SessionLocals>).session = () => getSession(request)
+      return next()
     },
     adaptBackends(backends, (_request, context: APIContext, _next: MiddlewareNext) => [context]),
     options,
