@@ -8,7 +8,7 @@ import type {
 } from '../backends.ts'
 import { DecodeError, SessionError } from '../errors.ts'
 import { dataJson, isEmpty, serialize } from '../lib/json.ts'
-import { isPlainObject, optionsObject } from '../lib/options.ts'
+import { checkOptions, functionRule, isPlainObject } from '../lib/options.ts'
 import { answerFor, loadFailure } from './answer.ts'
 import { checkBackends, checkBuilder, readTokens } from './backend-set.ts'
 import { commitHeaders, privateResponse } from './commit.ts'
@@ -43,6 +43,13 @@ export interface SessionOptions {
    * option the answer is `503 Service Unavailable` with `Retry-After: 1`; nothing was committed.
    */
   onStoreError?: (error: SessionError, request: Request) => unknown
+}
+
+/** The options of `withSession`, each a function when given. */
+const SESSION_OPTIONS = {
+  onInvalid: functionRule<NonNullable<SessionOptions['onInvalid']>>(),
+  validAfter: functionRule<NonNullable<SessionOptions['validAfter']>>(),
+  onStoreError: functionRule<NonNullable<SessionOptions['onStoreError']>>(),
 }
 
 /** A backend set, or a function that builds one from the handler's arguments (a Workers `env`). */
@@ -97,8 +104,8 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
   backends: BackendsInit<Rest>,
   options: SessionOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Res> {
-  optionsObject('withSession', options ?? null, { onInvalid: 1, validAfter: 1, onStoreError: 1 })
-  if (typeof backends !== 'function') checkBackends(backends, options?.validAfter !== undefined)
+  options = checkOptions('withSession', options ?? null, SESSION_OPTIONS)
+  if (typeof backends !== 'function') checkBackends(backends, options.validAfter !== undefined)
   else checkBuilder(backends)
   addLayer()
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
