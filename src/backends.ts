@@ -1,5 +1,7 @@
 /** @module The three backend interfaces: codec, storage and authorization. */
 
+import type { CodecContext } from './events.ts'
+
 /** What a session holds at run time: a JSON object. */
 export type SessionData = Record<string, unknown>
 
@@ -21,6 +23,16 @@ export interface DecodedSession<State = unknown> {
   id?: string
   /** The per-session lifetime in seconds that the token carries (`session.setMaxAge`). */
   maxAge?: number
+  /**
+   * The first instant, in seconds since the epoch, at which this token is no longer valid: the
+   * earlier of its absolute and idle deadlines. `undefined`: none, or the codec cannot tell.
+   */
+  expires?: number
+  /**
+   * When the session last authenticated (its last `regenerate()`), in seconds since the epoch.
+   * `undefined` when it never did, or the codec's format cannot carry it.
+   */
+  authenticated?: number
   /** What the codec wants back in `encodeSession` (`write.previous.state`): `withSession` never reads it. */
   state?: State
 }
@@ -38,6 +50,10 @@ export interface SessionWrite<State = unknown> {
   maxAge?: number
   /** The data as `JSON.stringify` writes it, when `withSession` already has it. */
   json?: string
+  /** The write follows `regenerate()` (a login): record now as the session's authentication time. */
+  authenticate?: boolean
+  /** What `withSession` hands the codec for this request (events). */
+  context?: CodecContext
 }
 
 /** A token and what the storage needs to know about it, from `encodeSession`. */
@@ -47,6 +63,10 @@ export interface EncodedSession {
   maxAge?: number
   /** When the session began, in seconds since the epoch. */
   started?: number
+  /** The token's deadline in seconds since the epoch (now plus `maxAge`); `undefined`: none. */
+  expires?: number
+  /** When the session last authenticated, in seconds since the epoch (see `DecodedSession`). */
+  authenticated?: number
   /** The server-side session id. */
   id?: string
 }
@@ -74,12 +94,15 @@ export interface CodecBackend {
    * error (a store that is down) fails the request.
    */
   decode(token: string): SessionData | Promise<SessionData>
-  /** `decode`, plus what the codec knows about the session. */
-  decodeSession?(token: string): DecodedSession | Promise<DecodedSession>
+  /**
+   * `decode`, plus what the codec knows about the session. `context` comes from `withSession`
+   * (events to report); a codec may ignore it.
+   */
+  decodeSession?(token: string, context?: CodecContext): DecodedSession | Promise<DecodedSession>
   /** `encode`, continuing the session `write.previous` (or starting a new one). */
   encodeSession?(data: SessionData, write: SessionWrite): EncodedSession | Promise<EncodedSession>
   /** Forgets whatever the server keeps for `token` (server-side codecs only). */
-  destroy?(token: string): void | Promise<void>
+  destroy?(token: string, context?: CodecContext): void | Promise<void>
   /** A fresh server-side id, so `session.id` is known in the request that creates the session. */
   createId?(): string
   /** True when `decodeSession` reports `started` for every valid token (`validAfter` needs it). */
@@ -90,7 +113,7 @@ export interface CodecBackend {
 export interface SessionCodec<State = unknown> extends CodecBackend {
   encode(data: SessionData): Promise<string>
   decode(token: string): Promise<SessionData>
-  decodeSession(token: string): Promise<DecodedSession<State>>
+  decodeSession(token: string, context?: CodecContext): Promise<DecodedSession<State>>
   encodeSession(data: SessionData, write: SessionWrite<State>): Promise<EncodedSession>
 }
 

@@ -10,6 +10,7 @@ import type {
   SessionWrite,
 } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
+import type { CodecContext } from '../events.ts'
 import {
   type LifetimeOptions,
   type LifetimeRule,
@@ -58,6 +59,10 @@ export interface SealStamp<State = undefined> {
   id?: string
   /** The data as `JSON.stringify` writes it. */
   json: string
+  /** When the session last authenticated, in whole seconds: write it where the format can. */
+  authenticated?: number
+  /** What `withSession` hands the codec for this request: pass it to every store call. */
+  context?: CodecContext
   /** The session this token continues; absent for a new one. */
   previous?: {
     token: string
@@ -93,16 +98,27 @@ export interface CodecFormat<Payload, State = undefined> {
   canonical?(token: string): string
   /** Checks a token's seal; throws `DecodeError` for one that is not valid. Its result is cached. */
   open(token: string): Promise<OpenedToken<Payload>>
-  /** The data and times inside a verified payload; throws `DecodeError` for a malformed one. */
-  read(payload: Payload, token: string): ReadSession<State> | Promise<ReadSession<State>>
+  /**
+   * The data and times inside a verified payload; throws `DecodeError` for a malformed one.
+   * `context`: what `withSession` hands the codec (pass it to store calls).
+   */
+  read(
+    payload: Payload,
+    token: string,
+    context?: CodecContext,
+  ): ReadSession<State> | Promise<ReadSession<State>>
   /** Writes `data` into a token under the newest key. */
   seal(data: SessionData, stamp: SealStamp<State>): Promise<SealedToken<Payload>>
   /** Called once a token's times were judged valid; may change what is returned. */
-  accept?(session: ReadSession<State>): Promise<ReadSession<State>>
+  accept?(session: ReadSession<State>, context?: CodecContext): Promise<ReadSession<State>>
   /** Called when a token's session expired or went idle (not for `future`): the server forgets it. */
-  expire?(session: ReadSession<State>): Promise<void>
+  expire?(session: ReadSession<State>, context?: CodecContext): Promise<void>
   /** Forgets what the server keeps for `token`. */
-  destroy?(token: string, opened: OpenedToken<Payload> | undefined): Promise<void>
+  destroy?(
+    token: string,
+    opened: OpenedToken<Payload> | undefined,
+    context?: CodecContext,
+  ): Promise<void>
   /** A fresh server-side id. */
   createId?(): string
   /** True when `read` gives `times.started` for every valid token (`validAfter` needs it). */
@@ -156,28 +172,40 @@ export function defineCodec<Payload, State = undefined>(
   const life = lifetime(options, name, options.rule)
   const size = format.size ?? ((p: Payload) => (typeof p === 'string' ? p.length : 64))
   const cache = tokenCache<OpenedToken<Payload>>(name, options.cache, (v) => size(v.payload))
+  /** The first instant the token is no longer valid: its absolute, idle or own deadline. */
+  const deadline = (times: TokenTimes) => {
+    const from = times.issued ?? times.started
+    if (from === undefined) return times.expires
+    const left = life.remaining(times.started ?? from, from, times.maxAge, times.expires)
+    return left === undefined ? undefined : from + left
+  }
 
-  async function open(token: string): Promise<OpenedToken<Payload>> {
+  async function open(token: string, context?: CodecContext): Promise<OpenedToken<Payload>> {
     const hit = cache?.get(token)
+    if (cache !== undefined) context?.emit?.({ type: 'cache', hit: hit !== undefined })
     if (hit !== undefined) return hit
     const opened = await format.open(token)
     cache?.set(token, opened)
     return opened
   }
 
-  async function decodeSession(presented: string): Promise<DecodedSession<KernelState<State>>> {
+  async function decodeSession(
+    presented: string,
+    context?: CodecContext,
+  ): Promise<DecodedSession<KernelState<State>>> {
     // Only tokens in their one spelling are ever cached: a respelled one cannot hit.
     const token = format.canonical?.(presented) ?? presented
-    const opened = await open(token)
-    let read = await format.read(opened.payload, token)
+    const opened = await open(token, context)
+    let read = await format.read(opened.payload, token, context)
     let due: boolean
     try {
       due = read.times === undefined ? false : life.judge(read.times)
     } catch (error) {
-      if (error instanceof DecodeError && error.reason !== 'future') await format.expire?.(read)
+      if (error instanceof DecodeError && error.reason !== 'future')
+        await format.expire?.(read, context)
       throw error
     }
-    if (format.accept !== undefined) read = await format.accept(read)
+    if (format.accept !== undefined) read = await format.accept(read, context)
     const key = opened.key ?? 0
     const times = read.times
     const session: DecodedSession<KernelState<State>> = {
@@ -188,6 +216,11 @@ export function defineCodec<Payload, State = undefined>(
     session.renew = read.renewable !== false && (due || key > 0 || read.renew === true)
     if (read.id !== undefined) session.id = read.id
     if (times?.maxAge !== undefined) session.maxAge = times.maxAge
+    if (times !== undefined) {
+      const expires = deadline(times)
+      if (expires !== undefined) session.expires = expires
+      if (times.authenticated !== undefined) session.authenticated = times.authenticated
+    }
     return session
   }
 
@@ -200,6 +233,7 @@ export function defineCodec<Payload, State = undefined>(
     const started = Math.min(previous?.started ?? now, now)
     const left = life.remaining(started, now, write.maxAge)
     const own = previous?.state
+    const authenticated = write.authenticate ? now : previous?.authenticated
     const stamp: SealStamp<State> = {
       now,
       started,
@@ -207,6 +241,8 @@ export function defineCodec<Payload, State = undefined>(
       maxAge: write.maxAge,
       id: write.id,
       json: write.json ?? JSON.stringify(data),
+      authenticated,
+      context: write.context,
       previous:
         own === undefined
           ? undefined
@@ -230,6 +266,8 @@ export function defineCodec<Payload, State = undefined>(
         ? undefined
         : (sealed.maxAge ?? life.remaining(started, now, write.maxAge, sealed.expires))
     const encoded: EncodedSession = { token: sealed.token, maxAge }
+    if (maxAge !== undefined) encoded.expires = now + maxAge
+    if (authenticated !== undefined) encoded.authenticated = authenticated
     if (format.reportsStart) encoded.started = started
     if (sealed.id !== undefined) encoded.id = sealed.id
     return encoded
@@ -244,12 +282,12 @@ export function defineCodec<Payload, State = undefined>(
   }
   if (format.createId !== undefined) codec.createId = () => format.createId!()
   if (format.destroy !== undefined) {
-    codec.destroy = async (token: string) => {
+    codec.destroy = async (token: string, context?: CodecContext) => {
       const opened = await Promise.resolve()
         .then(() => open(format.canonical?.(token) ?? token))
         .catch(() => undefined)
       cache?.delete(token)
-      await format.destroy!(token, opened)
+      await format.destroy!(token, opened, context)
     }
   }
   return codec

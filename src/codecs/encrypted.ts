@@ -24,7 +24,7 @@ const OWNER = 'encryptedCodec'
 const KNOWN = { secrets: 1, maxAge: 1, idleTimeout: 1, clockTolerance: 1, now: 1, cache: 1 }
 const IV_BYTES = 12
 const TAG_BYTES = 16
-const CLAIMS = new Set(['iat', 'sst', 'exp', 'max', 'data'])
+const CLAIMS = new Set(['iat', 'sst', 'exp', 'max', 'ath', 'data'])
 const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
 
 /**
@@ -35,7 +35,7 @@ const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
  * `key = HKDF-SHA256(ikm = UTF-8 secret, salt = empty, info = "fetch-session encryptedCodec A256GCM", 32 bytes)`,
  * and the header's `kid` is the first 8 bytes of `SHA-256(key)` in base64url (11 characters).
  * The plaintext is JSON `{ "iat": issued, "sst": session start, "exp"?: expiry, "max"?: the
- * session's own lifetime, "data": {...} }`, times in seconds since the epoch; `maxAge` (default
+ * session's own lifetime, "ath"?: the last `regenerate()`, "data": {...} }`, times in seconds since the epoch; `maxAge` (default
  * 14 days) and `idleTimeout` apply as in `signedCodec`. A token under an older secret is re-issued
  * under the newest.
  *
@@ -57,12 +57,14 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
       reportsStart: true,
       open: async (token) => open(token, await allKeys()),
       read(text) {
-        const { iat, sst, exp, max, data } = parseClaims(text)
+        const { iat, sst, exp, max, ath, data } = parseClaims(text)
         // RFC 7519: not accepted on or after exp, as any other JOSE library judges the token.
-        return { data, times: { started: sst, issued: iat, expires: exp, maxAge: max } }
+        const times = { started: sst, issued: iat, expires: exp, maxAge: max, authenticated: ath }
+        return { data, times }
       },
-      async seal(data, { now, started, expires, maxAge }) {
-        const text = JSON.stringify({ iat: now, sst: started, exp: expires, max: maxAge, data })
+      async seal(data, { now, started, expires, maxAge, authenticated: ath }) {
+        const claims = { iat: now, sst: started, exp: expires, max: maxAge, ath, data }
+        const text = JSON.stringify(claims)
         const { key, header, aad } = (await allKeys())[0]!
         const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
         const sealed = new Uint8Array(
@@ -127,6 +129,8 @@ interface Claims {
   sst: number
   exp: number | undefined
   max: number | undefined
+  /** When the session last authenticated. */
+  ath: number | undefined
   data: SessionData
 }
 
@@ -140,6 +144,7 @@ function parseClaims(text: string): Claims {
     !Number.isSafeInteger(claims.sst) ||
     (claims.exp !== undefined && !Number.isSafeInteger(claims.exp)) ||
     !isSessionMaxAge(claims.max) ||
+    (claims.ath !== undefined && !Number.isSafeInteger(claims.ath)) ||
     !isPlainObject(data)
   ) {
     throw new DecodeError('malformed')

@@ -25,8 +25,8 @@ export interface ClaimRules {
 export function readClaims(text: string, rules: ClaimRules): ReadSession {
   const claims = parseJsonText(text)
   if (claims === undefined) throw new DecodeError('malformed', NOT_A_CLAIM_SET)
-  const { exp, nbf, iat, sst, sma } = claims
-  for (const time of [exp, nbf, iat, sst]) {
+  const { exp, nbf, iat, sst, sma, auth_time } = claims
+  for (const time of [exp, nbf, iat, sst, auth_time]) {
     if (time !== undefined && (typeof time !== 'number' || !Number.isFinite(time))) {
       throw new DecodeError('malformed')
     }
@@ -51,6 +51,7 @@ export function readClaims(text: string, rules: ClaimRules): ReadSession {
     delete data.iat
     delete data.sst
     delete data.sma
+    delete data.auth_time
     if (absolute !== null || idle !== undefined) delete data.exp
     if (issuers) delete data.iss
     if (audiences) delete data.aud
@@ -61,6 +62,7 @@ export function readClaims(text: string, rules: ClaimRules): ReadSession {
     expires: exp as number | undefined,
     notBefore: nbf as number | undefined,
     maxAge: sma as number | undefined,
+    authenticated: auth_time as number | undefined,
     foreign: !own,
   }
   return { data, times }
@@ -69,12 +71,21 @@ export function readClaims(text: string, rules: ClaimRules): ReadSession {
 /** The claims a token issued now carries: the data, then the codec's own. */
 export function writeClaims(
   data: SessionData,
-  stamp: { now: number; started: number; maxAge?: number; expires?: number },
+  stamp: {
+    now: number
+    started: number
+    maxAge?: number
+    expires?: number
+    authenticated?: number
+  },
   rules: ClaimRules,
 ): { claims: SessionData; expires: number | undefined } {
   const claims: SessionData = { ...data, iat: stamp.now, sst: stamp.started }
   if (stamp.maxAge !== undefined) claims.sma = stamp.maxAge
   else delete claims.sma
+  // OpenID Connect's auth_time: when the user last authenticated (the last regenerate()).
+  if (stamp.authenticated !== undefined) claims.auth_time = stamp.authenticated
+  else delete claims.auth_time
   const lifetime = rules.absolute !== null || rules.idle !== undefined
   if (lifetime && stamp.expires !== undefined) claims.exp = stamp.expires
   if (rules.issuers) claims.iss = rules.issuers[0]

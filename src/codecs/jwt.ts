@@ -77,7 +77,8 @@ export interface JwtCodecOptions {
  * (and `exp` with `idleTimeout`), so neither tells when the session began. A token without `sst`
  * (from another issuer) started at its `iat`. `sma`, a session's own lifetime
  * (`session.setMaxAge`), is private too; other readers ignore both, and `exp` keeps its RFC 7519
- * meaning. Every deadline is exclusive: a token is refused at exactly `exp` (or
+ * meaning. `auth_time`, OpenID Connect's claim, is the session's last `regenerate()` (a login);
+ * another issuer's `auth_time` is reported as `session.authenticatedAt` and stays in the data. Every deadline is exclusive: a token is refused at exactly `exp` (or
  * `iat + idleTimeout`), as jose and PyJWT refuse it; fractional times are compared with the
  * unrounded clock. Before jose sees a token it must have exactly
  * three canonical base64url segments, at most 40,960 characters, a JSON object header whose `alg`

@@ -30,9 +30,10 @@ const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
 
 /**
  * A stateless codec: the token is
- * `base64url(JSON [started, issued, data, maxAge?]).base64url(HMAC-SHA256)`, readable by the
+ * `base64url(JSON [started, issued, data, maxAge?, authenticated?]).base64url(HMAC-SHA256)`, readable by the
  * client but not forgeable. Times are whole seconds since the epoch; `maxAge` is present only for
- * a session given its own lifetime (`session.setMaxAge`).
+ * a session given its own lifetime (`session.setMaxAge`), `authenticated` (the last
+ * `regenerate()`) only for a session that logged in, with `maxAge` `null` before it when absent.
  *
  * @example
  * const codec = signedCodec({ secrets: [env.SESSION_SECRET, env.OLD_SESSION_SECRET], idleTimeout: 3600 })
@@ -67,11 +68,18 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
         return { payload: payloadText(bytes), key }
       },
       read(text) {
-        const [started, issued, data, maxAge] = parsePayload(text)
-        return { data, times: { started, issued, maxAge } }
+        const [started, issued, data, max, authenticated] = parsePayload(text)
+        return { data, times: { started, issued, maxAge: max ?? undefined, authenticated } }
       },
-      async seal(_data, { started, now, maxAge, json }) {
-        const text = `[${started},${now},${json}${maxAge === undefined ? '' : `,${maxAge}`}]`
+      async seal(_data, { started, now, maxAge, json, authenticated }) {
+        // The session's own lifetime, then its authentication time (a null lifetime before it).
+        const tail =
+          authenticated === undefined
+            ? maxAge === undefined
+              ? ''
+              : `,${maxAge}`
+            : `,${maxAge ?? null},${authenticated}`
+        const text = `[${started},${now},${json}${tail}]`
         const payload = encodeBase64urlText(text)
         return { token: `${payload}.${encodeBase64url(await keys.sign(payload))}`, payload: text }
       },
@@ -80,7 +88,9 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
   )
 }
 
-function parsePayload(text: string): [number, number, SessionData, number | undefined] {
+type Payload = [number, number, SessionData, number | null | undefined, number | undefined]
+
+function parsePayload(text: string): Payload {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -89,13 +99,15 @@ function parsePayload(text: string): [number, number, SessionData, number | unde
   }
   if (
     Array.isArray(parsed) &&
-    (parsed.length === 3 || parsed.length === 4) &&
+    parsed.length >= 3 &&
+    parsed.length <= 5 &&
     Number.isSafeInteger(parsed[0]) &&
     Number.isSafeInteger(parsed[1]) &&
     isPlainObject(parsed[2]) &&
-    isSessionMaxAge(parsed[3])
+    (isSessionMaxAge(parsed[3]) || (parsed[3] === null && parsed.length === 5)) &&
+    (parsed[4] === undefined || Number.isSafeInteger(parsed[4]))
   ) {
-    return parsed as [number, number, SessionData, number | undefined]
+    return parsed as Payload
   }
   throw new DecodeError('malformed')
 }

@@ -1,6 +1,7 @@
 /** @module What withSession answers instead of the handler; the error carries it. Internal. */
 import { DecodeError, SessionError } from '../errors.ts'
 import { commitHeaders } from './commit.ts'
+import type { RequestEvents } from './events.ts'
 import { storeFailureResponse } from './store-failure.ts'
 
 /** `onStoreError`: the app's choice of answer for a store failure. */
@@ -17,11 +18,12 @@ export function loadFailure(
   owner: object,
   onStoreError: StoreErrorChoice,
   answer?: Response,
+  events?: RequestEvents,
 ): unknown {
   if (!(error instanceof SessionError)) return error
   if (answer === undefined) {
     if (error.code !== 'ERR_SESSION_STORE') return error
-    answer = storeFailureResponse(error, request, onStoreError)
+    answer = storeFailureResponse(error, request, onStoreError, events)
   }
   return carrying(error, commitHeaders(answer, owner, undefined))
 }
@@ -35,10 +37,11 @@ export function answerFor(
   request: Request,
   onStoreError: StoreErrorChoice,
   reported: unknown,
+  events?: RequestEvents,
 ): Response | undefined {
   if (error instanceof SessionError && error.response !== undefined) return error.response
   if (error === reported) return undefined
-  return storeFailureResponse(error, request, onStoreError)
+  return storeFailureResponse(error, request, onStoreError, events)
 }
 
 /**

@@ -12,8 +12,11 @@ import { isPlainObject } from '../lib/options.ts'
 import { loadFailure } from './answer.ts'
 import { checkBackends, readTokens } from './backend-set.ts'
 import { commitHeaders, privateResponse } from './commit.ts'
+import { type RequestEvents, requestEvents, writeEvent } from './events.ts'
+import { writeExpiry } from './expiry.ts'
+import { skipsRenewal } from './passive.ts'
 import { Session, type SessionRecord } from './session.ts'
-import type { BackendsInit, SessionOptions } from './session-options.ts'
+import type { BackendsInit, CheckedSessionOptions } from './session-options.ts'
 
 interface Loaded {
   session: Session
@@ -34,13 +37,17 @@ export class RequestSession {
   owner: object = this
   /** What `getSession` threw, its answer decided then. */
   failure: unknown
+  /** The lifecycle events of this request, when the app listens. */
+  readonly events: RequestEvents | undefined
 
   constructor(
     readonly request: Request,
     readonly rest: unknown[],
     readonly init: BackendsInit<unknown[]>,
-    readonly options: SessionOptions,
-  ) {}
+    readonly options: CheckedSessionOptions,
+  ) {
+    this.events = requestEvents(options.events, request)
+  }
 
   backends(): SessionBackends {
     if (this.#backends === undefined) {
@@ -79,9 +86,15 @@ export class RequestSession {
       if (rejected !== undefined) throw rejected
     } catch (error) {
       if (!(error instanceof DecodeError)) {
-        this.failure = loadFailure(error, this.request, this.owner, this.options.onStoreError)
+        const { request, owner, options, events } = this
+        this.failure = loadFailure(error, request, owner, options.onStoreError, undefined, events)
         throw this.failure
       }
+      this.events?.emit(
+        error.reason === 'revoked'
+          ? { type: 'revoked' }
+          : { type: 'invalid', reason: error.reason },
+      )
       // Cleared once, so onInvalid does not hear it again; but only a lone token. A planted
       // cookie (`injected`), or one of several copies of a name (others under another Domain or
       // Path, beyond the candidates tried), is not: clearing writes our Path and Domain, which
@@ -103,7 +116,7 @@ export class RequestSession {
   async #open(presented: string): Promise<Loaded> {
     const { codec } = this.backends()
     const decoded: DecodedSession = codec.decodeSession
-      ? await codec.decodeSession(presented)
+      ? await codec.decodeSession(presented, this.events?.context)
       : { data: await codec.decode(presented) }
     if (!isPlainObject(decoded?.data)) {
       throw new DecodeError('malformed', 'session data is not an object')
@@ -111,6 +124,12 @@ export class RequestSession {
     const snapshot = serialize(decoded.data)
     if (this.options.validAfter !== undefined) await this.#checkRevocation(decoded)
     const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec)
+    record.expires = decoded.expires
+    record.authenticated = decoded.authenticated
+    if (this.events !== undefined) {
+      this.events.name(decoded.id)
+      this.events.emit({ type: 'loaded' })
+    }
     const session = new Session(record, false)
     return { session, record, token: presented, decoded, invalid: false, snapshot }
   }
@@ -140,11 +159,18 @@ export class RequestSession {
       return commitHeaders(response, this.owner, undefined)
     }
     const write = await this.#write(loaded)
-    if (write === undefined) return commitHeaders(response, this.owner, undefined)
+    const expiry = this.options.expiryHeader
+    const expires = expiry === undefined || write === 'clear' ? undefined : record.expires
+    if (write === undefined && expires === undefined) {
+      return commitHeaders(response, this.owner, undefined)
+    }
     return commitHeaders(response, this.owner, (headers) => {
       const { storage, authorization } = this.backends()
       if (write === 'clear') storage.clear(headers, { request: this.request })
-      else storage.persist(headers, write.token, { maxAge: write.maxAge, request: this.request })
+      else if (write !== undefined) {
+        storage.persist(headers, write.token, { maxAge: write.maxAge, request: this.request })
+      }
+      if (expires !== undefined) writeExpiry(headers, expiry!, expires)
       privateResponse(headers, authorization)
     })
   }
@@ -157,20 +183,19 @@ export class RequestSession {
     const { codec } = this.backends()
     const empty = isEmpty(record.data)
     // Emptied, destroyed or regenerated: the record behind the old token goes (server-side codecs).
+    const { events } = this
     if (token !== undefined && (record.rotate || (empty && snapshot !== '{}'))) {
-      await codec.destroy?.(token)
+      await codec.destroy?.(token, events?.context)
     }
     if (empty) {
       const held = token !== undefined && (snapshot !== '{}' || record.rotate)
+      if (held && events !== undefined) writeEvent(events, CLEARED, decoded?.id, undefined)
       return held || loaded.invalid ? 'clear' : undefined
     }
     const json = dataJson(record.data)
-    if (
-      !record.rotate &&
-      decoded?.renew !== true &&
-      record.maxAge === decoded?.maxAge &&
-      json === snapshot
-    ) {
+    const renew =
+      decoded?.renew === true && !skipsRenewal(this.options.passive, this.request, record.data)
+    if (!record.rotate && !renew && record.maxAge === decoded?.maxAge && json === snapshot) {
       return undefined
     }
     const write = {
@@ -178,11 +203,19 @@ export class RequestSession {
       id: record.id,
       maxAge: record.maxAge,
       json,
+      authenticate: record.rotate,
+      context: events?.context,
     }
     const encoded: EncodedSession = codec.encodeSession
       ? await codec.encodeSession(record.data, write)
       : { token: await codec.encode(record.data) }
     record.id = encoded.id ?? record.id
+    record.expires = encoded.expires
+    if (encoded.authenticated !== undefined) record.authenticated = encoded.authenticated
+    if (events !== undefined) {
+      const what = { cleared: false, fresh: token === undefined, rotated: record.rotate }
+      writeEvent(events, { ...what, changed: json !== snapshot }, decoded?.id, record.id)
+    }
     // The session's own lifetime bounds the cookie too, for codecs that cannot carry it.
     const own = record.maxAge
     const maxAge =
@@ -192,6 +225,8 @@ export class RequestSession {
     return { token: encoded.token, maxAge }
   }
 }
+
+const CLEARED = { cleared: true, fresh: false, rotated: false, changed: true }
 
 function newRecord(
   data: SessionData,

@@ -1,7 +1,9 @@
 /** @module The options of withSession, declared once. */
 import type { SessionBackends, SessionData } from '../backends.ts'
 import type { DecodeError, SessionError } from '../errors.ts'
+import type { SessionEvent } from '../events.ts'
 import { functionRule } from '../lib/options.ts'
+import { expiryHeaderRule } from './expiry.ts'
 
 /** Options of `withSession` that apply whatever the backends. */
 export interface SessionOptions {
@@ -31,6 +33,26 @@ export interface SessionOptions {
    * option the answer is `503 Service Unavailable` with `Retry-After: 1`; nothing was committed.
    */
   onStoreError?: (error: SessionError, request: Request) => unknown
+  /**
+   * Hears every lifecycle event (created, loaded, renewed, regenerated, destroyed, invalid,
+   * revoked, each store call, a store failure, the token cache's hits and misses), each naming the
+   * session by a non-secret handle, never its id or token. Called synchronously: keep it cheap
+   * (count, log, hand to a queue); what it throws fails the request. Without it, nothing is built.
+   */
+  events?: (event: SessionEvent) => void
+  /**
+   * Decides which requests are passive: they read the session but never renew it, so a page's
+   * background polls do not keep an idle session alive. Default: a browser prefetch
+   * (`Sec-Purpose: prefetch`) or a request with a `Session-Passive` header. Changes a passive
+   * request makes are still written (and start a new idle window). `() => false`: none.
+   */
+  passive?: (request: Request) => boolean
+  /**
+   * Writes the session's deadline (`session.expiresAt`, milliseconds since the epoch) in a
+   * response header a page's script can read, on every response whose request read a live
+   * session: `true` for `Session-Expires-At`, or a header name. Such responses are private.
+   */
+  expiryHeader?: boolean | string
 }
 
 /** The options of `withSession`, each a function when given. */
@@ -38,6 +60,14 @@ export const SESSION_OPTIONS = {
   onInvalid: functionRule<NonNullable<SessionOptions['onInvalid']>>(),
   validAfter: functionRule<NonNullable<SessionOptions['validAfter']>>(),
   onStoreError: functionRule<NonNullable<SessionOptions['onStoreError']>>(),
+  events: functionRule<NonNullable<SessionOptions['events']>>(),
+  passive: functionRule<NonNullable<SessionOptions['passive']>>(),
+  expiryHeader: expiryHeaderRule,
+}
+
+/** The options as `withSession` keeps them: checked, the expiry header's name resolved. */
+export type CheckedSessionOptions = Omit<SessionOptions, 'expiryHeader'> & {
+  expiryHeader?: string
 }
 
 /** A backend set, or a function that builds one from the handler's arguments (a Workers `env`). */

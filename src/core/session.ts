@@ -35,6 +35,10 @@ export interface SessionRecord {
   committed: boolean
   /** The codec's id maker, for `regenerate()`. */
   createId: (() => string) | undefined
+  /** The token's deadline in seconds since the epoch, when the codec tells it. */
+  expires?: number
+  /** When the session last authenticated, in seconds since the epoch, when the codec keeps it. */
+  authenticated?: number
 }
 
 type Key<Data> = keyof Data & string
@@ -74,6 +78,26 @@ export class Session<Data extends JsonData<Data> = SessionData> {
   /** The session's own lifetime in seconds, when `setMaxAge` gave it one. */
   get maxAge(): number | undefined {
     return this.#record.maxAge
+  }
+
+  /**
+   * When the session ends unless renewed, in milliseconds since the epoch: the earlier of its
+   * absolute and idle deadlines, as the presented token has them (after the response is committed,
+   * as the new token has them). `undefined` for a new session, or a codec that cannot tell.
+   */
+  get expiresAt(): number | undefined {
+    const { expires } = this.#record
+    return expires === undefined ? undefined : expires * 1000
+  }
+
+  /**
+   * When this session last authenticated (its last `regenerate()`, a login), in milliseconds since
+   * the epoch, whole seconds. `undefined` if it never did, or its codec cannot keep it (Starlette,
+   * Flask, Django, express-session formats). Ask for the password again when it is too old.
+   */
+  get authenticatedAt(): number | undefined {
+    const { authenticated } = this.#record
+    return authenticated === undefined ? undefined : authenticated * 1000
   }
 
   /** The value for `key`; a flash value is returned once and then removed. */

@@ -47,13 +47,13 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
   backends: BackendsInit<Rest>,
   options: SessionOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Res> {
-  options = checkOptions('withSession', options ?? null, SESSION_OPTIONS)
-  if (typeof backends !== 'function') checkBackends(backends, options.validAfter !== undefined)
+  const checked = checkOptions('withSession', options ?? null, SESSION_OPTIONS)
+  if (typeof backends !== 'function') checkBackends(backends, checked.validAfter !== undefined)
   else checkBuilder(backends)
   addLayer()
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
     const outer = outerOwner()
-    const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, options)
+    const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, checked)
     // Every layer under the outermost one writes for the same owner, so their cookies add up.
     state.owner = outer ?? state
     attach(request, state)
@@ -64,7 +64,7 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
           : await handler(request, ...rest)
       return await state.commit(response)
     } catch (error) {
-      const answer = answerFor(error, request, options.onStoreError, state.failure)
+      const answer = answerFor(error, request, checked.onStoreError, state.failure, state.events)
       if (answer === undefined) throw error
       // Through the same door as a commit: an answer that another request wrote on (a shared
       // `onInvalid` Response) leaves as a copy with that request's headers undone.

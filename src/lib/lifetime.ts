@@ -59,6 +59,8 @@ export interface TokenTimes {
   foreign?: boolean
   /** Renew a token this many seconds old (Starlette re-signs on every response). */
   renewAfter?: number
+  /** When the session last authenticated (`regenerate()`): bookkeeping the kernel passes on. */
+  authenticated?: number
 }
 
 /** Default absolute lifetime: 14 days, as in Starlette. */

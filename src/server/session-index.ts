@@ -1,7 +1,8 @@
 /** @module Sessions by user: the index storeCodec keeps next to each record. Internal. */
 import type { SessionData } from '../backends.ts'
 import { SessionError } from '../errors.ts'
-import { encodeBase64url, utf8 } from '../lib/base64url.ts'
+import type { CodecContext } from '../events.ts'
+import { sessionHandle } from '../lib/handle.ts'
 import type { Lifetime } from '../lib/lifetime.ts'
 import type { StoreGuard } from './store-call.ts'
 import type {
@@ -27,12 +28,6 @@ export function indexed(index: SessionIndex | undefined, data: SessionData): Ind
     user: result.user,
     info: result.info === undefined ? undefined : JSON.stringify(result.info),
   }
-}
-
-/** The non-secret handle of a session id. */
-export async function sessionHandle(id: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', utf8(`fetch-session handle ${id}`))
-  return encodeBase64url(new Uint8Array(digest).subarray(0, 12))
 }
 
 export interface IndexContext {
@@ -81,7 +76,7 @@ export async function listIndexed(
       continue
     }
     const summary: SessionSummary & { order: number } = {
-      handle: await sessionHandle(entry.id),
+      handle: sessionHandle(entry.id),
       created: record!.created,
       lastSeen: record!.touched,
       current: entry.id === current,
@@ -121,7 +116,7 @@ export async function destroyIndexed(
   )
   let count = 0
   for (const { id } of entries) {
-    if (id === except || (byHandle && (await sessionHandle(id)) === except)) continue
+    if (id === except || (byHandle && sessionHandle(id) === except)) continue
     const record = await guard('get', (call) => store.get(id, call))
     // An entry that went stale while the id moved to another user never deletes that session.
     if (record !== undefined && belongs(context, user, record)) {
@@ -151,9 +146,10 @@ export interface UserIndex {
     maxAge: number | undefined,
     before: Indexed | undefined,
     data: SessionData,
+    context?: CodecContext,
   ): Promise<Indexed | undefined>
   /** Deletes a record, and its index entry when the data names a user. */
-  remove(id: string, data: SessionData | undefined): Promise<void>
+  remove(id: string, data: SessionData | undefined, context?: CodecContext): Promise<void>
 }
 
 export function userIndex(
@@ -161,25 +157,25 @@ export function userIndex(
 ): UserIndex {
   const { store, guard, index, life } = context
   return {
-    async reindex(id, created, maxAge, before, data) {
+    async reindex(id, created, maxAge, before, data, context) {
       if (index === undefined) return undefined
       const now = indexed(index, data)
       if (before !== undefined && before.user !== now?.user) {
-        await guard('indexDelete', (call) => store.indexDelete!(before.user, id, call))
+        await guard('indexDelete', (call) => store.indexDelete!(before.user, id, call), context)
       }
       if (now !== undefined && (now.user !== before?.user || now.info !== before.info)) {
         const absolute = life.absolute(maxAge)
         const expires = absolute === null ? undefined : created + absolute + 1
         const entry = { id, created, info: now.info, expires }
-        await guard('indexSet', (call) => store.indexSet!(now.user, entry, call))
+        await guard('indexSet', (call) => store.indexSet!(now.user, entry, call), context)
       }
       return now
     },
-    async remove(id, data) {
-      await guard('delete', (call) => store.delete(id, call))
+    async remove(id, data, context) {
+      await guard('delete', (call) => store.delete(id, call), context)
       const entry = data === undefined ? undefined : indexed(index, data)
       if (entry !== undefined) {
-        await guard('indexDelete', (call) => store.indexDelete!(entry.user, id, call))
+        await guard('indexDelete', (call) => store.indexDelete!(entry.user, id, call), context)
       }
     },
   }

@@ -1,13 +1,21 @@
 /** @module Every store call under a deadline: a timer, an AbortSignal, one error code. Internal. */
 import { SessionError } from '../errors.ts'
+import type { CodecContext, StoreCallOutcome } from '../events.ts'
 import { configError } from '../lib/options.ts'
 import type { StoreCall } from './types.ts'
 
 /** Seconds a store call may take by default: long past a healthy store's worst case. */
 export const DEFAULT_STORE_TIMEOUT = 2
 
-/** Runs one store call under its deadline; a failure or timeout is `ERR_SESSION_STORE`. */
-export type StoreGuard = <T>(operation: string, run: (call: StoreCall) => Promise<T>) => Promise<T>
+/**
+ * Runs one store call under its deadline; a failure or timeout is `ERR_SESSION_STORE`. With a
+ * `context` that listens, the call is reported once it settles: timed, with how it ended.
+ */
+export type StoreGuard = <T>(
+  operation: string,
+  run: (call: StoreCall) => Promise<T>,
+  context?: CodecContext,
+) => Promise<T>
 
 /** The `timeout` option: seconds (fractions allowed) from 0.001 to 60. */
 export function timeoutOption(owner: string, value: unknown): number {
@@ -25,7 +33,14 @@ export function timeoutOption(owner: string, value: unknown): number {
  */
 export function storeGuard(timeout: number): StoreGuard {
   const ms = Math.max(1, Math.round(timeout * 1000))
-  return async <T>(operation: string, run: (call: StoreCall) => Promise<T>): Promise<T> => {
+  return async <T>(
+    operation: string,
+    run: (call: StoreCall) => Promise<T>,
+    context?: CodecContext,
+  ): Promise<T> => {
+    const emit = context?.emit
+    const started = emit === undefined ? 0 : performance.now()
+    let outcome: StoreCallOutcome = 'ok'
     const controller = new AbortController()
     const deadline = Date.now() + ms
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -35,6 +50,7 @@ export function storeGuard(timeout: number): StoreGuard {
           'ERR_SESSION_STORE',
           `session store ${operation} timed out after ${ms} ms`,
         )
+        outcome = 'timeout'
         controller.abort(error)
         reject(error)
       }, ms)
@@ -45,10 +61,12 @@ export function storeGuard(timeout: number): StoreGuard {
     try {
       return await Promise.race([call, expired])
     } catch (cause) {
+      if (outcome === 'ok') outcome = 'error'
       if (cause instanceof SessionError && cause.code === 'ERR_SESSION_STORE') throw cause
       throw new SessionError('ERR_SESSION_STORE', `session store ${operation} failed`, { cause })
     } finally {
       if (timer !== undefined) clearTimeout(timer)
+      emit?.({ type: 'store', operation, ms: performance.now() - started, outcome })
     }
   }
 }

@@ -11,7 +11,7 @@ import { destroyIndexed, type Indexed, indexed, listIndexed, userIndex } from '.
 import { storeGuard, timeoutOption } from './store-call.ts'
 import type { StoreCodec, StoreCodecOptions } from './store-codec-types.ts'
 import { diff, parse, serialize } from './store-values.ts'
-import { isStoreRecord, type StoreRecord } from './types.ts'
+import { isStoreRecord, type StoreCall, type StoreRecord } from './types.ts'
 
 export type { StoreCodec, StoreCodecOptions }
 
@@ -79,12 +79,18 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
   const ttl = ({ expires, now }: SealStamp<Loaded>) =>
     expires === undefined ? undefined : Math.max(1, Math.ceil(expires - now) + 1)
 
+  /** A record's times from a stamp: `authenticated` only when the session has one. */
+  const times = ({ started, now, maxAge, authenticated }: SealStamp<Loaded>) =>
+    authenticated === undefined
+      ? { created: started, touched: now, maxAge }
+      : { created: started, touched: now, maxAge, authenticated }
+
   /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
   async function issue(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
-    const { started, now, maxAge } = stamp
-    const record = { created: started, touched: now, maxAge, values: Object.fromEntries(values) }
-    await guard('set', (call) => store.set(id, record, ttl(stamp), call))
-    await users.reindex(id, started, maxAge, undefined, parse(values))
+    const { started, now, maxAge, context } = stamp
+    const record = { ...times(stamp), values: Object.fromEntries(values) }
+    await guard('set', (call) => store.set(id, record, ttl(stamp), call), context)
+    await users.reindex(id, started, maxAge, undefined, parse(values), context)
     return { token: await tag(id), payload: id, id }
   }
 
@@ -107,24 +113,26 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         if (key < 0) throw new DecodeError('signature')
         return { payload: id, key }
       },
-      async read(id) {
-        const record = await guard('get', (call) => store.get(id, call))
+      async read(id, _token, context) {
+        const record = await guard('get', (call) => store.get(id, call), context)
         if (record === undefined) throw new DecodeError('unknown')
         if (!isStoreRecord(record))
           throw new DecodeError('malformed', 'stored session is not valid')
         const values = new Map(Object.entries(record.values))
-        const { created: started, touched: issued, maxAge } = record
+        const { created: started, touched: issued, maxAge, authenticated } = record
         const state: Loaded = { values, indexed: index && indexed(index, parse(values)) }
-        return { data: parse(values), times: { started, issued, maxAge }, id, state }
+        const times = { started, issued, maxAge, authenticated }
+        return { data: parse(values), times, id, state }
       },
       // Expired or idle is final; a record from a clock ahead of ours is only turned down.
-      expire: async (read) => users.remove(read.id!, read.data),
-      async accept(read: ReadSession<Loaded>) {
+      expire: async (read, context) => users.remove(read.id!, read.data, context),
+      async accept(read: ReadSession<Loaded>, context) {
         const { values } = read.state!
         if (!values.has(FLASH_KEY) || store.take === undefined) return read
         // Taken from the store in one step, so exactly one of many concurrent requests gets the
         // flash; the encode that follows puts back what the handler did not read.
-        const taken = await guard('take', (call) => store.take!(read.id!, FLASH_KEY, call))
+        const take = (call: StoreCall) => store.take!(read.id!, FLASH_KEY, call)
+        const taken = await guard('take', take, context)
         values.delete(FLASH_KEY)
         const data = parse(values)
         if (taken === undefined) return { ...read, data }
@@ -132,7 +140,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
       },
       async seal(data, stamp) {
         const values = serialize(data)
-        const { previous, started, now, maxAge } = stamp
+        const { previous, started, now, maxAge, context } = stamp
         const loaded = previous?.state
         if (previous?.id === undefined || loaded === undefined) {
           return issue(stamp.id ?? createId(), values, stamp)
@@ -140,32 +148,28 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         const id = previous.id
         if (maxAge !== previous.maxAge) {
           // A new lifetime rewrites the record: rare (a login's "remember me"), so not a patch.
-          const record = {
-            created: started,
-            touched: now,
-            maxAge,
-            values: Object.fromEntries(values),
-          }
-          await guard('set', (call) => store.set(id, record, ttl(stamp), call))
+          const record = { ...times(stamp), values: Object.fromEntries(values) }
+          await guard('set', (call) => store.set(id, record, ttl(stamp), call), context)
         } else {
           const patch = diff(loaded.values, values, now)
-          if (!(await guard('patch', (call) => store.patch(id, patch, ttl(stamp), call)))) {
+          const write = (call: StoreCall) => store.patch(id, patch, ttl(stamp), call)
+          if (!(await guard('patch', write, context))) {
             // Destroyed or expired since this request read it: the old id stays dead. Only what this
             // request changed itself moves to a new id, so a racing write cannot undo a logout.
             return issue(createId(), new Map(Object.entries(patch.set)), stamp)
           }
         }
         loaded.values = values
-        loaded.indexed = await users.reindex(id, started, maxAge, loaded.indexed, data)
+        loaded.indexed = await users.reindex(id, started, maxAge, loaded.indexed, data, context)
         // A token tagged by the newest secret is the same token: no HMAC.
         const token = previous.key === 0 ? previous.token : await tag(id)
         return { token, payload: id, id }
       },
-      async destroy(_token, opened) {
+      async destroy(_token, opened, context) {
         if (opened === undefined) return
         const id = opened.payload
-        const record = index && (await guard('get', (call) => store.get(id, call)))
-        await users.remove(id, record === undefined ? undefined : recordData(record))
+        const record = index && (await guard('get', (call) => store.get(id, call), context))
+        await users.remove(id, record === undefined ? undefined : recordData(record), context)
       },
     },
     { maxAge, idleTimeout, clockTolerance, now, cache: keys === undefined ? false : options.cache },

@@ -13,6 +13,8 @@ export interface StoreRecord {
   touched: number
   /** The session's own absolute lifetime in seconds (`session.setMaxAge`), when it has one. */
   maxAge?: number
+  /** When the session last authenticated (`regenerate()`), in whole seconds, when it did. */
+  authenticated?: number
   /** Each top-level key of the session data and its value as JSON text. */
   values: Record<string, string>
 }
@@ -140,10 +142,11 @@ export function applyPatch(values: Record<string, string>, patch: StorePatch): v
 /** Whether `value` has the shape of a `StoreRecord` (a store's bytes are not trusted blindly). */
 export function isStoreRecord(value: unknown): value is StoreRecord {
   if (!isPlainObject(value)) return false
-  const { created, touched, maxAge, values } = value as Partial<StoreRecord>
+  const { created, touched, maxAge, authenticated, values } = value as Partial<StoreRecord>
   return (
     Number.isSafeInteger(created) &&
     Number.isSafeInteger(touched) &&
+    (authenticated === undefined || Number.isSafeInteger(authenticated)) &&
     (maxAge === undefined || (Number.isSafeInteger(maxAge) && maxAge >= 1)) &&
     isPlainObject(values) &&
     Object.values(values).every((json) => typeof json === 'string')
