@@ -53,6 +53,13 @@ export type { BackendsInit, SessionOptions } from './core/with-session.ts'
 export { getSession, withSession } from './core/with-session.ts'
 export type { DecodeErrorReason, SessionErrorCode, SessionErrorOptions } from './errors.ts'
 export { DecodeError, SessionError } from './errors.ts'
+export type {
+  CodecContext,
+  CodecEvent,
+  SessionEvent,
+  SessionEventType,
+  StoreCallOutcome,
+} from './events.ts'
 export type { KvNamespaceLike, KvStoreOptions } from './server/cloudflare-kv.ts'
 export { kvStore } from './server/cloudflare-kv.ts'
 export type { DenoKvAtomicLike, DenoKvLike, DenoKvStoreOptions } from './server/deno-kv.ts'

@@ -15,7 +15,7 @@ export function isPassive(request: Request): boolean {
   const { headers } = request
   if (headers.has(PASSIVE_HEADER)) return true
   const purpose = headers.get('sec-purpose') ?? headers.get('purpose')
-  return purpose !== null && purpose.includes('prefetch')
+  return purpose?.includes('prefetch') === true
 }
 
 /**

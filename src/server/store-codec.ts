@@ -87,7 +87,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
 
   /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
   async function issue(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
-    const { started, now, maxAge, context } = stamp
+    const { started, maxAge, context } = stamp
     const record = { ...times(stamp), values: Object.fromEntries(values) }
     await guard('set', (call) => store.set(id, record, ttl(stamp), call), context)
     await users.reindex(id, started, maxAge, undefined, parse(values), context)

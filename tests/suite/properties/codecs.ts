@@ -29,7 +29,18 @@ export const cookieCodecs: [string, () => CodecBackend][] = [
 ]
 
 /** JWT claims the codec sets or checks (sst and sma are its own): a JWT's session data is its claim set. */
-const REGISTERED = new Set(['iat', 'exp', 'nbf', 'iss', 'aud', 'sub', 'jti', 'sst', 'sma'])
+const REGISTERED = new Set([
+  'iat',
+  'exp',
+  'nbf',
+  'iss',
+  'aud',
+  'sub',
+  'jti',
+  'sst',
+  'sma',
+  'auth_time',
+])
 const withoutClaims = (name: string, data: SessionData): SessionData =>
   name.startsWith('jwtCodec')
     ? Object.fromEntries(Object.entries(data).filter(([key]) => !REGISTERED.has(key)))
