@@ -17,14 +17,9 @@ import {
 import { storeGuard, timeoutOption } from '../lib/store-call.ts'
 import { diff, parse, serialize } from '../lib/store-values.ts'
 import { tokenCache } from '../lib/token-cache.ts'
+import { isStoreRecord } from '../server/store-record.ts'
 import { FLASH_KEY } from '../session.ts'
-import {
-  isStoreRecord,
-  type SessionIndex,
-  type SessionStore,
-  type SessionSummary,
-  type StoreRecord,
-} from '../stores/types.ts'
+import type { SessionIndex, SessionStore, SessionSummary, StoreRecord } from '../stores/types.ts'
 
 export interface StoreCodecOptions extends LifetimeOptions {
   /** Where the session data lives: `memoryStore()`, `redisStore(client)`, `kvStore(env.KV)`, … */
