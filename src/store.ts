@@ -19,4 +19,4 @@ export type {
   StoreIndexEntry,
   StorePatch,
   StoreRecord,
-} from './stores/types.ts'
+} from './server/types.ts'

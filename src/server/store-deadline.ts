@@ -1,5 +1,5 @@
 /** @module Deadlines in a store: refusing a late write here, or carrying the deadline to the server. */
-import type { StoreCall } from '../stores/types.ts'
+import type { StoreCall } from './types.ts'
 
 /**
  * The error a store throws when a call's deadline passed before its write could land. Throw it

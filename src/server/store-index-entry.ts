@@ -1,6 +1,6 @@
 /** @module A user's session index as a store keeps it: the entry's shape and its time to live. */
 import { isPlainObject } from '../lib/options.ts'
-import type { StoreIndexEntry } from '../stores/types.ts'
+import type { StoreIndexEntry } from './types.ts'
 
 /**
  * Whether `value` has the shape of a `StoreIndexEntry`: a string `id`, whole-second `created`,

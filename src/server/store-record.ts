@@ -1,6 +1,6 @@
 /** @module A store's record: its shape, its JSON text, and the patch and take every store applies. */
 import { isPlainObject } from '../lib/options.ts'
-import type { StorePatch, StoreRecord } from '../stores/types.ts'
+import type { StorePatch, StoreRecord } from './types.ts'
 
 /**
  * Whether `value` has the shape of a `StoreRecord`: whole-second times, a positive `maxAge` when
