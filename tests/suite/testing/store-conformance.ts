@@ -1,9 +1,9 @@
-/** storeConformance: passes on the Map store of docs/stores.md, fails a store that loses writes. */
+/** storeConformance: passes on the Map store of docs/stores.md, fails the stores that get it wrong. */
 import assert from 'node:assert/strict'
 import { mapStore } from '../../../examples/testing/map-store.ts'
 import { SessionError, type SessionStore } from '../../../src/index.ts'
 import { fixedClock, storeConformance } from '../../../src/testing.ts'
-import { losesConcurrentWrites } from '../../fixtures/lossy-store.ts'
+import { losesConcurrentWrites, patchesByAssignment } from '../../fixtures/lossy-store.ts'
 import { suite } from '../../harness.ts'
 
 const test = suite('storeConformance')
@@ -34,7 +34,7 @@ async function verdicts(
 
 test('the Map store of docs/stores.md passes every case', async () => {
   const results = await verdicts(mapStore)
-  assert.ok(results.length >= 20, `${results.length} cases`)
+  assert.ok(results.length >= 21, `${results.length} cases`)
   assert.deepEqual(
     results.filter((result) => result.error !== undefined),
     [],
@@ -49,6 +49,17 @@ test('a store that loses concurrent writes fails, on the concurrent-writes case'
     ['concurrent requests changing different keys: none is lost (KV: last writer wins)'],
   )
   assert.match(String((failed[0]!.error as Error).message), /every concurrent change landed/)
+})
+
+test('a store that patches by assignment fails the __proto__ case: applyPatch keeps the key', async () => {
+  const results = await verdicts((now) => patchesByAssignment(mapStore(now)))
+  const failed = results.filter((result) => result.error !== undefined).map((result) => result.name)
+  assert.ok(
+    failed.includes(
+      'a key named __proto__ is kept as plain data: created, added, changed, deleted',
+    ),
+    failed.join(),
+  )
 })
 
 test('storeConformance needs a make function and the runner’s test function', () => {
