@@ -8,20 +8,20 @@ import type {
 } from '../backends.ts'
 import { DecodeError, SessionError } from '../errors.ts'
 import { dataJson, isEmpty, serialize } from '../lib/json.ts'
-import { checkOptions, configError, functionRule, isPlainObject } from '../lib/options.ts'
-import { ASYNC_BUILDER, checkBackends, readTokens } from './backend-set.ts'
+import { checkOptions, functionRule, isPlainObject } from '../lib/options.ts'
+import { answerFor, loadFailure } from './answer.ts'
+import { checkBackends, checkBuilder, readTokens } from './backend-set.ts'
 import { commitHeaders, privateResponse } from './commit.ts'
 import { addLayer, asOwner, outerOwner } from './layers.ts'
 import { type JsonData, Session, type SessionRecord } from './session.ts'
-import { storeFailureResponse } from './store-failure.ts'
 
 /** Options of `withSession` that apply whatever the backends. */
 export interface SessionOptions {
   /**
    * Called when a request presents a token that does not decode (bad signature, expired, garbage).
    * The request goes on with an empty session, unless this returns a `Response`: then
-   * `getSession` throws the `DecodeError` and `withSession` answers with that response instead
-   * (an API's 401 with `WWW-Authenticate`). Let the error propagate out of the handler.
+   * `getSession` throws a `DecodeError` carrying it (`error.response`) and `withSession` answers
+   * with it instead (an API's 401 with `WWW-Authenticate`). Let the error leave the handler.
    */
   onInvalid?: (error: DecodeError, request: Request) => unknown
   /**
@@ -37,10 +37,10 @@ export interface SessionOptions {
     request: Request,
   ) => number | undefined | Promise<number | undefined>
   /**
-   * Called when a server-side store fails or misses its deadline (`ERR_SESSION_STORE`), while
-   * loading or committing. Return a `Response` to answer with it; return anything else to let the
-   * error propagate. Without this option the answer is `503 Service Unavailable` with
-   * `Retry-After: 1`; nothing was committed.
+   * Called once when a server-side store fails or misses its deadline (`ERR_SESSION_STORE`), while
+   * loading (then `getSession` throws an error carrying the answer) or committing. Return a
+   * `Response` to answer with it; return anything else to let the error propagate. Without this
+   * option the answer is `503 Service Unavailable` with `Retry-After: 1`; nothing was committed.
    */
   onStoreError?: (error: SessionError, request: Request) => unknown
 }
@@ -75,8 +75,6 @@ interface Loaded {
  */
 const STATE: unique symbol = Symbol('fetch-session')
 const fallback = new WeakMap<Request, RequestSession>()
-/** The response an `onInvalid` chose for a rejected token, sent instead of the handler's. */
-const answers = new WeakMap<DecodeError, Response>()
 type Tagged = Request & { [STATE]?: RequestSession }
 
 function attach(request: Request, state: RequestSession): void {
@@ -108,7 +106,7 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
 ): (request: Request, ...rest: Rest) => Promise<Res> {
   options = checkOptions('withSession', options ?? null, SESSION_OPTIONS)
   if (typeof backends !== 'function') checkBackends(backends, options.validAfter !== undefined)
-  else if (backends.constructor?.name === 'AsyncFunction') configError('withSession', ASYNC_BUILDER)
+  else checkBuilder(backends)
   addLayer()
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
     const outer = outerOwner()
@@ -123,10 +121,7 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
           : await handler(request, ...rest)
       return await state.commit(response)
     } catch (error) {
-      const answer =
-        error instanceof DecodeError
-          ? answers.get(error)
-          : storeFailureResponse(error, request, options.onStoreError)
+      const answer = answerFor(error, request, options.onStoreError, state.failure)
       if (answer === undefined) throw error
       // Through the same door as a commit: an answer that another request wrote on (a shared
       // `onInvalid` Response) leaves as a copy with that request's headers undone.
@@ -162,6 +157,8 @@ class RequestSession {
   #backends: SessionBackends | undefined
   /** Whose writes a Response may carry: the outermost layer's state (this one when alone). */
   owner: object = this
+  /** What `getSession` threw, its answer decided then. */
+  failure: unknown
 
   constructor(
     readonly request: Request,
@@ -206,7 +203,10 @@ class RequestSession {
       }
       if (rejected !== undefined) throw rejected
     } catch (error) {
-      if (!(error instanceof DecodeError)) throw error
+      if (!(error instanceof DecodeError)) {
+        this.failure = loadFailure(error, this.request, this.owner, this.options.onStoreError)
+        throw this.failure
+      }
       // Cleared once, so onInvalid does not hear it again; but only a lone token. A planted
       // cookie (`injected`), or one of several copies of a name (others under another Domain or
       // Path, beyond the candidates tried), is not: clearing writes our Path and Domain, which
@@ -214,8 +214,9 @@ class RequestSession {
       invalid = error.reason !== 'injected' && candidates === 1
       const answer = this.options.onInvalid?.(error, this.request)
       if (answer instanceof Response) {
-        answers.set(error, answer)
-        throw error
+        const { request, owner, options } = this
+        this.failure = loadFailure(error, request, owner, options.onStoreError, answer)
+        throw this.failure
       }
     }
     const record = newRecord({}, codec.createId?.(), undefined, codec)

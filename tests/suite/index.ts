@@ -3,6 +3,7 @@
  * fails when a file under tests/suite/ is missing here, so a new suite file cannot silently not run.
  */
 import './adapters/hono-on-invalid.ts'
+import './adapters/hono-store-failure.ts'
 import './adapters/hono.ts'
 import './adapters/runtimes.ts'
 import './adversarial/algorithms.ts'
@@ -48,6 +49,7 @@ import './testing/fixed-clock.ts'
 import './testing/session-of.ts'
 import './testing/session-request.ts'
 import './testing/store-conformance.ts'
+import './with-session-answers.ts'
 import './with-session-caching.ts'
 import './with-session-responses.ts'
 import './with-session-revocation.ts'
