@@ -14,6 +14,9 @@ import {
   secondsOption,
 } from '../lib/options.ts'
 import type { RedisCommandClient } from '../server/redis.ts'
+import { DEADLINE, redisRunner, redisScripts } from '../server/redis-commands.ts'
+import { storeGuard, timeoutOption } from '../server/store-call.ts'
+import { diff, parse, serialize } from '../server/store-values.ts'
 import { decodeBase64, encodeBase64 } from './python-json.ts'
 
 export interface ExpressSessionCodecOptions {
@@ -39,6 +42,12 @@ export interface ExpressSessionCodecOptions {
   }
   /** express-session's `rolling`: re-issue the cookie and reset its expiry on every request. */
   rolling?: boolean
+  /**
+   * Seconds each Redis call may take (fractions allowed), default 2, as in `storeCodec`: when
+   * they pass, or Redis fails, the request fails with `ERR_SESSION_STORE` (`withSession` answers
+   * 503 or calls `onStoreError`), and a write still in flight is refused by Redis when it arrives.
+   */
+  timeout?: number
   /** The clock, in milliseconds like `Date.now`. */
   now?: () => number
   /**
@@ -51,6 +60,21 @@ export interface ExpressSessionCodecOptions {
 /** express-session's `cookie` object, as connect-redis stores it beside the data. */
 type StoredCookie = Record<string, unknown> & { originalMaxAge?: number | null; expires?: string }
 
+/** What one request decoded, handed back on encode. */
+interface Loaded {
+  cookie: StoredCookie
+  /** Each key's JSON as read: what the request changed, should the record be gone at commit. */
+  values: Map<string, string>
+}
+
+// Each script runs atomically after the deadline check (ARGV[1]). SAVE writes the record (ARGV[2])
+// for ARGV[3] seconds; with ARGV[4] = '1' only over a record that still exists, so a write that
+// races a logout cannot bring the session back.
+const SAVE = `${DEADLINE}if ARGV[4] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`
+const DELETE = `${DEADLINE}return redis.call('DEL', KEYS[1])`
+
 /** uid-safe(24), express-session's session id: 32 base64url characters. */
 const ID_BYTES = 24
 const ID = /^[A-Za-z0-9_-]{1,128}$/
@@ -58,9 +82,11 @@ const ID = /^[A-Za-z0-9_-]{1,128}$/
 /**
  * Shares sessions with an Express app that uses express-session and connect-redis over one Redis:
  * reads and writes its `connect.sid` cookie (`s:<id>.<HMAC-SHA256>`, URL-encoded as Express sends
- * it, signed as cookie-signature signs it) and its record at `sess:<id>`, keeping the `cookie`
- * object express-session needs and the TTL connect-redis would set. Each write replaces the whole
- * record, as express-session's does: of two concurrent writes to one session the last one wins.
+ * it, signed as cookie-signature signs it; no other spelling is read) and its record at
+ * `sess:<id>`, keeping the `cookie` object express-session needs and the TTL connect-redis would
+ * set. Each write replaces the whole record, as express-session's does: of two concurrent writes
+ * to one session the last one wins, but a session destroyed meanwhile stays destroyed (what the
+ * late request changed moves to a new session). Every Redis call has `timeout`, as in storeCodec.
  *
  * @example
  * import { createClient } from 'redis'
@@ -80,6 +106,7 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
     ttl: 1,
     cookie: 1,
     rolling: 1,
+    timeout: 1,
     now: 1,
     webCrypto: 1,
   })
@@ -92,6 +119,9 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
   if (typeof client?.sendCommand !== 'function') {
     fail('client must be a node-redis client, or an object with sendCommand(args)')
   }
+  const run = redisRunner(client, owner)
+  const script = redisScripts(run)
+  const guard = storeGuard(timeoutOption(owner, options.timeout))
   const prefix = options.prefix ?? 'sess:'
   if (typeof prefix !== 'string') fail('prefix must be a string')
   const ttl = secondsOption(owner, 'ttl', options.ttl) ?? 86400
@@ -113,6 +143,8 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
     if (!value.startsWith('s:') || dot < 2 || !ID.test(id) || mac?.length !== 32) {
       throw new DecodeError('malformed')
     }
+    // One spelling only, so a token cannot be respelled past a deny-list or a cache key.
+    if (token !== spell(id, mac)) throw new DecodeError('malformed')
     const index = await keys.verify(mac, id)
     if (index < 0) throw new DecodeError('signature')
     return { id, index }
@@ -120,7 +152,8 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
 
   async function decodeSession(token: string): Promise<DecodedSession> {
     const { id, index } = await unsign(token)
-    const json = await client.sendCommand(['GET', prefix + id])
+    const key = prefix + id
+    const json = await guard('get', (call) => run(key, ['GET', key], call.signal))
     if (json === null || json === undefined) throw new DecodeError('unknown')
     let record: unknown
     try {
@@ -134,8 +167,8 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
     const { cookie, ...data } = record as SessionData & { cookie?: StoredCookie }
     const expires = cookie?.expires === undefined ? Number.NaN : Date.parse(cookie.expires)
     if (expires <= now()) throw new DecodeError('expired')
-    const state: StoredCookie = cookie ?? { ...fresh }
-    const original = state.originalMaxAge
+    const state: Loaded = { cookie: cookie ?? { ...fresh }, values: serialize(data) }
+    const original = state.cookie.originalMaxAge
     const session: DecodedSession = { data, id, state }
     if (typeof original === 'number') session.maxAge = Math.floor(original / 1000)
     if (index > 0 || rolling) session.renew = true
@@ -149,12 +182,34 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
         'expressSessionCodec: "cookie" is express-session\'s own key',
       )
     }
-    const id = write.previous?.id ?? write.id ?? createId()
+    const previous = write.previous
+    const loaded = previous?.state as Loaded | undefined
+    const id = previous?.id ?? write.id ?? createId()
     if (!ID.test(id))
       throw new SessionError('ERR_SESSION_TOKEN', 'expressSessionCodec: not an express-session id')
-    const cookie: StoredCookie = {
-      ...((write.previous?.state as StoredCookie | undefined) ?? fresh),
+    if (previous?.id === undefined || loaded === undefined) {
+      return (await save(id, fresh, data, false)) as EncodedSession
     }
+    const values = serialize(data)
+    const saved = await save(id, loaded.cookie, data, true)
+    if (saved !== undefined) {
+      loaded.values = values
+      return saved
+    }
+    // Destroyed or expired since this request read it: the old id stays dead. Only what this
+    // request changed itself moves to a new session, so a racing write cannot undo a logout.
+    const changed = parse(new Map(Object.entries(diff(loaded.values, values, 0).set)))
+    return (await save(createId(), fresh, changed, false)) as EncodedSession
+  }
+
+  /** Writes the record; `undefined` when `existing` and the record is gone. */
+  async function save(
+    id: string,
+    stored: StoredCookie,
+    data: SessionData,
+    existing: boolean,
+  ): Promise<EncodedSession | undefined> {
+    const cookie: StoredCookie = { ...stored }
     // express-session's touch(): the expiry restarts from originalMaxAge on every saved request.
     if (typeof cookie.originalMaxAge === 'number') {
       cookie.expires = new Date(now() + cookie.originalMaxAge).toISOString()
@@ -163,19 +218,15 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
       typeof cookie.expires === 'string'
         ? Math.ceil((Date.parse(cookie.expires) - now()) / 1000)
         : ttl
+    const key = prefix + id
     if (seconds > 0) {
-      await client.sendCommand([
-        'SET',
-        prefix + id,
-        JSON.stringify({ cookie, ...data }),
-        'EX',
-        String(seconds),
-      ])
+      const args = [JSON.stringify({ cookie, ...data }), String(seconds), existing ? '1' : '0']
+      const done = await guard('set', (call) => script(SAVE, key, args, call))
+      if (Number(done) !== 1) return undefined
     } else {
-      await client.sendCommand(['DEL', prefix + id])
+      await guard('delete', (call) => script(DELETE, key, [], call))
     }
-    const signed = `s:${id}.${encodeBase64(await keys.sign(id)).replace(/=+$/, '')}`
-    const encoded: EncodedSession = { token: encodeURIComponent(signed), id }
+    const encoded: EncodedSession = { token: spell(id, await keys.sign(id)), id }
     if (typeof cookie.originalMaxAge === 'number')
       encoded.maxAge = Math.floor(cookie.originalMaxAge / 1000)
     return encoded
@@ -191,9 +242,14 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
     createId,
     async destroy(token: string): Promise<void> {
       const { id } = await unsign(token).catch(() => ({ id: undefined }))
-      if (id !== undefined) await client.sendCommand(['DEL', prefix + id])
+      if (id !== undefined) await guard('delete', (call) => script(DELETE, prefix + id, [], call))
     },
   })
+}
+
+/** cookie-signature's `s:` + id + `.` + unpadded base64 MAC, URL-encoded as express-session sends it. */
+function spell(id: string, mac: Uint8Array): string {
+  return encodeURIComponent(`s:${id}.${encodeBase64(mac).replace(/=+$/, '')}`)
 }
 
 function padded(base64: string): string {
