@@ -1,5 +1,6 @@
 /** @module Sessions by user: the index storeCodec keeps next to each record. Internal. */
 import type { SessionData } from '../backends.ts'
+import { SessionError } from '../errors.ts'
 import { encodeBase64url, utf8 } from '../lib/base64url.ts'
 import type { Lifetime } from '../lib/lifetime.ts'
 import type { StoreGuard } from './store-call.ts'
@@ -93,19 +94,34 @@ export async function listIndexed(
   return out.map(({ order: _, ...summary }) => summary)
 }
 
-/** Deletes every session of `user` but `except`; returns how many were deleted. */
+/** A session handle: 12 bytes of digest in base64url; an id is storeCodec's 16 random bytes. */
+const HANDLE = /^[A-Za-z0-9_-]{16}$/
+const ID = /^[A-Za-z0-9_-]{22}$/
+
+/**
+ * Deletes every session of `user` but `except` (a session id, or the `handle` that
+ * `listSessions` shows); returns how many were deleted.
+ */
 export async function destroyIndexed(
   context: IndexContext,
   user: string,
   except: string | undefined,
 ): Promise<number> {
+  // Anything else would match no session and end the current one too, silently.
+  const byHandle = typeof except === 'string' && HANDLE.test(except)
+  if (except !== undefined && !byHandle && !(typeof except === 'string' && ID.test(except))) {
+    throw new SessionError(
+      'ERR_SESSION_CONFIG',
+      'storeCodec: destroySessions except must be a session id (session.id) or a handle from listSessions',
+    )
+  }
   const { store, guard } = context
   const entries: StoreIndexEntry[] = await guard('indexList', (call) =>
     store.indexList!(user, call),
   )
   let count = 0
   for (const { id } of entries) {
-    if (id === except) continue
+    if (id === except || (byHandle && (await sessionHandle(id)) === except)) continue
     const record = await guard('get', (call) => store.get(id, call))
     // An entry that went stale while the id moved to another user never deletes that session.
     if (record !== undefined && belongs(context, user, record)) {
@@ -123,5 +139,48 @@ function parseInfo(json: string): Record<string, unknown> | undefined {
     return typeof info === 'object' && info !== null ? (info as Record<string, unknown>) : undefined
   } catch {
     return undefined
+  }
+}
+
+/** What storeCodec does with the index on each write and delete. */
+export interface UserIndex {
+  /** Moves the session's entry from what it was (`before`) to what `data` says. */
+  reindex(
+    id: string,
+    created: number,
+    maxAge: number | undefined,
+    before: Indexed | undefined,
+    data: SessionData,
+  ): Promise<Indexed | undefined>
+  /** Deletes a record, and its index entry when the data names a user. */
+  remove(id: string, data: SessionData | undefined): Promise<void>
+}
+
+export function userIndex(
+  context: Omit<IndexContext, 'index'> & { index: SessionIndex | undefined },
+): UserIndex {
+  const { store, guard, index, life } = context
+  return {
+    async reindex(id, created, maxAge, before, data) {
+      if (index === undefined) return undefined
+      const now = indexed(index, data)
+      if (before !== undefined && before.user !== now?.user) {
+        await guard('indexDelete', (call) => store.indexDelete!(before.user, id, call))
+      }
+      if (now !== undefined && (now.user !== before?.user || now.info !== before.info)) {
+        const absolute = life.absolute(maxAge)
+        const expires = absolute === null ? undefined : created + absolute + 1
+        const entry = { id, created, info: now.info, expires }
+        await guard('indexSet', (call) => store.indexSet!(now.user, entry, call))
+      }
+      return now
+    },
+    async remove(id, data) {
+      await guard('delete', (call) => store.delete(id, call))
+      const entry = data === undefined ? undefined : indexed(index, data)
+      if (entry !== undefined) {
+        await guard('indexDelete', (call) => store.indexDelete!(entry.user, id, call))
+      }
+    },
   }
 }
