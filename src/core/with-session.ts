@@ -8,7 +8,12 @@ import { commitHeaders } from './commit.ts'
 import { addLayer, asOwner, outerOwner } from './layers.ts'
 import { RequestSession } from './request-session.ts'
 import type { JsonData, Session } from './session.ts'
-import { type BackendsInit, SESSION_OPTIONS, type SessionOptions } from './session-options.ts'
+import {
+  type BackendsInit,
+  type CheckedSessionOptions,
+  SESSION_OPTIONS,
+  type SessionOptions,
+} from './session-options.ts'
 
 export type { BackendsInit, SessionOptions }
 
@@ -47,7 +52,11 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
   backends: BackendsInit<Rest>,
   options: SessionOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Res> {
-  const checked = checkOptions('withSession', options ?? null, SESSION_OPTIONS)
+  const checked = checkOptions(
+    'withSession',
+    options ?? null,
+    SESSION_OPTIONS,
+  ) as CheckedSessionOptions
   if (typeof backends !== 'function') checkBackends(backends, checked.validAfter !== undefined)
   else checkBuilder(backends)
   addLayer()
