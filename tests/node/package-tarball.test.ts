@@ -69,6 +69,7 @@ const SUBPATHS = [
   '/astro',
   '/testing',
   '/store',
+  '/otel',
 ]
 
 test('prepack builds a clean checkout: the tarball holds every entry point', () => {
@@ -103,6 +104,7 @@ import { withSession as worker } from 'fetch-session/cloudflare'
 import { session } from 'fetch-session/hono'
 import { fixedClock, sessionOf, sessionRequest, storeConformance } from 'fetch-session/testing'
 import { applyPatch, checkDeadline, type SessionStore, takeValue } from 'fetch-session/store'
+import { otelEvents } from 'fetch-session/otel'
 
 const records = new Map<string, { values: Record<string, string>; created: number; touched: number }>()
 const store: SessionStore = {
@@ -116,7 +118,7 @@ const key = { kty: 'oct', k: 'c2VjcmV0', kid: 'a' } satisfies Jwk
 const backends = { codec: signedCodec({ secrets: 'x'.repeat(32) }), ...cookie() }
 export const uses = [jwtCodec({ keys: [key], algorithms: ['HS256'] }), bun, deno, worker, session,
   withSession(async (request: Request) => new Response(String((await getSession(request)).isNew)), backends),
-  fixedClock().now, sessionOf, sessionRequest, storeConformance, store]
+  fixedClock().now, sessionOf, sessionRequest, storeConformance, store, otelEvents()]
 `
 
 for (const [runtime, types] of [

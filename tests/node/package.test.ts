@@ -21,9 +21,11 @@ const SUBPATHS = [
   './elysia',
   './testing',
   './store',
+  './otel',
 ]
-/** Optional peers: the frameworks the adapters fit. */
+/** Optional peers: the frameworks the adapters fit, and OpenTelemetry's API. */
 const FRAMEWORKS = {
+  '@opentelemetry/api': './otel',
   hono: './hono',
   next: './next',
   '@sveltejs/kit': './sveltekit',
@@ -39,7 +41,7 @@ function run(command: string, args: string[]): string {
 }
 const bin = (name: string) => `${root}node_modules/.bin/${name}`
 
-test('package.json exports the core, every adapter, testing and the store toolkit, each with types, all built', () => {
+test('package.json exports the core, every adapter, testing, the store toolkit and the OpenTelemetry bridge, each with types, all built', () => {
   assert.deepEqual(
     Object.keys(pkg.exports).filter((key) => key !== './package.json'),
     SUBPATHS,
@@ -75,6 +77,7 @@ test('every subpath imports by package name and has its entry points', async () 
     './sveltekit': ['session'],
     './astro': ['session'],
     './testing': ['sessionRequest', 'sessionOf', 'fixedClock', 'storeConformance'],
+    './otel': ['otelEvents'],
     './store': [
       'applyPatch',
       'takeValue',
