@@ -5,7 +5,9 @@
  */
 import type { CodecBackend, CookieOptions, StoreCodec } from '../../src/index.ts'
 import { cookie, getSession, SessionError, signedCodec, withSession } from '../../src/index.ts'
+import { describeAttributes, sentCookies } from './cookie-info.ts'
 import { agentOf, devicesCard } from './devices.ts'
+import { expiryCard, expiryRoute } from './expiry.ts'
 
 interface DemoSession {
   visits: number
@@ -82,6 +84,8 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
         session.destroy()
         return redirect(url)
       }
+      const expiry = expiryRoute(request, url, session)
+      if (expiry !== undefined) return expiry
       if (url.pathname !== '/') return new Response('Not found', { status: 404 })
 
       session.set('visits', (session.get('visits') ?? 0) + 1)
@@ -101,6 +105,7 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
       return html(page(view))
     },
     { codec, ...cookie(cookieOptions) },
+    { expiryHeader: true },
   )
 
   return async (request: Request): Promise<Response> => {
@@ -129,39 +134,6 @@ interface View {
   codecLabel: string
   attributes: string
   devices: string
-}
-
-/** The session cookies the browser sent with this request: `name`, or its chunks `name.0`, … */
-function sentCookies(request: Request, name: string): { bytes: number; count: number } {
-  let bytes = 0
-  let count = 0
-  for (const pair of (request.headers.get('cookie') ?? '').split(/;\s*/)) {
-    const eq = pair.indexOf('=')
-    const cookieName = pair.slice(0, eq)
-    const chunk =
-      cookieName.startsWith(`${name}.`) && /^\d$/.test(cookieName.slice(name.length + 1))
-    if (eq > 0 && eq + 1 < pair.length && (cookieName === name || chunk)) {
-      bytes += pair.length
-      count++
-    }
-  }
-  return { bytes, count }
-}
-
-function describeAttributes(options: CookieOptions): string {
-  const sameSite = (options.sameSite ?? 'lax').toLowerCase()
-  const parts = [
-    options.httpOnly === false ? '' : 'HttpOnly',
-    options.secure === false ? '' : 'Secure',
-    `SameSite=${sameSite[0]!.toUpperCase()}${sameSite.slice(1)}`,
-    options.maxAge === null
-      ? 'kept until the browser closes'
-      : options.maxAge === undefined
-        ? 'Max-Age from the codec'
-        : `Max-Age=${options.maxAge}`,
-    (options.maxChunks ?? 1) > 1 ? `up to ${options.maxChunks} chunks` : '',
-  ]
-  return parts.filter(Boolean).join(' · ')
 }
 
 function redirect(url: URL): Response {
@@ -228,6 +200,7 @@ function page(view: View): string {
     </section>
   </div>
   ${view.devices}
+  ${expiryCard}
   <section class="card">
     <h2>Session</h2>
     <dl>

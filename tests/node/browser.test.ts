@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Browser } from 'playwright-core'
+import { signedCodec } from '../../src/index.ts'
+import { fixedClock } from '../../src/testing.ts'
 import { logIn, loginFlow, saveNote, sessionCookies, visits } from '../fixtures/browser/flows.ts'
 import {
   COOKIE,
@@ -15,6 +17,7 @@ import {
   launchBrowser,
   persistentProfile,
   resultsDir,
+  SECRET,
   serveDemo,
 } from '../fixtures/browser/harness.ts'
 import { longNote, readable } from '../fixtures/browser/notes.ts'
@@ -170,5 +173,38 @@ describe('the session cookie across a browser restart', { skip: chromiumMissing 
 
   test('a maxAge: null cookie (a browser-session cookie) does not', async () => {
     assert.deepEqual(await restart({ maxAge: null }), { user: 0, count: 1 })
+  })
+})
+
+describe('the demo shows when the session ends', { skip: chromiumMissing }, () => {
+  test('the countdown appears, a passive poll leaves it, "Stay signed in" moves it', async () => {
+    // The server's clock is the test's: half the idle window passes without waiting for it.
+    const clock = fixedClock(Date.now())
+    const codec = signedCodec({ secrets: SECRET, idleTimeout: 3600, now: clock.now })
+    const demo = await serveDemo({ codec })
+    const browser = await launchBrowser()
+    try {
+      const page = await browser.newPage()
+      await page.goto(`${demo.ip}/`)
+      const card = page.locator('#expiry')
+      await card.waitFor({ state: 'visible' })
+      const first = Number(await card.getAttribute('data-expires-at'))
+      assert.equal(first, Math.floor(clock.now() / 1000) * 1000 + 3_600_000, 'an hour on')
+      assert.match((await page.locator('#countdown').textContent()) ?? '', /^(5\d|60):\d\d$/)
+
+      clock.advance(2000) // past half the idle window: a real visit would renew the token now
+      await page.evaluate(() => (window as unknown as { pollExpiry(): Promise<void> }).pollExpiry())
+      assert.equal(Number(await card.getAttribute('data-expires-at')), first, 'the poll is passive')
+
+      await page.locator('#stay').click()
+      await page.waitForFunction(
+        (before) => Number(document.getElementById('expiry')?.dataset.expiresAt) !== before,
+        first,
+      )
+      assert.equal(Number(await card.getAttribute('data-expires-at')), first + 2_000_000)
+    } finally {
+      await browser.close()
+      await demo.close()
+    }
   })
 })
