@@ -232,5 +232,17 @@ function newRecord(
 ): SessionRecord {
   // Called as the codec's method, so a codec written as a class keeps its `this`.
   const createId = codec.createId === undefined ? undefined : () => codec.createId!()
-  return { data, rotate: false, id, maxAge, committed: false, createId }
+  // Every field from the start, so records keep one shape on the request path.
+  const rotate = false
+  const committed = false
+  return {
+    data,
+    rotate,
+    id,
+    maxAge,
+    committed,
+    createId,
+    expires: undefined,
+    authenticated: undefined,
+  }
 }
