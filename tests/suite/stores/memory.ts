@@ -2,13 +2,22 @@
 import assert from 'node:assert/strict'
 import { memoryStore } from '../../../src/index.ts'
 import { storeSuite } from '../../fixtures/store-suite.ts'
-import { clock } from '../../fixtures/suite.ts'
+import { clock, SECRET } from '../../fixtures/suite.ts'
 import { suite } from '../../harness.ts'
 
 storeSuite(() => {
   const time = clock()
   return { store: memoryStore({ now: time.now }), clock: time, atomic: true }
 }, suite('memoryStore'))
+
+storeSuite(
+  () => {
+    const time = clock()
+    return { store: memoryStore({ now: time.now }), clock: time, atomic: true }
+  },
+  suite('memoryStore with snapshot and encrypt'),
+  { snapshot: 300, encrypt: [SECRET] },
+)
 
 const test = suite('memoryStore')
 const record = (n: number) => ({ created: n, touched: n, values: { n: String(n) } })
