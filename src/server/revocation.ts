@@ -8,8 +8,8 @@ import type { SessionStore } from './types.ts'
 const MAX_IDS = 10_000
 
 export interface Revocations {
-  /** True when a snapshot of `id` must not be trusted now. */
-  has(id: string): boolean
+  /** True when the snapshot in `token`, of session `id`, must not be trusted now. */
+  has(id: string, token: string): boolean
   /** Records `ids` as revoked for the window. */
   add(ids: readonly string[]): void
 }
@@ -20,6 +20,14 @@ interface Entry extends Revocations {
 }
 
 const sets = new WeakMap<SessionStore, Entry>()
+
+/**
+ * How a token replaced by a write is named in the set: the end of its sealed snapshot (a MAC or
+ * an AES-GCM tag), unique per token, and no secret. A session id is 22 characters; this is 24.
+ */
+export function supersededKey(token: string): string {
+  return `~${token.slice(-23)}`
+}
 
 /**
  * The revocation set of `store` in this process, kept for `window` seconds (the longest any codec
@@ -41,17 +49,20 @@ function revocationSet(window: number, now: () => number): Entry {
   /** id → second until which it stays revoked; insertion order is deadline order. */
   const ids = new Map<string, number>()
   let distrustUntil = 0
+  const live = (key: string, time: number) => {
+    const until = ids.get(key)
+    if (until === undefined) return false
+    if (until > time) return true
+    ids.delete(key)
+    return false
+  }
   const set: Entry = {
     window,
     now,
-    has(id) {
+    has(id, token) {
       const time = set.now()
       if (time < distrustUntil) return true
-      const until = ids.get(id)
-      if (until === undefined) return false
-      if (until > time) return true
-      ids.delete(id)
-      return false
+      return live(id, time) || live(supersededKey(token), time)
     },
     add(list) {
       const time = set.now()

@@ -6,7 +6,7 @@ import { hmacKeys } from '../lib/hmac.ts'
 import { secretList } from '../lib/keys.ts'
 import { lifetime } from '../lib/lifetime.ts'
 import { configError, optionsObject } from '../lib/options.ts'
-import { revocations } from './revocation.ts'
+import { revocations, supersededKey } from './revocation.ts'
 import { storeGuard, timeoutOption } from './store-call.ts'
 import { storeCipher } from './store-cipher.ts'
 import { indexContext, type Loaded } from './store-codec-index.ts'
@@ -98,9 +98,9 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
       createId: tokens.createId,
       open: (token) => tokens.open(token),
       size: (payload) => 64 + (payload.snapshot?.json.length ?? 0),
-      async read({ id, snapshot: copy }) {
+      async read({ id, snapshot: copy }, token) {
         // Inside its window and not revoked, the snapshot answers: no store call.
-        if (copy !== undefined && life.now() < copy.until && !revoked?.has(id)) {
+        if (copy !== undefined && life.now() < copy.until && !revoked?.has(id, token)) {
           const data = JSON.parse(copy.json) as SessionData
           const values = serialize(data)
           const times = { started: copy.started, issued: copy.touched, maxAge: copy.maxAge }
@@ -151,6 +151,8 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         loaded.stale = false
         loaded.indexed = await users.reindex(id, started, maxAge, loaded.indexed, data)
         // A token tagged by the newest secret, without a snapshot, is the same token: no HMAC.
+        // The token this write replaces is revoked too: a copy of it shows data no longer true.
+        if (previous.token.includes('~')) await ended([supersededKey(previous.token)])
         if (previous.key === 0 && snapshot === undefined) {
           return { token: previous.token, payload: { id }, id }
         }

@@ -6,8 +6,9 @@ import type { SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import type { StoreGuard } from './store-call.ts'
 import { type StoreCipher, valueContext } from './store-cipher.ts'
+import { isStoreRecord } from './store-record.ts'
 import { parse } from './store-values.ts'
-import { isStoreRecord, type SessionStore, type StorePatch, type StoreRecord } from './types.ts'
+import type { SessionStore, StorePatch, StoreRecord } from './types.ts'
 
 /** A record as read: its times, its values as plain JSON, and whether an older key sealed any. */
 export interface ReadRecord {
