@@ -45,7 +45,7 @@ describe('durableObjectStore (Durable Objects in Miniflare)', () => {
     return {
       store,
       atomic: true,
-      ttl: async (id) => {
+      ttl: async (id: string) => {
         const stub = namespace.get(namespace.idFromName(`${prefix}s:${id}`) as never)
         const response = await stub.fetch('https://session-object/', {
           method: 'POST',
