@@ -15,6 +15,7 @@ interface DemoSession {
   note?: string
   notice?: string
   agent?: string
+  active?: number
 }
 
 export interface DemoOptions {
@@ -80,11 +81,18 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
         session.flash('notice', `Logged out ${count} other device${count === 1 ? '' : 's'}.`)
         return redirect(url)
       }
+      if (request.method === 'POST' && url.pathname === '/logout-device' && devices && user) {
+        const handle = String((await request.formData()).get('handle') ?? '')
+        const ended = await devices.destroySession(user, handle)
+        session.flash('notice', ended ? 'Logged out that device.' : 'That device was already out.')
+        return redirect(url)
+      }
       if (request.method === 'POST' && url.pathname === '/logout') {
         session.destroy()
         return redirect(url)
       }
-      const expiry = expiryRoute(request, url, session)
+      const stay = () => session.set('active', Date.now())
+      const expiry = expiryRoute(request, url, session.expiresAt, stay)
       if (expiry !== undefined) return expiry
       if (url.pathname !== '/') return new Response('Not found', { status: 404 })
 

@@ -2,14 +2,19 @@
  * The demo's visible expiry: a countdown read from the `Session-Expires-At` header, kept fresh by a
  * passive poll (it never renews the session), and a "Stay signed in" button that does.
  */
-import type { Session } from '../../src/index.ts'
-
-/** `GET /api/expiry` (a passive poll) and `POST /stay` (a real visit that renews); else undefined. */
-export function expiryRoute(request: Request, url: URL, session: Session): Response | undefined {
-  if (url.pathname === '/api/expiry') return Response.json({ expiresAt: session.expiresAt ?? null })
+/**
+ * `GET /api/expiry` (a passive poll) and `POST /stay` (a real visit: `stay` writes the session,
+ * which issues a new token and with it a new idle window); `undefined` for any other route.
+ */
+export function expiryRoute(
+  request: Request,
+  url: URL,
+  expiresAt: number | undefined,
+  stay: () => void,
+): Response | undefined {
+  if (url.pathname === '/api/expiry') return Response.json({ expiresAt: expiresAt ?? null })
   if (url.pathname !== '/stay' || request.method !== 'POST') return undefined
-  // Any write issues a new token, and with it a new idle window.
-  session.set('active', Date.now())
+  stay()
   return Response.json({ stayed: true })
 }
 
