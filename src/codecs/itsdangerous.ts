@@ -2,7 +2,8 @@
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { type HmacKeys, hmacKeys, nativeCrypto } from '../lib/hmac.ts'
-import { cached, type HmacHash } from '../lib/keys.ts'
+import { cached, type HmacHash, secretsRule } from '../lib/keys.ts'
+import { booleanRule, clockRule, type OptionRule, toleranceRule } from '../lib/options.ts'
 import { deflate, inflate } from './zlib.ts'
 
 /**
@@ -140,4 +141,21 @@ export interface ClockOptions {
   clockTolerance?: number
   /** The clock, in milliseconds like `Date.now`. */
   now?: () => number
+}
+
+/**
+ * The rules of the options every Python-compatible codec takes: the framework's secret key, as is
+ * (interop outranks our minimum: any non-empty secret the Python service already uses), no clock
+ * tolerance by default, the clock, and `webCrypto`.
+ */
+export const PYTHON_OPTIONS: {
+  secretKey: OptionRule<string[]>
+  clockTolerance: OptionRule<number>
+  now: OptionRule<() => number>
+  webCrypto: OptionRule<boolean>
+} = {
+  secretKey: secretsRule(1),
+  clockTolerance: toleranceRule(0),
+  now: clockRule,
+  webCrypto: booleanRule(false),
 }

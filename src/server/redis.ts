@@ -1,5 +1,5 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
-import { configError, optionsObject } from '../lib/options.ts'
+import { checkOptions, stringRule } from '../lib/options.ts'
 import { indexEntryTtl, parseStoreIndexEntry } from '../store.ts'
 import { DEADLINE, type RedisRun, redisRunner, redisScripts } from './redis-commands.ts'
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
@@ -76,6 +76,8 @@ if ttl == 0 then redis.call('PERSIST', KEYS[1])
 elseif before == -2 or (before >= 0 and before < ttl) then redis.call('EXPIRE', KEYS[1], ttl) end
 return 1`
 
+const REDIS_OPTIONS = { prefix: stringRule('session:') }
+
 /**
  * Keeps sessions in Redis. Takes any node-redis v4/v5 client as is (`createClient`,
  * `createCluster`, `createSentinel`), Bun's `RedisClient`, or any object with `sendCommand(args)`
@@ -96,9 +98,7 @@ export function redisStore(
   options: RedisStoreOptions = {},
 ): SessionStore {
   const run = redisRunner(client, 'redisStore')
-  optionsObject('redisStore', options ?? null, { prefix: 1 })
-  const prefix = options.prefix ?? 'session:'
-  if (typeof prefix !== 'string') configError('redisStore', 'prefix must be a string')
+  const { prefix } = checkOptions('redisStore', options, REDIS_OPTIONS)
   const script = redisScripts(run)
   const userKey = (user: string) => `${prefix}user:${user}`
 

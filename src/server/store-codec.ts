@@ -4,12 +4,15 @@ import { defineCodec, type ReadSession, type SealStamp } from '../codecs/define-
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts'
 import { hmacKeys } from '../lib/hmac.ts'
-import { secretList } from '../lib/keys.ts'
 import { lifetime } from '../lib/lifetime.ts'
-import { configError, optionsObject } from '../lib/options.ts'
+import { checkOptions, configError } from '../lib/options.ts'
 import { destroyIndexed, type Indexed, indexed, listIndexed, userIndex } from './session-index.ts'
-import { storeGuard, timeoutOption } from './store-call.ts'
-import type { StoreCodec, StoreCodecOptions } from './store-codec-types.ts'
+import { storeGuard } from './store-call.ts'
+import {
+  STORE_CODEC_OPTIONS,
+  type StoreCodec,
+  type StoreCodecOptions,
+} from './store-codec-types.ts'
 import { isStoreRecord } from './store-record.ts'
 import { diff, parse, serialize } from './store-values.ts'
 import type { StoreRecord } from './types.ts'
@@ -44,29 +47,16 @@ interface Loaded {
  * const codec = storeCodec({ store: redisStore(redis), secrets: [env.SESSION_SECRET], maxAge: 7 * 24 * 3600, idleTimeout: 3600 })
  */
 export function storeCodec(options: StoreCodecOptions): StoreCodec {
-  optionsObject(OWNER, options ?? null, {
-    ...{ store: 1, secrets: 1, maxAge: 1, idleTimeout: 1, clockTolerance: 1, now: 1 },
-    ...{ webCrypto: 1, cache: 1, timeout: 1, index: 1 },
-  })
-  const { store, index, maxAge, idleTimeout, clockTolerance, now } = options
-  if (!['get', 'set', 'patch', 'delete'].every((m) => typeof store?.[m as 'get'] === 'function')) {
-    configError(OWNER, 'store must have get, set, patch and delete')
-  }
-  const keys =
-    options.secrets === undefined
-      ? undefined
-      : hmacKeys(secretList(options.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
-  const life = lifetime({ maxAge, idleTimeout, clockTolerance, now }, OWNER)
-  const guard = storeGuard(timeoutOption(OWNER, options.timeout))
-  if (index !== undefined) {
-    if (typeof index !== 'function') configError(OWNER, 'index must be a function of the data')
-    if (
-      !['indexSet', 'indexDelete', 'indexList'].every(
-        (m) => typeof store[m as 'get'] === 'function',
-      )
-    ) {
-      configError(OWNER, 'index needs a store with indexSet, indexDelete and indexList')
-    }
+  const checked = checkOptions(OWNER, options ?? null, STORE_CODEC_OPTIONS)
+  const { store, index, secrets } = checked
+  const keys = secrets === undefined ? undefined : hmacKeys(secrets, 'SHA-256', checked.webCrypto)
+  const life = lifetime(checked)
+  const guard = storeGuard(checked.timeout)
+  if (
+    index !== undefined &&
+    !['indexSet', 'indexDelete', 'indexList'].every((m) => typeof store[m as 'get'] === 'function')
+  ) {
+    configError(OWNER, 'index needs a store with indexSet, indexDelete and indexList')
   }
   const users = userIndex({ store, guard, life, index, data: recordData })
   const context = () => {
@@ -169,7 +159,13 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         await users.remove(id, record === undefined ? undefined : recordData(record))
       },
     },
-    { maxAge, idleTimeout, clockTolerance, now, cache: keys === undefined ? false : options.cache },
+    {
+      maxAge: checked.maxAge,
+      idleTimeout: checked.idleTimeout,
+      clockTolerance: checked.clockTolerance,
+      now: checked.now,
+      cache: keys === undefined ? false : checked.cache,
+    },
   )
   return {
     ...codec,
