@@ -243,7 +243,10 @@ test('every factory refuses an unknown option, naming itself first', () => {
   for (const [name, build] of Object.entries(FACTORIES)) {
     assert.ok(exported.includes(name), `${name} is exported`)
     build({}) // what it needs is enough
-    refuses(() => build({ zzzUnknown: 1 }), new RegExp(`^${OWNERS[name] ?? name}: unknown option zzzUnknown`))
+    refuses(
+      () => build({ zzzUnknown: 1 }),
+      new RegExp(`^${OWNERS[name] ?? name}: unknown option zzzUnknown`),
+    )
   }
 })
 
