@@ -12,16 +12,9 @@ import {
   stringRule,
 } from '../lib/options.ts'
 import { defineCodec } from './define-codec.ts'
-import {
-  type ClockOptions,
-  derivedKeys,
-  dumpPayload,
-  loadPayload,
-  PYTHON_OPTIONS,
-  signature,
-  verifyingKey,
-} from './itsdangerous.ts'
+import { derivedKeys, dumpPayload, loadPayload, signature, verifyingKey } from './itsdangerous.ts'
 import { pythonJsonCompact } from './python-json-compact.ts'
+import { type ClockOptions, PYTHON_OPTIONS } from './python-options.ts'
 
 export interface DjangoCodecOptions extends ClockOptions {
   /**

@@ -16,16 +16,15 @@ import { defineCodec } from './define-codec.ts'
 import { tag, untag } from './flask-tags.ts'
 import {
   bytesToInt,
-  type ClockOptions,
   derivedKeys,
   dumpPayload,
   intToBytes,
   loadPayload,
-  PYTHON_OPTIONS,
   signature,
   verifyingKey,
 } from './itsdangerous.ts'
 import { pythonJsonCompact } from './python-json-compact.ts'
+import { type ClockOptions, PYTHON_OPTIONS } from './python-options.ts'
 
 export interface FlaskCodecOptions extends ClockOptions {
   /**

@@ -2,8 +2,7 @@
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { type HmacKeys, hmacKeys, nativeCrypto } from '../lib/hmac.ts'
-import { cached, type HmacHash, secretsRule } from '../lib/keys.ts'
-import { booleanRule, clockRule, type OptionRule, toleranceRule } from '../lib/options.ts'
+import { cached, type HmacHash } from '../lib/keys.ts'
 import { deflate, inflate } from './zlib.ts'
 
 /**
@@ -130,32 +129,4 @@ export async function loadPayload(payload: string): Promise<Uint8Array> {
   const bytes = decodeBase64url(compressed ? payload.slice(1) : payload)
   if (bytes === undefined) throw new DecodeError('malformed', 'session payload is not base64url')
   return compressed ? inflate(bytes) : bytes
-}
-
-/** The options every Python-compatible codec takes for time. */
-export interface ClockOptions {
-  /**
-   * Seconds a timestamp may lie in the future and still be accepted (clock skew between servers).
-   * Default 0: the framework's own rule, which refuses a timestamp ahead of its clock.
-   */
-  clockTolerance?: number
-  /** The clock, in milliseconds like `Date.now`. */
-  now?: () => number
-}
-
-/**
- * The rules of the options every Python-compatible codec takes: the framework's secret key, as is
- * (interop outranks our minimum: any non-empty secret the Python service already uses), no clock
- * tolerance by default, the clock, and `webCrypto`.
- */
-export const PYTHON_OPTIONS: {
-  secretKey: OptionRule<string[]>
-  clockTolerance: OptionRule<number>
-  now: OptionRule<() => number>
-  webCrypto: OptionRule<boolean>
-} = {
-  secretKey: secretsRule(1),
-  clockTolerance: toleranceRule(0),
-  now: clockRule,
-  webCrypto: booleanRule(false),
 }

@@ -13,8 +13,9 @@ import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
 import { checkOptions, optional, secondsRule } from '../lib/options.ts'
 import { cacheRule } from '../lib/token-cache.ts'
 import { defineCodec } from './define-codec.ts'
-import { bytesToInt, derivedKeys, intToBytes, PYTHON_OPTIONS } from './itsdangerous.ts'
+import { bytesToInt, derivedKeys, intToBytes } from './itsdangerous.ts'
 import { pythonJsonDumps } from './python-json.ts'
+import { PYTHON_OPTIONS } from './python-options.ts'
 
 export interface StarletteCodecOptions {
   /**
