@@ -1,7 +1,11 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
-import { checkOptions, stringRule } from '../lib/options.ts'
+import { checkOptions, laterRule, stringRule } from '../lib/options.ts'
 import { indexEntryTtl, parseStoreIndexEntry } from '../store.ts'
 import { DEADLINE, type RedisRun, redisRunner, redisScripts } from './redis-commands.ts'
+import { type RedisSubscriber, redisRevocations } from './redis-revocations.ts'
+
+export type { RedisSubscriber }
+
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 /** Options node-redis takes per command; the store passes the call's `AbortSignal`. */
@@ -43,6 +47,12 @@ export interface BunRedisClient {
 export interface RedisStoreOptions {
   /** Prefix of every key this store writes. Default `session:`. */
   prefix?: string
+  /**
+   * A second connection in subscriber mode (node-redis: `await client.duplicate().connect()`):
+   * with it, `storeCodec({ snapshot })` hears sessions ended in other processes within a second,
+   * over the pub/sub channel `<prefix>revoked`. Without it, within the snapshot window.
+   */
+  subscriber?: RedisSubscriber
 }
 
 // Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `=<key>` each session
@@ -76,7 +86,11 @@ if ttl == 0 then redis.call('PERSIST', KEYS[1])
 elseif before == -2 or (before >= 0 and before < ttl) then redis.call('EXPIRE', KEYS[1], ttl) end
 return 1`
 
-const REDIS_OPTIONS = { prefix: stringRule('session:') }
+const REDIS_OPTIONS = {
+  prefix: stringRule('session:'),
+  // Checked by the revocation feed that subscribes with it.
+  subscriber: laterRule<RedisSubscriber | undefined>(),
+}
 
 /**
  * Keeps sessions in Redis. Takes any node-redis v4/v5 client as is (`createClient`,
@@ -98,11 +112,12 @@ export function redisStore(
   options: RedisStoreOptions = {},
 ): SessionStore {
   const run = redisRunner(client, 'redisStore')
-  const { prefix } = checkOptions('redisStore', options, REDIS_OPTIONS)
+  const { prefix, subscriber } = checkOptions('redisStore', options, REDIS_OPTIONS)
   const script = redisScripts(run)
   const userKey = (user: string) => `${prefix}user:${user}`
 
   return {
+    ...redisRevocations(run, `${prefix}revoked`, subscriber),
     async get(id: string, call?: StoreCall): Promise<StoreRecord | undefined> {
       const fields = pairs(await exec(run, prefix + id, ['HGETALL', prefix + id], call))
       if (fields.length === 0) return undefined
