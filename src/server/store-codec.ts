@@ -1,8 +1,9 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
-import { FLASH_KEY, type SessionData } from '../backends.ts'
+import { FLASH_KEY, type SessionBinding, type SessionData } from '../backends.ts'
 import { defineCodec, type ReadSession, type SealStamp } from '../codecs/define-codec.ts'
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts'
+import { readBinding } from '../lib/binding.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { secretList } from '../lib/keys.ts'
 import { lifetime } from '../lib/lifetime.ts'
@@ -81,8 +82,8 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
 
   /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
   async function issue(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
-    const { started, now, maxAge } = stamp
-    const record = { created: started, touched: now, maxAge, values: Object.fromEntries(values) }
+    const record = fullRecord(values, stamp)
+    const { started, maxAge } = stamp
     await guard('set', (call) => store.set(id, record, ttl(stamp), call))
     await users.reindex(id, started, maxAge, undefined, parse(values))
     return { token: await tag(id), payload: id, id }
@@ -92,6 +93,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
     {
       name: OWNER,
       reportsStart: true,
+      carriesBinding: true,
       createId,
       async open(token) {
         const id = token.slice(0, ID_LENGTH)
@@ -115,7 +117,8 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         const values = new Map(Object.entries(record.values))
         const { created: started, touched: issued, maxAge } = record
         const state: Loaded = { values, indexed: index && indexed(index, parse(values)) }
-        return { data: parse(values), times: { started, issued, maxAge }, id, state }
+        const binding = storedBinding(record.bound)
+        return { data: parse(values), times: { started, issued, maxAge }, id, state, binding }
       },
       // Expired or idle is final; a record from a clock ahead of ours is only turned down.
       expire: async (read) => users.remove(read.id!, read.data),
@@ -138,14 +141,9 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
           return issue(stamp.id ?? createId(), values, stamp)
         }
         const id = previous.id
-        if (maxAge !== previous.maxAge) {
-          // A new lifetime rewrites the record: rare (a login's "remember me"), so not a patch.
-          const record = {
-            created: started,
-            touched: now,
-            maxAge,
-            values: Object.fromEntries(values),
-          }
+        if (maxAge !== previous.maxAge || stamp.binding !== previous.binding) {
+          // A new lifetime or device rewrites the record: rare (a login), so not a patch.
+          const record = fullRecord(values, stamp)
           await guard('set', (call) => store.set(id, record, ttl(stamp), call))
         } else {
           const patch = diff(loaded.values, values, now)
@@ -175,6 +173,24 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
     createId,
     listSessions: (user, { current } = {}) => listIndexed(context(), user, current),
     destroySessions: (user, { except } = {}) => destroyIndexed(context(), user, except),
+  }
+}
+
+/** The whole record for `values` as `stamp` says: a new session, a new lifetime or device. */
+function fullRecord(values: Map<string, string>, stamp: SealStamp<unknown>): StoreRecord {
+  const { started, now, maxAge, binding } = stamp
+  const record: StoreRecord = { created: started, touched: now, values: Object.fromEntries(values) }
+  if (maxAge !== undefined) record.maxAge = maxAge
+  if (binding !== undefined) record.bound = JSON.stringify(binding)
+  return record
+}
+
+/** The device binding a record keeps, checked. */
+function storedBinding(bound: string | undefined): SessionBinding | undefined {
+  try {
+    return bound === undefined ? undefined : readBinding(JSON.parse(bound))
+  } catch (cause) {
+    throw new DecodeError('malformed', 'stored device binding is not valid', { cause })
   }
 }
 

@@ -15,6 +15,8 @@ export interface StoreRecord {
   maxAge?: number
   /** Each top-level key of the session data and its value as JSON text. */
   values: Record<string, string>
+  /** The device the session is bound to (`withSession`'s `deviceBound`), as JSON text. */
+  bound?: string
 }
 
 /**
@@ -140,8 +142,9 @@ export function applyPatch(values: Record<string, string>, patch: StorePatch): v
 /** Whether `value` has the shape of a `StoreRecord` (a store's bytes are not trusted blindly). */
 export function isStoreRecord(value: unknown): value is StoreRecord {
   if (!isPlainObject(value)) return false
-  const { created, touched, maxAge, values } = value as Partial<StoreRecord>
+  const { created, touched, maxAge, values, bound } = value as Partial<StoreRecord>
   return (
+    (bound === undefined || typeof bound === 'string') &&
     Number.isSafeInteger(created) &&
     Number.isSafeInteger(touched) &&
     (maxAge === undefined || (Number.isSafeInteger(maxAge) && maxAge >= 1)) &&
