@@ -9,14 +9,16 @@ import type {
 import { DecodeError } from '../errors.ts'
 import { dataJson, isEmpty, serialize } from '../lib/json.ts'
 import { isPlainObject } from '../lib/options.ts'
+import { cookieMaxAge, privateResponse } from '../lib/response-headers.ts'
 import { loadFailure } from './answer.ts'
 import { checkBackends, readTokens } from './backend-set.ts'
-import { commitHeaders, privateResponse } from './commit.ts'
+import { commitHeaders } from './commit.ts'
 import type { EndpointSession } from './device-bound/endpoints.ts'
 import { checkBinding } from './device-bound/enforce.ts'
 import { bindingWrites, type HeaderWrite } from './device-bound/headers.ts'
+import type { DeviceBound } from './device-bound/options.ts'
 import { Session, type SessionRecord } from './session.ts'
-import type { BackendsInit, CheckedSessionOptions } from './session-options.ts'
+import type { BackendsInit, SessionOptions } from './session-options.ts'
 
 interface Loaded {
   session: Session
@@ -46,7 +48,9 @@ export class RequestSession implements EndpointSession {
     readonly request: Request,
     readonly rest: unknown[],
     readonly init: BackendsInit<unknown[]>,
-    readonly options: CheckedSessionOptions,
+    readonly options: SessionOptions,
+    /** The `deviceBound` option, built. */
+    readonly bound?: DeviceBound,
   ) {}
 
   backends(): SessionBackends {
@@ -57,7 +61,7 @@ export class RequestSession implements EndpointSession {
           ? checkBackends(
               init(this.request, ...this.rest),
               this.options.validAfter !== undefined,
-              this.options.deviceBound !== undefined,
+              this.bound !== undefined,
             )
           : init
     }
@@ -130,7 +134,7 @@ export class RequestSession implements EndpointSession {
     }
     const snapshot = serialize(decoded.data)
     if (this.options.validAfter !== undefined) await this.#checkRevocation(decoded)
-    const bound = this.options.deviceBound
+    const bound = this.bound
     if (bound !== undefined && this.#enforce)
       await checkBinding(bound, decoded.binding, this.request)
     const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec)
@@ -164,7 +168,7 @@ export class RequestSession implements EndpointSession {
       return commitHeaders(response, this.owner, undefined)
     }
     const write = await this.#write(loaded)
-    const bound = this.options.deviceBound
+    const bound = this.bound
     const binding =
       bound && (await bindingWrites(bound, record, loaded.decoded?.binding, loaded.token, write))
     const also = this.also
@@ -220,12 +224,7 @@ export class RequestSession implements EndpointSession {
       : { token: await codec.encode(record.data) }
     record.id = encoded.id ?? record.id
     // The session's own lifetime bounds the cookie too, for codecs that cannot carry it.
-    const own = record.maxAge
-    const maxAge =
-      own === undefined || (encoded.maxAge !== undefined && encoded.maxAge <= own)
-        ? encoded.maxAge
-        : own
-    return { token: encoded.token, maxAge }
+    return { token: encoded.token, maxAge: cookieMaxAge(encoded.maxAge, record.maxAge) }
   }
 }
 

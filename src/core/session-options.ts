@@ -1,8 +1,8 @@
 /** @module The options of withSession, declared once. */
 import type { SessionBackends, SessionData } from '../backends.ts'
 import type { DecodeError, SessionError } from '../errors.ts'
-import { type CheckedOptions, functionRule } from '../lib/options.ts'
-import { type DeviceBoundOptions, deviceBoundOption } from './device-bound/options.ts'
+import { functionRule, type OptionRule, optional } from '../lib/options.ts'
+import type { DeviceBoundOptions } from './device-bound/options.ts'
 
 export type { DeviceBoundOptions }
 
@@ -45,15 +45,16 @@ export interface SessionOptions {
 }
 
 /** The options of `withSession`, each a function when given. */
-export const SESSION_OPTIONS = {
+export const SESSION_OPTIONS: { [K in keyof SessionOptions]-?: OptionRule<SessionOptions[K]> } = {
   onInvalid: functionRule<NonNullable<SessionOptions['onInvalid']>>(),
   validAfter: functionRule<NonNullable<SessionOptions['validAfter']>>(),
   onStoreError: functionRule<NonNullable<SessionOptions['onStoreError']>>(),
-  deviceBound: deviceBoundOption,
+  // Its own options are checked where it is built, once per withSession (deviceBound()).
+  deviceBound: optional((value, fail) => {
+    if (typeof value !== 'object' || value === null) fail('must be an object')
+    return value as DeviceBoundOptions
+  }),
 }
-
-/** withSession's options as checked: `deviceBound` built once. */
-export type CheckedSessionOptions = CheckedOptions<typeof SESSION_OPTIONS>
 
 /** A backend set, or a function that builds one from the handler's arguments (a Workers `env`). */
 export type BackendsInit<Rest extends unknown[]> =

@@ -6,6 +6,7 @@ import { answerFor } from './answer.ts'
 import { checkBackends, checkBuilder } from './backend-set.ts'
 import { commitHeaders } from './commit.ts'
 import { deviceBoundEndpoint } from './device-bound/endpoints.ts'
+import { deviceBound } from './device-bound/options.ts'
 import { addLayer, asOwner, outerOwner } from './layers.ts'
 import { RequestSession } from './request-session.ts'
 import type { JsonData, Session } from './session.ts'
@@ -54,14 +55,20 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
   options: SessionOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Res> {
   const checked = checkOptions('withSession', options ?? null, SESSION_OPTIONS)
-  const bound = checked.deviceBound
+  const bound = deviceBound(checked.deviceBound)
   const needs = [checked.validAfter !== undefined, bound !== undefined] as const
   if (typeof backends !== 'function') checkBackends(backends, ...needs)
   else checkBuilder(backends)
   addLayer()
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
     const outer = outerOwner()
-    const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, checked)
+    const state = new RequestSession(
+      request,
+      rest,
+      backends as BackendsInit<unknown[]>,
+      checked,
+      bound,
+    )
     // Every layer under the outermost one writes for the same owner, so their cookies add up.
     state.owner = outer ?? state
     attach(request, state)

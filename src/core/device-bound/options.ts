@@ -4,6 +4,7 @@ import { secretList } from '../../lib/keys.ts'
 import {
   checkOptions,
   clockOption,
+  configError,
   functionRule,
   integerRule,
   optional,
@@ -117,16 +118,12 @@ const SCHEMA = {
   now: (value: unknown) => clockOption(OWNER, value),
 }
 
-/** Checks `deviceBound` once, at `withSession`; `undefined` when the option is absent. */
-export function deviceBoundOption(
-  value: unknown,
-  fail: (message: string) => never,
-): DeviceBound | undefined {
+/** Checks `deviceBound` and builds it, once per `withSession`; `undefined` when absent. */
+export function deviceBound(value: DeviceBoundOptions | undefined): DeviceBound | undefined {
   if (value === undefined) return undefined
-  if (typeof value !== 'object' || value === null) fail('must be an object')
   const options = checkOptions(OWNER, value, SCHEMA)
   if (options.registerPath === options.refreshPath) {
-    fail('registerPath and refreshPath must differ')
+    configError(OWNER, 'registerPath and refreshPath must differ')
   }
   const keys = hmacKeys(options.secrets, 'SHA-256')
   const now = () => Math.floor(options.now() / 1000)
