@@ -77,7 +77,8 @@ export async function deviceBoundCases(floors: { read: string; none: string }): 
       name: 'deviceBound, refresh with proof',
       label: 'deviceBound, refresh',
       group: 'fetch-session',
-      path: 'none',
+      // It issues a cookie: a write.
+      path: 'write',
       floor: floors.none,
       cookie: bound,
       send: () =>

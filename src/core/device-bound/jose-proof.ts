@@ -12,6 +12,24 @@ export interface Proof {
   jti: unknown
 }
 
+/** Imported device keys, so a refresh costs no key import: the most recent ones, by JWK. */
+const imported = new Map<string, Promise<CryptoKey | Uint8Array>>()
+const MAX_KEYS = 1000
+
+function importKey(key: DeviceKey): Promise<CryptoKey | Uint8Array> {
+  const id = JSON.stringify(key)
+  let found = imported.get(id)
+  if (found === undefined) {
+    const { alg, ...jwk } = key
+    found = importJWK(jwk, alg)
+    // A key that fails to import is not kept.
+    found.catch(() => imported.delete(id))
+    if (imported.size >= MAX_KEYS) imported.delete(imported.keys().next().value!)
+  } else imported.delete(id)
+  imported.set(id, found)
+  return found
+}
+
 const COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/
 const MAX_LENGTH = 8192
 
@@ -30,8 +48,8 @@ export async function verifyProof(
     if (header.typ !== 'dbsc+jwt' || !algorithms.includes(header.alg as string)) return undefined
     const key = registered ?? deviceKey(header.jwk, header.alg)
     if (key === undefined || key.alg !== header.alg) return undefined
-    const { alg, ...jwk } = key
-    const { payload } = await compactVerify(jwt, await importJWK(jwk, alg), { algorithms: [alg] })
+    const { alg } = key
+    const { payload } = await compactVerify(jwt, await importKey(key), { algorithms: [alg] })
     const claims: unknown = JSON.parse(new TextDecoder().decode(payload))
     if (typeof claims !== 'object' || claims === null) return undefined
     return { key, jti: (claims as { jti?: unknown }).jti }
