@@ -1,7 +1,8 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
-import { FLASH_KEY, type SessionData } from '../backends.ts'
+import { FLASH_KEY, type SessionBinding, type SessionData } from '../backends.ts'
 import { defineCodec, type ReadSession, type SealStamp } from '../codecs/define-codec.ts'
 import { DecodeError } from '../errors.ts'
+import { readBinding } from '../lib/binding.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { lifetime } from '../lib/lifetime.ts'
 import { checkOptions, configError } from '../lib/options.ts'
@@ -63,7 +64,10 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
 
   /** The token for what the store now holds under `id`: with a fresh snapshot when on. */
   function token(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
-    if (snapshot === undefined || values.has(FLASH_KEY)) return tokens.seal(id)
+    // A device-bound session is read from its record, where the device key is.
+    if (snapshot === undefined || values.has(FLASH_KEY) || stamp.binding !== undefined) {
+      return tokens.seal(id)
+    }
     const json = `{${[...values].map(([key, value]) => `${JSON.stringify(key)}:${value}`)}}`
     const { started, now, maxAge } = stamp
     return tokens.seal(id, { until: now + snapshot, started, touched: now, maxAge, json })
@@ -71,8 +75,8 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
 
   /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
   async function issue(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
-    const { started, now, maxAge } = stamp
-    await records.set(id, { created: started, touched: now, maxAge, values }, ttl(stamp))
+    const { started, maxAge } = stamp
+    await records.set(id, recordOf(values, stamp), ttl(stamp))
     await users.reindex(id, started, maxAge, undefined, parse(values))
     return { ...(await token(id, values, stamp)), id }
   }
@@ -81,6 +85,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
     {
       name: OWNER,
       reportsStart: true,
+      carriesBinding: true,
       createId: tokens.createId,
       open: (token) => tokens.open(token),
       size: (payload) => 64 + (payload.snapshot?.json.length ?? 0),
@@ -99,7 +104,8 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         const state: Loaded = { values, indexed: indexedOf(data), stale }
         // A snapshot past its window is renewed, so the next reads skip the store again.
         const renew = copy !== undefined || stale
-        return { data, times: { started, issued, maxAge }, id, state, renew }
+        const binding = storedBinding(record.bound)
+        return { data, times: { started, issued, maxAge }, id, state, renew, binding }
       },
       // Expired or idle is final; a record from a clock ahead of ours is only turned down.
       expire: async (read) => users.remove(read.id!, read.data),
@@ -122,9 +128,9 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
           return issue(stamp.id ?? tokens.createId(), values, stamp)
         }
         const id = previous.id
-        if (maxAge !== previous.maxAge || loaded.stale) {
-          // A new lifetime or an older key rewrites the record: rare, so not a patch.
-          await records.set(id, { created: started, touched: now, maxAge, values }, ttl(stamp))
+        if (maxAge !== previous.maxAge || loaded.stale || stamp.binding !== previous.binding) {
+          // A new lifetime, device or an older key rewrites the record: rare, so not a patch.
+          await records.set(id, recordOf(values, stamp), ttl(stamp))
         } else {
           const patch = diff(loaded.values, values, now)
           if (!(await records.patch(id, patch, ttl(stamp)))) {
@@ -165,5 +171,21 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
     listSessions: (user, { current } = {}) => context().list(user, current),
     destroySessions: (user, { except } = {}) => context().destroyAll(user, except),
     destroySession: (user, handle) => context().destroyOne(user, handle),
+  }
+}
+
+/** The whole record for `values` as `stamp` says: a new session, a new lifetime, device or key. */
+function recordOf(values: Map<string, string>, stamp: SealStamp<unknown>) {
+  const { started, now, maxAge, binding } = stamp
+  const bound = binding === undefined ? undefined : JSON.stringify(binding)
+  return { created: started, touched: now, maxAge, values, bound }
+}
+
+/** The device binding a record keeps, checked. */
+function storedBinding(bound: string | undefined): SessionBinding | undefined {
+  try {
+    return bound === undefined ? undefined : readBinding(JSON.parse(bound))
+  } catch (cause) {
+    throw new DecodeError('malformed', 'stored device binding is not valid', { cause })
   }
 }
