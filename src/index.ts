@@ -13,6 +13,18 @@ export type {
   StorageBackend,
 } from './backends.ts'
 export { FLASH_KEY } from './backends.ts'
+export type {
+  CodecFormat,
+  DefineCodecOptions,
+  KernelState,
+  LifetimeRule,
+  OpenedToken,
+  ReadSession,
+  SealedToken,
+  SealStamp,
+  TokenTimes,
+} from './codecs/define-codec.ts'
+export { defineCodec } from './codecs/define-codec.ts'
 export type { DjangoCodecOptions } from './codecs/django.ts'
 export { djangoCodec } from './codecs/django.ts'
 export type { EncryptedCodecOptions } from './codecs/encrypted.ts'

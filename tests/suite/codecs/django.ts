@@ -13,7 +13,7 @@ test('opens every token Django signed, SHA-256 and SHA-1 alike', async () => {
     const codec = djangoCodec({ secretKey: vector.secretKey, now: () => vector.time * 1000 })
     const opened = await codec.decodeSession(vector.token)
     assert.deepEqual(opened.data, vector.data)
-    assert.equal(opened.renew, vector.algorithm === 'sha1' ? true : undefined)
+    assert.equal(opened.renew, vector.algorithm === 'sha1')
   }
 })
 
@@ -62,7 +62,8 @@ test('an older secret verifies and asks for re-issue; a foreign one and garbage 
     secretKey: ['the new key', vector.secretKey],
     now: () => vector.time * 1000,
   })
-  assert.deepEqual(await rotated.decodeSession(vector.token), { data: vector.data, renew: true })
+  const { data, renew } = await rotated.decodeSession(vector.token)
+  assert.deepEqual({ data, renew }, { data: vector.data, renew: true })
   const other = djangoCodec({ secretKey: 'another key', now: () => vector.time * 1000 })
   for (const [token, reason] of [
     [vector.token, 'signature'],
