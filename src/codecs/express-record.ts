@@ -10,7 +10,7 @@ import type { ExpressSessionCodecOptions } from './express.ts'
 import { decodeBase64 } from './python-json.ts'
 
 /** express-session's ids: uid-safe's base64url, within reason. */
-export const EXPRESS_ID = /^[A-Za-z0-9_-]{1,128}$/
+export const EXPRESS_ID: RegExp = /^[A-Za-z0-9_-]{1,128}$/
 
 /** The session id inside a `connect.sid` value, and the index of the secret that signed it. */
 export async function unsign(token: string, keys: HmacKeys): Promise<OpenedToken<string>> {

@@ -9,9 +9,10 @@ import type {
 import { DecodeError } from '../errors.ts'
 import { dataJson, isEmpty, serialize } from '../lib/json.ts'
 import { isPlainObject } from '../lib/options.ts'
+import { cookieMaxAge, privateResponse } from '../lib/response-headers.ts'
 import { loadFailure } from './answer.ts'
 import { checkBackends, readTokens } from './backend-set.ts'
-import { commitHeaders, privateResponse } from './commit.ts'
+import { commitHeaders } from './commit.ts'
 import { Session, type SessionRecord } from './session.ts'
 import type { BackendsInit, SessionOptions } from './session-options.ts'
 
@@ -184,12 +185,7 @@ export class RequestSession {
       : { token: await codec.encode(record.data) }
     record.id = encoded.id ?? record.id
     // The session's own lifetime bounds the cookie too, for codecs that cannot carry it.
-    const own = record.maxAge
-    const maxAge =
-      own === undefined || (encoded.maxAge !== undefined && encoded.maxAge <= own)
-        ? encoded.maxAge
-        : own
-    return { token: encoded.token, maxAge }
+    return { token: encoded.token, maxAge: cookieMaxAge(encoded.maxAge, record.maxAge) }
   }
 }
 

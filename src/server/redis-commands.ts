@@ -1,5 +1,6 @@
 /** @module One way to send a command to any Redis client shape redisStore takes. Internal. */
 import { configError } from '../lib/options.ts'
+import { serverClock } from '../store.ts'
 
 /** What each command carries: the one key it touches (cluster routing) and the call's signal. */
 export type RedisRun = (
@@ -47,33 +48,14 @@ export function redisRunner(client: unknown, owner: string): RedisRun {
   )
 }
 
-/** A measurement slower than this is used once, not kept: its error bound is too wide. */
-const SLOW_MEASUREMENT = 250
-
 /**
- * How far the Redis clock is ahead of this one, in ms, re-measured once a minute. Taken as
- * Redis's time minus the moment the reply arrived: never more than the true offset, so a deadline
- * carried to Redis is never later than the real one.
+ * How far the Redis clock is ahead of this one, in ms, re-measured once a minute (the toolkit's
+ * `serverClock` over `TIME`): never more than the true offset, so a deadline carried to Redis is
+ * never later than the real one.
  */
 export function redisClockOffset(run: RedisRun): (signal?: AbortSignal) => Promise<number> {
-  let measured: { at: number; offset: Promise<number> } | undefined
-  return (signal) => {
-    const now = Date.now()
-    if (measured === undefined || now - measured.at > 60_000) {
-      const entry = { at: now, offset: Promise.resolve(0) }
-      entry.offset = (async () => {
-        const before = Date.now()
-        const [seconds, micros] = (await run(undefined, ['TIME'], signal)) as [unknown, unknown]
-        const after = Date.now()
-        if (after - before > SLOW_MEASUREMENT && measured === entry) measured = undefined
-        return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - after
-      })()
-      measured = entry
-      // A failed measurement is measured again by the next call.
-      entry.offset.catch(() => {
-        if (measured === entry) measured = undefined
-      })
-    }
-    return measured.offset
-  }
+  return serverClock(async (signal) => {
+    const [seconds, micros] = (await run(undefined, ['TIME'], signal)) as [unknown, unknown]
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
+  }).offset
 }

@@ -1,6 +1,7 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
 import { utf8 } from '../lib/base64url.ts'
 import { configError, optionsObject } from '../lib/options.ts'
+import { indexEntryTtl, parseStoreIndexEntry } from '../store.ts'
 import { type RedisRun, redisClockOffset, redisRunner } from './redis-commands.ts'
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
@@ -173,8 +174,7 @@ export function redisStore(
       return value === null || value === undefined ? undefined : String(value)
     },
     async indexSet(user: string, entry: StoreIndexEntry, call?: StoreCall): Promise<void> {
-      const ttl =
-        entry.expires === undefined ? 0 : Math.max(1, Math.ceil(entry.expires - Date.now() / 1000))
+      const ttl = indexEntryTtl(entry) ?? 0
       await script(INDEX_SET, userKey(user), [entry.id, JSON.stringify(entry), String(ttl)], call)
     },
     async indexDelete(user: string, id: string, call?: StoreCall): Promise<void> {
@@ -182,14 +182,7 @@ export function redisStore(
     },
     async indexList(user: string, call?: StoreCall): Promise<StoreIndexEntry[]> {
       const fields = pairs(await exec(run, userKey(user), ['HGETALL', userKey(user)], call))
-      return fields.flatMap(([, json]) => {
-        try {
-          const entry = JSON.parse(json) as StoreIndexEntry
-          return typeof entry?.id === 'string' && typeof entry.created === 'number' ? [entry] : []
-        } catch {
-          return []
-        }
-      })
+      return fields.flatMap(([, json]) => parseStoreIndexEntry(json) ?? [])
     },
   }
 }

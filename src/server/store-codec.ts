@@ -10,8 +10,9 @@ import { configError, optionsObject } from '../lib/options.ts'
 import { destroyIndexed, type Indexed, indexed, listIndexed, userIndex } from './session-index.ts'
 import { storeGuard, timeoutOption } from './store-call.ts'
 import type { StoreCodec, StoreCodecOptions } from './store-codec-types.ts'
+import { isStoreRecord } from './store-record.ts'
 import { diff, parse, serialize } from './store-values.ts'
-import { isStoreRecord, type StoreRecord } from './types.ts'
+import type { StoreRecord } from './types.ts'
 
 export type { StoreCodec, StoreCodecOptions }
 
