@@ -1,7 +1,7 @@
 /** @module The options of withSession, declared once. */
 import type { SessionBackends, SessionData } from '../backends.ts'
 import type { DecodeError, SessionError } from '../errors.ts'
-import { functionRule } from '../lib/options.ts'
+import { functionRule, type OptionRule } from '../lib/options.ts'
 
 /** Options of `withSession` that apply whatever the backends. */
 export interface SessionOptions {
@@ -34,7 +34,7 @@ export interface SessionOptions {
 }
 
 /** The options of `withSession`, each a function when given. */
-export const SESSION_OPTIONS = {
+export const SESSION_OPTIONS: { [K in keyof SessionOptions]-?: OptionRule<SessionOptions[K]> } = {
   onInvalid: functionRule<NonNullable<SessionOptions['onInvalid']>>(),
   validAfter: functionRule<NonNullable<SessionOptions['validAfter']>>(),
   onStoreError: functionRule<NonNullable<SessionOptions['onStoreError']>>(),
