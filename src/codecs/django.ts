@@ -35,8 +35,9 @@ export interface DjangoCodecOptions extends ClockOptions {
   /** The HMAC hash that signs: Django 3.1+'s `sha256` (default), or `sha1` for Django 3.0 and older. */
   algorithm?: 'sha256' | 'sha1'
   /**
-   * Also accept SHA-1 signatures, as Django 3.1 and 3.2 do during their transition (default true).
-   * Django 4.0 dropped them: set false when no older Django writes the cookie any more.
+   * Also accept SHA-1 signatures, as Django 3.1 and 3.2 do during their transition, and re-issue
+   * them under SHA-256. Default false, as in Django 4.0+: turn it on only while a Django older than
+   * 3.1 (or one with `DEFAULT_HASHING_ALGORITHM = 'sha1'`) still writes the cookie.
    */
   legacySha1?: boolean
   /** Compress with zlib when that is shorter, as signed_cookies does; default true. */
@@ -55,7 +56,7 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 /**
  * Reads and writes the cookie of `django.contrib.sessions.backends.signed_cookies` byte for byte:
  * `django.core.signing.dumps(session, compress=True, salt=...)` with the JSON serializer, a base62
- * timestamp and an HMAC-SHA256 signature (SHA-1 ones accepted, as Django 3.x accepts them). The
+ * timestamp and an HMAC-SHA256 signature (SHA-1 ones too with `legacySha1`, as Django 3.x). The
  * data is signed, not encrypted. Django re-signs the cookie only when the session changes, so
  * `maxAge` counts from the last change; a token under an older secret or SHA-1 is re-issued.
  *
@@ -88,7 +89,7 @@ export function djangoCodec(options: DjangoCodecOptions): SessionCodec {
   const algorithm = options.algorithm ?? 'sha256'
   if (algorithm !== 'sha256' && algorithm !== 'sha1') fail("algorithm must be 'sha256' or 'sha1'")
   const flags = {
-    legacySha1: options.legacySha1 ?? true,
+    legacySha1: options.legacySha1 ?? false,
     compress: options.compress ?? true,
     expireAtBrowserClose: options.expireAtBrowserClose ?? false,
   }

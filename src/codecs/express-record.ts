@@ -4,10 +4,10 @@ import { DecodeError } from '../errors.ts'
 import type { HmacKeys } from '../lib/hmac.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
 import { isPlainObject } from '../lib/options.ts'
-import type { RedisCommandClient } from '../server/redis.ts'
+import { DEADLINE } from '../server/redis-commands.ts'
 import type { OpenedToken } from './define-codec.ts'
 import type { ExpressSessionCodecOptions } from './express.ts'
-import { decodeBase64 } from './python-json.ts'
+import { decodeBase64, encodeBase64 } from './python-json.ts'
 
 /** express-session's ids: uid-safe's base64url, within reason. */
 export const EXPRESS_ID: RegExp = /^[A-Za-z0-9_-]{1,128}$/
@@ -26,6 +26,8 @@ export async function unsign(token: string, keys: HmacKeys): Promise<OpenedToken
   if (!value.startsWith('s:') || dot < 2 || !EXPRESS_ID.test(id) || mac?.length !== 32) {
     throw new DecodeError('malformed')
   }
+  // One spelling only, so a token cannot be respelled past a deny-list or a cache key.
+  if (token !== spell(id, mac)) throw new DecodeError('malformed')
   const key = await keys.verify(mac, id)
   if (key < 0) throw new DecodeError('signature')
   return { payload: id, key }
@@ -37,12 +39,28 @@ export type StoredCookie = Record<string, unknown> & {
   expires?: string
 }
 
-/** connect-redis' record: the data and express-session's cookie object. */
-export async function load(
-  client: RedisCommandClient,
-  key: string,
-): Promise<SessionData & { cookie?: StoredCookie }> {
-  const json = await client.sendCommand(['GET', key])
+/** What one request read, handed back to `seal`. */
+export interface Loaded {
+  cookie: StoredCookie
+  /** Each key's JSON as read: what the request changed, should the record be gone at commit. */
+  values: Map<string, string>
+}
+
+// Each script runs atomically after the deadline check (ARGV[1]). SAVE writes the record (ARGV[2])
+// for ARGV[3] seconds; with ARGV[4] = '1' only over a record that still exists, so a write that
+// races a logout cannot bring the session back.
+export const SAVE = `${DEADLINE}if ARGV[4] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`
+export const DELETE = `${DEADLINE}return redis.call('DEL', KEYS[1])`
+
+/** cookie-signature's `s:` + id + `.` + unpadded base64 MAC, URL-encoded as express-session sends it. */
+export function spell(id: string, mac: Uint8Array): string {
+  return encodeURIComponent(`s:${id}.${encodeBase64(mac).replace(/=+$/, '')}`)
+}
+
+/** connect-redis' record, from GET's reply: the data and express-session's cookie object. */
+export function parseRecord(json: unknown): SessionData & { cookie?: StoredCookie } {
   if (json === null || json === undefined) throw new DecodeError('unknown')
   let record: unknown
   try {

@@ -1,14 +1,26 @@
 /** @module expressSessionCodec: express-session's signed `connect.sid` with its data in connect-redis. */
-import type { SessionCodec } from '../backends.ts'
+import type { SessionCodec, SessionData } from '../backends.ts'
 import { SessionError } from '../errors.ts'
 import { encodeBase64url } from '../lib/base64url.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { secretList } from '../lib/keys.ts'
 import { clockOption, configError, optionsObject, secondsOption } from '../lib/options.ts'
 import type { RedisCommandClient } from '../server/redis.ts'
-import { defineCodec } from './define-codec.ts'
-import { EXPRESS_ID, load, newCookie, type StoredCookie, unsign } from './express-record.ts'
-import { encodeBase64 } from './python-json.ts'
+import { redisRunner, redisScripts } from '../server/redis-commands.ts'
+import { storeGuard, timeoutOption } from '../server/store-call.ts'
+import { diff, parse, serialize } from '../server/store-values.ts'
+import { defineCodec, type SealedToken } from './define-codec.ts'
+import {
+  DELETE,
+  EXPRESS_ID,
+  type Loaded,
+  newCookie,
+  parseRecord,
+  SAVE,
+  type StoredCookie,
+  spell,
+  unsign,
+} from './express-record.ts'
 
 export interface ExpressSessionCodecOptions {
   /** express-session's `secret`, as is; a list to rotate, newest first, as express-session takes it. */
@@ -33,6 +45,12 @@ export interface ExpressSessionCodecOptions {
   }
   /** express-session's `rolling`: re-issue the cookie and reset its expiry on every request. */
   rolling?: boolean
+  /**
+   * Seconds each Redis call may take (fractions allowed), default 2, as in `storeCodec`: when
+   * they pass, or Redis fails, the request fails with `ERR_SESSION_STORE` (`withSession` answers
+   * 503 or calls `onStoreError`), and a write still in flight is refused by Redis when it arrives.
+   */
+  timeout?: number
   /** The clock, in milliseconds like `Date.now`. */
   now?: () => number
   /**
@@ -43,16 +61,18 @@ export interface ExpressSessionCodecOptions {
 }
 
 const KNOWN = { secret: 1, client: 1, prefix: 1, ttl: 1, cookie: 1 }
-const MORE = { rolling: 1, now: 1, webCrypto: 1 }
+const MORE = { rolling: 1, timeout: 1, now: 1, webCrypto: 1 }
 /** uid-safe(24), express-session's session id: 32 base64url characters. */
 const ID_BYTES = 24
 
 /**
  * Shares sessions with an Express app that uses express-session and connect-redis over one Redis:
  * reads and writes its `connect.sid` cookie (`s:<id>.<HMAC-SHA256>`, URL-encoded as Express sends
- * it, signed as cookie-signature signs it) and its record at `sess:<id>`, keeping the `cookie`
- * object express-session needs and the TTL connect-redis would set. Each write replaces the whole
- * record, as express-session's does: of two concurrent writes to one session the last one wins.
+ * it, signed as cookie-signature signs it; no other spelling is read) and its record at
+ * `sess:<id>`, keeping the `cookie` object express-session needs and the TTL connect-redis would
+ * set. Each write replaces the whole record, as express-session's does: of two concurrent writes
+ * to one session the last one wins, but a session destroyed meanwhile stays destroyed (what the
+ * late request changed moves to a new session). Every Redis call has `timeout`, as in storeCodec.
  *
  * @example
  * import { createClient } from 'redis'
@@ -75,6 +95,9 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
   if (typeof client?.sendCommand !== 'function') {
     fail('client must be a node-redis client, or an object with sendCommand(args)')
   }
+  const run = redisRunner(client, owner)
+  const script = redisScripts(run)
+  const guard = storeGuard(timeoutOption(owner, options.timeout))
   const prefix = options.prefix ?? 'sess:'
   if (typeof prefix !== 'string') fail('prefix must be a string')
   const ttl = secondsOption(owner, 'ttl', options.ttl) ?? 86400
@@ -84,13 +107,39 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
 
   const createId = () => encodeBase64url(crypto.getRandomValues(new Uint8Array(ID_BYTES)))
 
-  return defineCodec<string, StoredCookie>(
+  /** Writes the record; `undefined` when `existing` and the record is gone. */
+  async function save(
+    id: string,
+    stored: StoredCookie,
+    data: SessionData,
+    existing: boolean,
+  ): Promise<SealedToken<string> | undefined> {
+    const cookie: StoredCookie = { ...stored }
+    // express-session's touch(): the expiry restarts from originalMaxAge on every saved request.
+    const original = cookie.originalMaxAge
+    if (typeof original === 'number') cookie.expires = new Date(now() + original).toISOString()
+    const seconds =
+      typeof cookie.expires === 'string'
+        ? Math.ceil((Date.parse(cookie.expires) - now()) / 1000)
+        : ttl
+    const key = prefix + id
+    if (seconds > 0) {
+      const args = [JSON.stringify({ cookie, ...data }), String(seconds), existing ? '1' : '0']
+      if (Number(await guard('set', (call) => script(SAVE, key, args, call))) !== 1) return
+    } else await guard('delete', (call) => script(DELETE, key, [], call))
+    const maxAge = typeof original === 'number' ? Math.floor(original / 1000) : null
+    return { token: spell(id, await keys.sign(id)), payload: id, id, maxAge }
+  }
+
+  return defineCodec<string, Loaded>(
     {
       name: owner,
       createId,
       open: (token) => unsign(token, keys),
       async read(id) {
-        const { cookie, ...data } = await load(client, prefix + id)
+        const key = prefix + id
+        const json = await guard('get', (call) => run(key, ['GET', key], call.signal))
+        const { cookie, ...data } = parseRecord(json)
         const expires = cookie?.expires === undefined ? undefined : Date.parse(cookie.expires)
         const original = cookie?.originalMaxAge
         // express-session: a session whose cookie expired is gone (expires <= now).
@@ -98,7 +147,8 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
           expires: Number.isNaN(expires) ? undefined : (expires as number) / 1000,
           maxAge: typeof original === 'number' ? Math.floor(original / 1000) : undefined,
         }
-        return { data, id, state: cookie ?? { ...fresh }, times, renew: rolling }
+        const state = { cookie: cookie ?? { ...fresh }, values: serialize(data) }
+        return { data, id, state, times, renew: rolling }
       },
       async seal(data, { id: newId, previous }) {
         if ('cookie' in data) {
@@ -110,24 +160,25 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
         const id = previous?.id ?? newId ?? createId()
         if (!EXPRESS_ID.test(id))
           throw new SessionError('ERR_SESSION_TOKEN', `${owner}: not an express-session id`)
-        const cookie: StoredCookie = { ...(previous?.state ?? fresh) }
-        // express-session's touch(): the expiry restarts from originalMaxAge on every saved request.
-        const original = cookie.originalMaxAge
-        if (typeof original === 'number') cookie.expires = new Date(now() + original).toISOString()
-        const seconds =
-          typeof cookie.expires === 'string'
-            ? Math.ceil((Date.parse(cookie.expires) - now()) / 1000)
-            : ttl
-        const record = JSON.stringify({ cookie, ...data })
-        if (seconds > 0)
-          await client.sendCommand(['SET', prefix + id, record, 'EX', String(seconds)])
-        else await client.sendCommand(['DEL', prefix + id])
-        const signed = `s:${id}.${encodeBase64(await keys.sign(id)).replace(/=+$/, '')}`
-        const maxAge = typeof original === 'number' ? Math.floor(original / 1000) : null
-        return { token: encodeURIComponent(signed), payload: id, id, maxAge }
+        const loaded = previous?.state
+        if (previous?.id === undefined || loaded === undefined) {
+          return (await save(id, fresh, data, false)) as SealedToken<string>
+        }
+        const values = serialize(data)
+        const saved = await save(id, loaded.cookie, data, true)
+        if (saved !== undefined) {
+          loaded.values = values
+          return saved
+        }
+        // Destroyed or expired since this request read it: the old id stays dead. Only what this
+        // request changed itself moves to a new session, so a racing write cannot undo a logout.
+        const changed = parse(new Map(Object.entries(diff(loaded.values, values, 0).set)))
+        return (await save(createId(), fresh, changed, false)) as SealedToken<string>
       },
       async destroy(_token, opened) {
-        if (opened !== undefined) await client.sendCommand(['DEL', prefix + opened.payload])
+        if (opened === undefined) return
+        const key = prefix + opened.payload
+        await guard('delete', (call) => script(DELETE, key, [], call))
       },
     },
     { now: options.now, cache: false, rule: { defaultMaxAge: null } },

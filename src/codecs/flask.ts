@@ -36,6 +36,14 @@ export interface FlaskCodecOptions extends ClockOptions {
   maxAge?: number
   /** Flask's `SESSION_REFRESH_EACH_REQUEST` (default true): re-sign a permanent session on every request. */
   refreshEachRequest?: boolean
+  /**
+   * Top-level session keys under which `{ $markup: html }` is written as Flask's `Markup`, HTML
+   * that Jinja renders unescaped (for Markup in flashed messages: `['_flashes']`). Under every
+   * other key `{ $markup }` is written as a plain dict, which Jinja escapes, so HTML shaped by
+   * users (their JSON saved in the session) never becomes trusted. Default: none. Reading is not
+   * affected: Flask's own `Markup` always arrives as `{ $markup: html }`.
+   */
+  trustedMarkup?: readonly string[]
   /** `SecureCookieSessionInterface.salt`; default `cookie-session`. */
   salt?: string
   /**
@@ -54,7 +62,8 @@ const SIGNATURE_BYTES = 20 // HMAC-SHA1
  * Flask service and a fetch-session service share one login: itsdangerous'
  * `URLSafeTimedSerializer` (salt `cookie-session`, HMAC key derivation, SHA-1) over Flask's tagged
  * JSON, zlib-compressed when that is shorter. The data is signed, not encrypted. Tuples, bytes,
- * datetimes, UUIDs and Markup come as one-key objects (`{ $tuple: [...] }`, …), see the guide.
+ * datetimes, UUIDs and Markup come as one-key objects (`{ $tuple: [...] }`, …), see the guide;
+ * `{ $markup }` goes back as Markup only under the keys named in `trustedMarkup`.
  *
  * @example
  * const backends = {
@@ -65,7 +74,7 @@ const SIGNATURE_BYTES = 20 // HMAC-SHA1
 export function flaskCodec(options: FlaskCodecOptions): SessionCodec {
   const fail = (message: string): never => configError(OWNER, message)
   optionsObject(OWNER, options ?? null, {
-    ...{ secretKey: 1, maxAge: 1, refreshEachRequest: 1, salt: 1, webCrypto: 1 },
+    ...{ secretKey: 1, maxAge: 1, refreshEachRequest: 1, salt: 1, trustedMarkup: 1, webCrypto: 1 },
     ...{ clockTolerance: 1, now: 1 },
   })
   const skew = toleranceOption(OWNER, options.clockTolerance, 0)
@@ -75,6 +84,11 @@ export function flaskCodec(options: FlaskCodecOptions): SessionCodec {
   if (typeof salt !== 'string') fail('salt must be a string')
   const refresh = options.refreshEachRequest ?? true
   if (typeof refresh !== 'boolean') fail('refreshEachRequest must be a boolean')
+  const markupKeys: unknown = options.trustedMarkup ?? []
+  if (!Array.isArray(markupKeys) || markupKeys.some((key) => typeof key !== 'string')) {
+    fail('trustedMarkup must be a list of session keys')
+  }
+  const trusted = new Set(markupKeys as string[])
   const keys = derivedKeys(secrets, salt, 'hmac', ['SHA-1'], options.webCrypto)
   // itsdangerous: refused when age > max_age (so accepted at exactly max_age) or age < 0.
   const rule = { boundary: 'age', wholeSeconds: true, skew } as const
@@ -101,7 +115,7 @@ export function flaskCodec(options: FlaskCodecOptions): SessionCodec {
         return { data, times: { issued: timestamp, renewAfter } }
       },
       async seal(data, { now }) {
-        const json = utf8(pythonJsonCompact(tag(data), true))
+        const json = utf8(pythonJsonCompact(tag(data, trusted), true))
         const value = `${await dumpPayload(json, true)}.${encodeBase64url(intToBytes(now))}`
         // Flask gives the cookie an expiry only for a permanent session.
         return {
