@@ -29,8 +29,6 @@ export type { DjangoCodecOptions } from './codecs/django.ts'
 export { djangoCodec } from './codecs/django.ts'
 export type { EncryptedCodecOptions } from './codecs/encrypted.ts'
 export { encryptedCodec } from './codecs/encrypted.ts'
-export type { ExpressSessionCodecOptions } from './codecs/express.ts'
-export { expressSessionCodec } from './codecs/express.ts'
 export type { FlaskCodecOptions } from './codecs/flask.ts'
 export { flaskCodec } from './codecs/flask.ts'
 export type {
@@ -63,6 +61,8 @@ export type {
   DurableObjectStubLike,
 } from './server/durable-object.ts'
 export { durableObjectStore } from './server/durable-object.ts'
+export type { ExpressSessionCodecOptions } from './server/express.ts'
+export { expressSessionCodec } from './server/express.ts'
 export type { MemoryStoreOptions } from './server/memory.ts'
 export { memoryStore } from './server/memory.ts'
 export type {

@@ -1,6 +1,6 @@
 /** @module Flask's tagged JSON (flask.json.tag) to JSON data with `$`-tagged objects and back. Internal. */
 import { DecodeError } from '../errors.ts'
-import { decodeBase64 } from './python-json.ts'
+import { decodeBase64 } from '../lib/base64url.ts'
 
 /** The one-key objects that stand for Python values JSON has no word for. */
 const OURS = new Set(['$tuple', '$bytes', '$datetime', '$uuid', '$markup', '$dict'])

@@ -1,14 +1,20 @@
 /** @module starletteCodec: the signed session cookie of Starlette's SessionMiddleware. */
 import type { SessionCodec } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
+import {
+  decodeBase64,
+  decodeBase64url,
+  encodeBase64,
+  encodeBase64url,
+  utf8,
+} from '../lib/base64url.ts'
 import { payloadText, sessionData } from '../lib/json.ts'
 import { secretList } from '../lib/keys.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
 import { optionsObject, toleranceOption } from '../lib/options.ts'
 import { defineCodec } from './define-codec.ts'
 import { bytesToInt, derivedKeys, intToBytes } from './itsdangerous.ts'
-import { decodeBase64, encodeBase64, pythonJsonDumps } from './python-json.ts'
+import { pythonJsonDumps } from './python-json.ts'
 
 export interface StarletteCodecOptions {
   /**

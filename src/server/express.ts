@@ -1,15 +1,11 @@
 /** @module expressSessionCodec: express-session's signed `connect.sid` with its data in connect-redis. */
 import type { SessionCodec, SessionData } from '../backends.ts'
+import { defineCodec, type SealedToken } from '../codecs/define-codec.ts'
 import { SessionError } from '../errors.ts'
 import { encodeBase64url } from '../lib/base64url.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { secretList } from '../lib/keys.ts'
 import { clockOption, configError, optionsObject, secondsOption } from '../lib/options.ts'
-import type { RedisCommandClient } from '../server/redis.ts'
-import { redisRunner, redisScripts } from '../server/redis-commands.ts'
-import { storeGuard, timeoutOption } from '../server/store-call.ts'
-import { diff, parse, serialize } from '../server/store-values.ts'
-import { defineCodec, type SealedToken } from './define-codec.ts'
 import {
   DELETE,
   EXPRESS_ID,
@@ -21,6 +17,10 @@ import {
   spell,
   unsign,
 } from './express-record.ts'
+import type { RedisCommandClient } from './redis.ts'
+import { redisRunner, redisScripts } from './redis-commands.ts'
+import { storeGuard, timeoutOption } from './store-call.ts'
+import { diff, parse, serialize } from './store-values.ts'
 
 export interface ExpressSessionCodecOptions {
   /** express-session's `secret`, as is; a list to rotate, newest first, as express-session takes it. */

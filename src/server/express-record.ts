@@ -1,13 +1,13 @@
 /** @module expressSessionCodec's record: connect-redis' JSON, with express-session's cookie object. */
 import type { SessionData } from '../backends.ts'
+import type { OpenedToken } from '../codecs/define-codec.ts'
 import { DecodeError } from '../errors.ts'
+import { decodeBase64, encodeBase64 } from '../lib/base64url.ts'
 import type { HmacKeys } from '../lib/hmac.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
 import { isPlainObject } from '../lib/options.ts'
-import { DEADLINE } from '../server/redis-commands.ts'
-import type { OpenedToken } from './define-codec.ts'
 import type { ExpressSessionCodecOptions } from './express.ts'
-import { decodeBase64, encodeBase64 } from './python-json.ts'
+import { DEADLINE } from './redis-commands.ts'
 
 /** express-session's ids: uid-safe's base64url, within reason. */
 export const EXPRESS_ID: RegExp = /^[A-Za-z0-9_-]{1,128}$/
