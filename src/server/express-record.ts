@@ -83,7 +83,7 @@ export function newCookie(
 ): StoredCookie {
   const { maxAge = null, path = '/', httpOnly = true, secure, domain, sameSite } = options
   if (maxAge !== null && (!Number.isSafeInteger(maxAge) || maxAge < 1)) {
-    fail('cookie.maxAge must be a whole number of seconds, or null')
+    fail('.maxAge must be a whole number of seconds, or null')
   }
   const cookie: StoredCookie = { originalMaxAge: maxAge === null ? null : maxAge * 1000 }
   // Written on every save; set here so the key keeps Express' place.

@@ -3,14 +3,17 @@ import { FLASH_KEY, type SessionData } from '../backends.ts'
 import { defineCodec, type ReadSession, type SealStamp } from '../codecs/define-codec.ts'
 import { DecodeError } from '../errors.ts'
 import { hmacKeys } from '../lib/hmac.ts'
-import { secretList } from '../lib/keys.ts'
 import { lifetime } from '../lib/lifetime.ts'
-import { configError, optionsObject } from '../lib/options.ts'
+import { checkOptions, configError } from '../lib/options.ts'
 import { revocations, supersededKey } from './revocation.ts'
-import { storeGuard, timeoutOption } from './store-call.ts'
+import { storeGuard } from './store-call.ts'
 import { storeCipher } from './store-cipher.ts'
 import { indexContext, type Loaded } from './store-codec-index.ts'
-import type { StoreCodec, StoreCodecOptions } from './store-codec-types.ts'
+import {
+  STORE_CODEC_OPTIONS,
+  type StoreCodec,
+  type StoreCodecOptions,
+} from './store-codec-types.ts'
 import { storeRecords } from './store-records.ts'
 import { snapshotSeal } from './store-snapshot.ts'
 import { type StorePayload, storeTokens } from './store-token.ts'
@@ -34,32 +37,15 @@ const OWNER = 'storeCodec'
  * const codec = storeCodec({ store: redisStore(redis), secrets: [env.SESSION_SECRET], maxAge: 7 * 24 * 3600, idleTimeout: 3600 })
  */
 export function storeCodec(options: StoreCodecOptions): StoreCodec {
-  optionsObject(OWNER, options ?? null, {
-    ...{ store: 1, secrets: 1, maxAge: 1, idleTimeout: 1, clockTolerance: 1, now: 1 },
-    ...{ webCrypto: 1, cache: 1, timeout: 1, index: 1, snapshot: 1, encrypt: 1 },
-  })
-  const { store, index, maxAge, idleTimeout, clockTolerance, now, snapshot } = options
-  if (!['get', 'set', 'patch', 'delete'].every((m) => typeof store?.[m as 'get'] === 'function')) {
-    configError(OWNER, 'store must have get, set, patch and delete')
+  const checked = checkOptions(OWNER, options ?? null, STORE_CODEC_OPTIONS)
+  const { store, index, secrets, encrypt, snapshot } = checked
+  const keys = secrets === undefined ? undefined : hmacKeys(secrets, 'SHA-256', checked.webCrypto)
+  const cipher = encrypt === undefined ? undefined : storeCipher(encrypt)
+  if (snapshot !== undefined && keys === undefined && cipher === undefined) {
+    configError(OWNER, 'snapshot needs secrets or encrypt to seal the data in the token')
   }
-  const keys =
-    options.secrets === undefined
-      ? undefined
-      : hmacKeys(secretList(options.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
-  const cipher =
-    options.encrypt === undefined
-      ? undefined
-      : storeCipher(secretList(options.encrypt, OWNER, 32, 'encrypt'))
-  if (snapshot !== undefined) {
-    if (!Number.isSafeInteger(snapshot) || snapshot < 1) {
-      configError(OWNER, 'snapshot must be a whole number of seconds, at least 1')
-    }
-    if (keys === undefined && cipher === undefined) {
-      configError(OWNER, 'snapshot needs secrets or encrypt to seal the data in the token')
-    }
-  }
-  const life = lifetime({ maxAge, idleTimeout, clockTolerance, now }, OWNER)
-  const guard = storeGuard(timeoutOption(OWNER, options.timeout))
+  const life = lifetime(checked)
+  const guard = storeGuard(checked.timeout)
   const records = storeRecords(store, guard, cipher)
   const tokens = storeTokens(keys, snapshot === undefined ? undefined : snapshotSeal(keys, cipher))
   const revoked = snapshot === undefined ? undefined : revocations(store, snapshot, life.now)
@@ -165,7 +151,13 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         await users.remove(id, record === undefined ? undefined : await records.data(id, record))
       },
     },
-    { maxAge, idleTimeout, clockTolerance, now, cache: keys || snapshot ? options.cache : false },
+    {
+      maxAge: checked.maxAge,
+      idleTimeout: checked.idleTimeout,
+      clockTolerance: checked.clockTolerance,
+      now: checked.now,
+      cache: keys || snapshot ? checked.cache : false,
+    },
   )
   return {
     ...codec,
