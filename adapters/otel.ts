@@ -1,6 +1,6 @@
 /**
- * @module fetch-session/otel: withSession's lifecycle events as OpenTelemetry spans and metrics,
- * through `@opentelemetry/api` (an optional peer dependency).
+ * withSession's lifecycle events as OpenTelemetry spans and metrics, through
+ * `@opentelemetry/api` (an optional peer dependency). @module fetch-session/otel
  */
 import {
   type Attributes,

@@ -6,6 +6,22 @@ import type { CodecContext } from './events.ts'
 export type SessionData = Record<string, unknown>
 
 /**
+ * The device a session is bound to (`withSession`'s `deviceBound`): bookkeeping a codec keeps
+ * beside the data, in the token's protected part or the store record, never in the data.
+ */
+export interface SessionBinding {
+  /** The bound session's identifier, as the browser sends it (`Sec-Secure-Session-Id`). */
+  id: string
+  /** The device's public key (`kty` EC P-256 or RSA, public members only) and its `alg`. */
+  jwk: DeviceKey
+}
+
+/** A device's public key as a JWK: ES256 (EC P-256) or RS256 (RSA), public members only. */
+export type DeviceKey =
+  | { kty: 'EC'; crv: 'P-256'; x: string; y: string; alg: 'ES256' }
+  | { kty: 'RSA'; n: string; e: string; alg: 'RS256' }
+
+/**
  * What a codec reports about a token besides its data, from `decodeSession`. Times are seconds
  * since the epoch, as in JWT claims.
  */
@@ -23,6 +39,8 @@ export interface DecodedSession<State = unknown> {
   id?: string
   /** The per-session lifetime in seconds that the token carries (`session.setMaxAge`). */
   maxAge?: number
+  /** The device the session is bound to, for codecs that carry one (`carriesBinding`). */
+  binding?: SessionBinding
   /**
    * The first instant, in seconds since the epoch, at which this token is no longer valid: the
    * earlier of its absolute and idle deadlines. `undefined`: none, or the codec cannot tell.
@@ -50,6 +68,8 @@ export interface SessionWrite<State = unknown> {
   maxAge?: number
   /** The data as `JSON.stringify` writes it, when `withSession` already has it. */
   json?: string
+  /** The device the session is bound to: written beside the data, read back as `binding`. */
+  binding?: SessionBinding
   /** The write follows `regenerate()` (a login): record now as the session's authentication time. */
   authenticate?: boolean
   /** What `withSession` hands the codec for this request (events). */
@@ -107,6 +127,11 @@ export interface CodecBackend {
   createId?(): string
   /** True when `decodeSession` reports `started` for every valid token (`validAfter` needs it). */
   readonly reportsStart?: boolean
+  /**
+   * True when `encodeSession` keeps `write.binding` and `decodeSession` gives it back as `binding`
+   * (`withSession`'s `deviceBound` needs it).
+   */
+  readonly carriesBinding?: boolean
 }
 
 /** What the built-in codecs return: every method of the contract there, and async. */

@@ -14,117 +14,31 @@ import type { CodecContext } from '../events.ts'
 import {
   type LifetimeOptions,
   type LifetimeRule,
+  type LifetimeSchema,
   lifetime,
+  lifetimeOptions,
   type TokenTimes,
 } from '../lib/lifetime.ts'
-import { optionsObject } from '../lib/options.ts'
-import { tokenCache } from '../lib/token-cache.ts'
+import { checkOptions, isPlainObject, type OptionRule, optional } from '../lib/options.ts'
+import { cacheRule, tokenCache } from '../lib/token-cache.ts'
 
-export type { LifetimeOptions, LifetimeRule, TokenTimes }
+import type {
+  CodecFormat,
+  OpenedToken,
+  ReadSession,
+  SealedToken,
+  SealStamp,
+} from './codec-format.ts'
 
-/** What `open` proved about a token: its verified payload, and which key verified it. */
-export interface OpenedToken<Payload> {
-  payload: Payload
-  /** The index of the key that verified it, newest first: above 0, the token is issued again. */
-  key?: number
-}
-
-/** What `read` finds in a verified payload: the data, and the times beside it. */
-export interface ReadSession<State = undefined> {
-  /** The session data, and nothing else: no times, no ids, no bookkeeping. */
-  data: SessionData
-  /** The token's times; the kernel judges them. */
-  times?: TokenTimes
-  /** The server-side session id, for formats that keep the data on the server. */
-  id?: string
-  /** The format's own memory of this token, handed back to `seal` when the session continues. */
-  state?: State
-  /** Issue the token again although nothing changed (the format's own reason). */
-  renew?: boolean
-  /** False when this codec cannot issue tokens (a public key only): never renew. */
-  renewable?: boolean
-}
-
-/** What the kernel hands `seal`: the times to write, and the session this token continues. */
-export interface SealStamp<State = undefined> {
-  /** Now, in whole seconds since the epoch: the token's issue time. */
-  now: number
-  /** When the session began, in whole seconds: `now` for a new session. */
-  started: number
-  /** The deadline of the token, in seconds since the epoch; `undefined`: none. */
-  expires?: number
-  /** The session's own lifetime in seconds (`session.setMaxAge`). */
-  maxAge?: number
-  /** The server-side id to write under (from `createId`), for a new session. */
-  id?: string
-  /** The data as `JSON.stringify` writes it. */
-  json: string
-  /** When the session last authenticated, in whole seconds: write it where the format can. */
-  authenticated?: number
-  /** What `withSession` hands the codec for this request: pass it to every store call. */
-  context?: CodecContext
-  /** The session this token continues; absent for a new one. */
-  previous?: {
-    token: string
-    key: number
-    id?: string
-    started?: number
-    maxAge?: number
-    state?: State
-  }
-}
-
-/** A sealed token, and what the kernel needs to know about it. */
-export interface SealedToken<Payload> {
-  token: string
-  /** The payload `open` would return for this token: given, the token enters the cache. */
-  payload?: Payload
-  /** The server-side session id. */
-  id?: string
-  /** A deadline the data itself set (a JWT's own `exp`): the cookie ends there. */
-  expires?: number
-  /** The cookie's Max-Age in seconds when the format decides it (`null`: none). */
-  maxAge?: number | null
-}
-
-/** A token format for `defineCodec`. */
-export interface CodecFormat<Payload, State = undefined> {
-  /** The factory's name, for error messages. */
-  name: string
-  /**
-   * The token in its one spelling, when a format allows several for one token (an ECDSA signature
-   * with a high S): the cache and `open` see only that spelling. Throws `DecodeError` when none.
-   */
-  canonical?(token: string): string
-  /** Checks a token's seal; throws `DecodeError` for one that is not valid. Its result is cached. */
-  open(token: string): Promise<OpenedToken<Payload>>
-  /**
-   * The data and times inside a verified payload; throws `DecodeError` for a malformed one.
-   * `context`: what `withSession` hands the codec (pass it to store calls).
-   */
-  read(
-    payload: Payload,
-    token: string,
-    context?: CodecContext,
-  ): ReadSession<State> | Promise<ReadSession<State>>
-  /** Writes `data` into a token under the newest key. */
-  seal(data: SessionData, stamp: SealStamp<State>): Promise<SealedToken<Payload>>
-  /** Called once a token's times were judged valid; may change what is returned. */
-  accept?(session: ReadSession<State>, context?: CodecContext): Promise<ReadSession<State>>
-  /** Called when a token's session expired or went idle (not for `future`): the server forgets it. */
-  expire?(session: ReadSession<State>, context?: CodecContext): Promise<void>
-  /** Forgets what the server keeps for `token`. */
-  destroy?(
-    token: string,
-    opened: OpenedToken<Payload> | undefined,
-    context?: CodecContext,
-  ): Promise<void>
-  /** A fresh server-side id. */
-  createId?(): string
-  /** True when `read` gives `times.started` for every valid token (`validAfter` needs it). */
-  reportsStart?: boolean
-  /** How long a cached payload is, in characters (default: a string's length, else 64). */
-  size?(payload: Payload): number
+export type {
+  CodecFormat,
+  LifetimeOptions,
+  LifetimeRule,
+  OpenedToken,
+  ReadSession,
+  SealedToken,
+  SealStamp,
+  TokenTimes,
 }
 
 /** The options `defineCodec` takes beside the format: the user's, passed through. */
@@ -134,6 +48,21 @@ export interface DefineCodecOptions extends LifetimeOptions {
   /** The boundary rule and tolerances (the codec's, not the user's). */
   rule?: LifetimeRule
 }
+
+/** The `rule` option: an object, given by the codec. */
+const ruleRule: OptionRule<LifetimeRule> = optional((value, fail) => {
+  if (!isPlainObject(value)) fail('must be an object')
+  return value as LifetimeRule
+}, {})
+
+/** `defineCodec`'s options, one schema per boundary rule (`maxAge` 0 only under `age`). */
+function kernelOptions(
+  boundary: LifetimeRule['boundary'],
+): LifetimeSchema & { cache: OptionRule<number>; rule: OptionRule<LifetimeRule> } {
+  return { ...lifetimeOptions(boundary), cache: cacheRule, rule: ruleRule }
+}
+const KERNEL_OPTIONS = kernelOptions('deadline')
+const AGE_KERNEL_OPTIONS = kernelOptions('age')
 
 /** What the kernel keeps in `DecodedSession.state`. */
 export interface KernelState<State> {
@@ -161,17 +90,11 @@ export function defineCodec<Payload, State = undefined>(
   options: DefineCodecOptions = {},
 ): SessionCodec<KernelState<State>> {
   const { name } = format
-  optionsObject(name, options, {
-    maxAge: 1,
-    idleTimeout: 1,
-    clockTolerance: 1,
-    now: 1,
-    cache: 1,
-    rule: 1,
-  })
-  const life = lifetime(options, name, options.rule)
+  const age = (options as { rule?: LifetimeRule } | null)?.rule?.boundary === 'age'
+  const checked = checkOptions(name, options, age ? AGE_KERNEL_OPTIONS : KERNEL_OPTIONS)
+  const life = lifetime(checked, checked.rule)
   const size = format.size ?? ((p: Payload) => (typeof p === 'string' ? p.length : 64))
-  const cache = tokenCache<OpenedToken<Payload>>(name, options.cache, (v) => size(v.payload))
+  const cache = tokenCache<OpenedToken<Payload>>(checked.cache, (v) => size(v.payload))
   /** The first instant the token is no longer valid: its absolute, idle or own deadline. */
   const deadline = (times: TokenTimes) => {
     const from = times.issued ?? times.started
@@ -215,6 +138,7 @@ export function defineCodec<Payload, State = undefined>(
     if (times?.started !== undefined) session.started = Math.min(times.started, life.now())
     session.renew = read.renewable !== false && (due || key > 0 || read.renew === true)
     if (read.id !== undefined) session.id = read.id
+    if (read.binding !== undefined) session.binding = read.binding
     if (times?.maxAge !== undefined) session.maxAge = times.maxAge
     if (times !== undefined) {
       const expires = deadline(times)
@@ -241,6 +165,7 @@ export function defineCodec<Payload, State = undefined>(
       maxAge: write.maxAge,
       id: write.id,
       json: write.json ?? JSON.stringify(data),
+      binding: write.binding,
       authenticated,
       context: write.context,
       previous:
@@ -252,6 +177,7 @@ export function defineCodec<Payload, State = undefined>(
               id: previous?.id,
               started: previous?.started,
               maxAge: previous?.maxAge,
+              binding: previous?.binding,
               state: own.format,
             },
     }
@@ -275,6 +201,7 @@ export function defineCodec<Payload, State = undefined>(
 
   const codec: SessionCodec<KernelState<State>> = {
     reportsStart: format.reportsStart === true,
+    carriesBinding: format.carriesBinding === true,
     decodeSession,
     encodeSession,
     encode: async (data) => (await encodeSession(data, {})).token,

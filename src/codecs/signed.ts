@@ -1,13 +1,15 @@
 /** @module signedCodec: the session as base64url JSON with an HMAC-SHA256 tag. */
-import type { SessionCodec, SessionData } from '../backends.ts'
+import type { SessionBinding, SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, encodeBase64urlText } from '../lib/base64url.ts'
+import { readBinding } from '../lib/binding.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { payloadText } from '../lib/json.ts'
-import { secretList } from '../lib/keys.ts'
-import { isSessionMaxAge, type LifetimeOptions } from '../lib/lifetime.ts'
+import { secretsRule } from '../lib/keys.ts'
+import { isSessionMaxAge, LIFETIME_OPTIONS, type LifetimeOptions } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
-import { isPlainObject, optionsObject } from '../lib/options.ts'
+import { booleanRule, checkOptions, isPlainObject } from '../lib/options.ts'
+import { cacheRule } from '../lib/token-cache.ts'
 import { defineCodec } from './define-codec.ts'
 
 export interface SignedCodecOptions extends LifetimeOptions {
@@ -27,13 +29,21 @@ export interface SignedCodecOptions extends LifetimeOptions {
 
 const OWNER = 'signedCodec'
 const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
+const SIGNED_OPTIONS = {
+  secrets: secretsRule(32),
+  ...LIFETIME_OPTIONS,
+  cache: cacheRule,
+  webCrypto: booleanRule(false),
+}
 
 /**
  * A stateless codec: the token is
- * `base64url(JSON [started, issued, data, maxAge?, authenticated?]).base64url(HMAC-SHA256)`, readable by the
- * client but not forgeable. Times are whole seconds since the epoch; `maxAge` is present only for
- * a session given its own lifetime (`session.setMaxAge`), `authenticated` (the last
- * `regenerate()`) only for a session that logged in, with `maxAge` `null` before it when absent.
+ * `base64url(JSON [started, issued, data, maxAge?, binding?, authenticated?]).base64url(HMAC-SHA256)`,
+ * readable by the client but not forgeable. Times are whole seconds since the epoch; `maxAge` is
+ * present only for a session given its own lifetime (`session.setMaxAge`), `binding` only for a
+ * device-bound session (`withSession`'s `deviceBound`: `{ id, jwk }`, the device's public key),
+ * `authenticated` (the last `regenerate()`) only for a session that logged in; a slot before a
+ * present one is `null` when absent, and trailing absent slots are left out.
  *
  * @example
  * const codec = signedCodec({ secrets: [env.SESSION_SECRET, env.OLD_SESSION_SECRET], idleTimeout: 3600 })
@@ -41,21 +51,13 @@ const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
  * const data = await codec.decode(token) // { user: 'ana' }
  */
 export function signedCodec(options: SignedCodecOptions): SessionCodec {
-  optionsObject(OWNER, options ?? null, {
-    secrets: 1,
-    maxAge: 1,
-    idleTimeout: 1,
-    clockTolerance: 1,
-    now: 1,
-    cache: 1,
-    webCrypto: 1,
-  })
-  const keys = hmacKeys(secretList(options?.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
-  const { maxAge, idleTimeout, clockTolerance, now, cache } = options
+  const { secrets, webCrypto, ...lifetimes } = checkOptions(OWNER, options ?? null, SIGNED_OPTIONS)
+  const keys = hmacKeys(secrets, 'SHA-256', webCrypto)
   return defineCodec(
     {
       name: OWNER,
       reportsStart: true,
+      carriesBinding: true,
       async open(token) {
         const dot = token.length <= MAX_TOKEN_LENGTH ? token.indexOf('.') : -1
         if (dot < 0 || token.length - dot - 1 !== TAG_LENGTH) throw new DecodeError('malformed')
@@ -68,27 +70,33 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
         return { payload: payloadText(bytes), key }
       },
       read(text) {
-        const [started, issued, data, max, authenticated] = parsePayload(text)
-        return { data, times: { started, issued, maxAge: max ?? undefined, authenticated } }
+        const [started, issued, data, maxAge, binding, authenticated] = parsePayload(text)
+        const times = { started, issued, maxAge: maxAge ?? undefined, authenticated }
+        return { data, times, binding }
       },
-      async seal(_data, { started, now, maxAge, json, authenticated }) {
-        // The session's own lifetime, then its authentication time (a null lifetime before it).
-        const tail =
-          authenticated === undefined
-            ? maxAge === undefined
-              ? ''
-              : `,${maxAge}`
-            : `,${maxAge ?? null},${authenticated}`
+      async seal(_data, { started, now, maxAge, json, binding, authenticated }) {
+        // The session's own lifetime, its device binding, then its authentication time: a slot
+        // before a present one is null, trailing absent ones are left out.
+        const slots: unknown[] = [maxAge ?? null, binding ?? null, authenticated ?? null]
+        while (slots.length > 0 && slots[slots.length - 1] === null) slots.pop()
+        const tail = slots.map((slot) => `,${JSON.stringify(slot)}`).join('')
         const text = `[${started},${now},${json}${tail}]`
         const payload = encodeBase64urlText(text)
         return { token: `${payload}.${encodeBase64url(await keys.sign(payload))}`, payload: text }
       },
     },
-    { maxAge, idleTimeout, clockTolerance, now, cache },
+    lifetimes,
   )
 }
 
-type Payload = [number, number, SessionData, number | null | undefined, number | undefined]
+type Payload = [
+  number,
+  number,
+  SessionData,
+  number | null | undefined,
+  SessionBinding | undefined,
+  number | undefined,
+]
 
 function parsePayload(text: string): Payload {
   let parsed: unknown
@@ -100,14 +108,27 @@ function parsePayload(text: string): Payload {
   if (
     Array.isArray(parsed) &&
     parsed.length >= 3 &&
-    parsed.length <= 5 &&
+    parsed.length <= 6 &&
+    parsed[parsed.length - 1] !== null &&
     Number.isSafeInteger(parsed[0]) &&
     Number.isSafeInteger(parsed[1]) &&
     isPlainObject(parsed[2]) &&
-    (isSessionMaxAge(parsed[3]) || (parsed[3] === null && parsed.length === 5)) &&
-    (parsed[4] === undefined || Number.isSafeInteger(parsed[4]))
+    isSlot(parsed, 3, isSessionMaxAge) &&
+    isSlot(parsed, 5, Number.isSafeInteger)
   ) {
-    return parsed as Payload
+    let binding: SessionBinding | undefined
+    try {
+      binding = parsed[4] === null ? undefined : readBinding(parsed[4])
+    } catch (cause) {
+      throw new DecodeError('malformed', undefined, { cause })
+    }
+    return [parsed[0], parsed[1], parsed[2], parsed[3], binding, parsed[5]]
   }
   throw new DecodeError('malformed')
+}
+
+/** An optional slot: absent, `null` when a later slot is present, or a value `check` accepts. */
+function isSlot(parsed: unknown[], index: number, check: (value: unknown) => boolean): boolean {
+  const value = parsed[index]
+  return value === undefined || (value === null && parsed.length > index + 1) || check(value)
 }

@@ -13,6 +13,10 @@ import { cookieMaxAge, privateResponse } from '../lib/response-headers.ts'
 import { loadFailure } from './answer.ts'
 import { checkBackends, readTokens } from './backend-set.ts'
 import { commitHeaders } from './commit.ts'
+import type { EndpointSession } from './device-bound/endpoints.ts'
+import { checkBinding } from './device-bound/enforce.ts'
+import { bindingWrites, type HeaderWrite } from './device-bound/headers.ts'
+import type { DeviceBound } from './device-bound/options.ts'
 import { type RequestEvents, requestEvents, writeEvent } from './events.ts'
 import { writeExpiry } from './expiry.ts'
 import { skipsRenewal } from './passive.ts'
@@ -31,8 +35,12 @@ interface Loaded {
   snapshot: string
 }
 
-export class RequestSession {
+export class RequestSession implements EndpointSession {
   #loaded: Promise<Loaded> | undefined
+  /** Check a device-bound session's bound cookie; off for the registration and refresh paths. */
+  #enforce = true
+  /** Headers a device-bound endpoint writes beside the session's own. */
+  also: HeaderWrite | undefined
   #backends: SessionBackends | undefined
   /** Whose writes a Response may carry: the outermost layer's state (this one when alone). */
   owner: object = this
@@ -46,6 +54,8 @@ export class RequestSession {
     readonly rest: unknown[],
     readonly init: BackendsInit<unknown[]>,
     readonly options: CheckedSessionOptions,
+    /** The `deviceBound` option, built. */
+    readonly bound: DeviceBound | undefined,
   ) {
     this.events = requestEvents(options.events, request)
   }
@@ -55,7 +65,11 @@ export class RequestSession {
       const init = this.init
       this.#backends =
         typeof init === 'function'
-          ? checkBackends(init(this.request, ...this.rest), this.options.validAfter !== undefined)
+          ? checkBackends(
+              init(this.request, ...this.rest),
+              this.options.validAfter !== undefined,
+              this.bound !== undefined,
+            )
           : init
     }
     return this.#backends
@@ -64,6 +78,14 @@ export class RequestSession {
   async session(): Promise<Session> {
     this.#loaded ??= this.#load()
     return (await this.#loaded).session
+  }
+
+  /** The session as loaded without the bound-cookie check (the device-bound paths only). */
+  async unenforced(): Promise<{ record: SessionRecord; token: string | undefined }> {
+    this.#enforce = false
+    this.#loaded ??= this.#load()
+    const { record, token } = await this.#loaded
+    return { record, token }
   }
 
   async #load(): Promise<Loaded> {
@@ -96,11 +118,12 @@ export class RequestSession {
           ? { type: 'revoked' }
           : { type: 'invalid', reason: error.reason },
       )
-      // Cleared once, so onInvalid does not hear it again; but only a lone token. A planted
+      // Cleared once, so onInvalid does not hear it again; but only a lone token, and not a bound
+      // session's (its browser may be refreshing the bound cookie right now). A planted
       // cookie (`injected`), or one of several copies of a name (others under another Domain or
       // Path, beyond the candidates tried), is not: clearing writes our Path and Domain, which
       // deletes the victim's own cookie and leaves the planted ones in place.
-      invalid = error.reason !== 'injected' && candidates === 1
+      invalid = error.reason !== 'injected' && error.reason !== 'unbound' && candidates === 1
       const answer = this.options.onInvalid?.(error, this.request)
       if (answer instanceof Response) {
         const { request, owner, options } = this
@@ -124,7 +147,11 @@ export class RequestSession {
     }
     const snapshot = serialize(decoded.data)
     if (this.options.validAfter !== undefined) await this.#checkRevocation(decoded)
+    const bound = this.bound
+    if (bound !== undefined && this.#enforce)
+      await checkBinding(bound, decoded.binding, this.request)
     const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec)
+    record.binding = decoded.binding
     record.expires = decoded.expires
     record.authenticated = decoded.authenticated
     if (this.events !== undefined) {
@@ -160,9 +187,18 @@ export class RequestSession {
       return commitHeaders(response, this.owner, undefined)
     }
     const write = await this.#write(loaded)
+    const bound = this.bound
+    const binding =
+      bound && (await bindingWrites(bound, record, loaded.decoded?.binding, loaded.token, write))
+    const also = this.also
     const expiry = this.options.expiryHeader
     const expires = expiry === undefined || write === 'clear' ? undefined : record.expires
-    if (write === undefined && expires === undefined) {
+    if (
+      write === undefined &&
+      binding === undefined &&
+      also === undefined &&
+      expires === undefined
+    ) {
       return commitHeaders(response, this.owner, undefined)
     }
     return commitHeaders(response, this.owner, (headers) => {
@@ -171,6 +207,8 @@ export class RequestSession {
       else if (write !== undefined) {
         storage.persist(headers, write.token, { maxAge: write.maxAge, request: this.request })
       }
+      binding?.(headers)
+      also?.(headers)
       if (expires !== undefined) writeExpiry(headers, expiry!, expires)
       privateResponse(headers, authorization)
     })
@@ -196,7 +234,13 @@ export class RequestSession {
     const json = dataJson(record.data)
     const renew =
       decoded?.renew === true && !skipsRenewal(this.options.passive, this.request, record.data)
-    if (!record.rotate && !renew && record.maxAge === decoded?.maxAge && json === snapshot) {
+    if (
+      !record.rotate &&
+      !renew &&
+      record.maxAge === decoded?.maxAge &&
+      record.binding === decoded?.binding &&
+      json === snapshot
+    ) {
       return undefined
     }
     const write = {
@@ -204,6 +248,7 @@ export class RequestSession {
       id: record.id,
       maxAge: record.maxAge,
       json,
+      binding: record.binding,
       authenticate: record.rotate,
       context: events?.context,
     }
@@ -242,6 +287,7 @@ function newRecord(
     maxAge,
     committed,
     createId,
+    binding: undefined,
     expires: undefined,
     authenticated: undefined,
   }

@@ -2,8 +2,11 @@
 import type { SessionBackends, SessionData } from '../backends.ts'
 import type { DecodeError, SessionError } from '../errors.ts'
 import type { SessionEvent } from '../events.ts'
-import { functionRule, type OptionRule } from '../lib/options.ts'
+import { functionRule, type OptionRule, optional } from '../lib/options.ts'
+import type { DeviceBoundOptions } from './device-bound/options.ts'
 import { expiryHeaderRule } from './expiry.ts'
+
+export type { DeviceBoundOptions }
 
 /** Options of `withSession` that apply whatever the backends. */
 export interface SessionOptions {
@@ -53,6 +56,14 @@ export interface SessionOptions {
    * session: `true` for `Session-Expires-At`, or a header name. Such responses are private.
    */
   expiryHeader?: boolean | string
+  /**
+   * Binds each session to a key pair held by the browser (W3C DBSC): a login asks the browser to
+   * register its key, `withSession` answers the registration and refresh paths itself, and a
+   * registered session is accepted only with its short-lived bound cookie, which the browser
+   * renews by proving it holds the key. Needs a codec that keeps the key beside the data
+   * (`carriesBinding`: signedCodec, encryptedCodec, jwtCodec, storeCodec).
+   */
+  deviceBound?: DeviceBoundOptions
 }
 
 /** The options of `withSession`, each a function when given. */
@@ -63,6 +74,11 @@ export const SESSION_OPTIONS: { [K in keyof SessionOptions]-?: OptionRule<Sessio
   events: functionRule<NonNullable<SessionOptions['events']>>(),
   passive: functionRule<NonNullable<SessionOptions['passive']>>(),
   expiryHeader: expiryHeaderRule,
+  // Its own options are checked where it is built, once per withSession (deviceBound()).
+  deviceBound: optional((value, fail) => {
+    if (typeof value !== 'object' || value === null) fail('must be an object')
+    return value as DeviceBoundOptions
+  }),
 }
 
 /** The options as `withSession` keeps them: checked, the expiry header's name resolved. */

@@ -19,6 +19,8 @@ export interface ReadRecord {
   authenticated?: number
   values: Map<string, string>
   stale: boolean
+  /** The device binding, as JSON text (`withSession`'s `deviceBound`). */
+  bound?: string
 }
 
 export interface StoreRecords {
@@ -83,15 +85,17 @@ export function storeRecords(
       if (record === undefined) return undefined
       if (!isStoreRecord(record)) throw new DecodeError('malformed', 'stored session is not valid')
       const { values, stale } = await openAll(id, record)
-      const { created, touched, maxAge, authenticated } = record
+      const { created, touched, maxAge, authenticated, bound } = record
       const read: ReadRecord = { created, touched, values, stale }
       if (maxAge !== undefined) read.maxAge = maxAge
       if (authenticated !== undefined) read.authenticated = authenticated
+      if (bound !== undefined) read.bound = bound
       return read
     },
-    async set(id, { created, touched, maxAge, authenticated, values }, ttl, reporting) {
+    async set(id, { created, touched, maxAge, authenticated, values, bound }, ttl, reporting) {
       const record: StoreRecord = { created, touched, maxAge, values: await sealAll(id, values) }
       if (authenticated !== undefined) record.authenticated = authenticated
+      if (bound !== undefined) record.bound = bound
       await guard('set', (call) => store.set(id, record, ttl, call), reporting)
     },
     async patch(id, patch, ttl, reporting) {

@@ -28,7 +28,10 @@ export const cookieCodecs: [string, () => CodecBackend][] = [
   ['storeCodec', () => storeCodec({ store: memoryStore(), secrets: SECRET })],
 ]
 
-/** JWT claims the codec sets or checks (sst and sma are its own): a JWT's session data is its claim set. */
+/**
+ * JWT claims the codec sets or checks (sst and sma are its own, cnf its device binding, auth_time
+ * its authentication time): a JWT's session data is its claim set.
+ */
 const REGISTERED = new Set([
   'iat',
   'exp',
@@ -39,6 +42,7 @@ const REGISTERED = new Set([
   'jti',
   'sst',
   'sma',
+  'cnf',
   'auth_time',
 ])
 const withoutClaims = (name: string, data: SessionData): SessionData =>
