@@ -3,7 +3,12 @@
  * logout, and a panel that shows the decoded session and the size of its cookie. A plain fetch
  * handler, served by ./node.ts; the browser tests serve it with other codecs and cookie options.
  */
-import type { CodecBackend, CookieOptions, StoreCodec } from '../../src/index.ts'
+import type {
+  CodecBackend,
+  CookieOptions,
+  DeviceBoundOptions,
+  StoreCodec,
+} from '../../src/index.ts'
 import { cookie, getSession, SessionError, signedCodec, withSession } from '../../src/index.ts'
 import { describeAttributes, sentCookies } from './cookie-info.ts'
 import { agentOf, devicesCard } from './devices.ts'
@@ -29,6 +34,8 @@ export interface DemoOptions {
   cookie?: CookieOptions
   /** A storeCodec built with `index: demoIndex`: the page lists the user's devices. */
   devices?: StoreCodec
+  /** Device-bound sessions (DBSC): only where the browser can use them, over HTTPS. */
+  deviceBound?: DeviceBoundOptions
 }
 
 /** Longest note the form takes; one cookie holds about 2 900 characters of it, 4 chunks 11 000. */
@@ -109,11 +116,12 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
         codecLabel,
         attributes: describeAttributes(cookieOptions),
         devices: devices && user ? await devicesCard(devices, user, session.id, escapeHtml) : '',
+        bound: session.deviceBound,
       }
       return html(page(view))
     },
     { codec, ...cookie(cookieOptions) },
-    { expiryHeader: true },
+    { expiryHeader: true, deviceBound: options.deviceBound },
   )
 
   return async (request: Request): Promise<Response> => {
@@ -142,6 +150,7 @@ interface View {
   codecLabel: string
   attributes: string
   devices: string
+  bound: boolean
 }
 
 function redirect(url: URL): Response {
@@ -216,6 +225,7 @@ function page(view: View): string {
       <dt>Sent by your browser</dt><dd id="size">${size}</dd>
       <dt>Attributes</dt><dd>${escapeHtml(view.attributes)}</dd>
       <dt>Token</dt><dd>${escapeHtml(view.codecLabel)}</dd>
+      ${view.bound ? '<dt>Device</dt><dd id="bound">This session is bound to this device.</dd>' : ''}
       ${view.id ? `<dt>Server-side id</dt><dd><code id="sid">${escapeHtml(view.id)}</code></dd>` : ''}
     </dl>
     <pre id="session">${escapeHtml(preview(view.data))}</pre>

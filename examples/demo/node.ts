@@ -1,15 +1,21 @@
 /**
  * `npm start`: the demo app on Node, at http://localhost:8787 (or $PORT). DEMO_CODEC=encrypted or
  * DEMO_CODEC=store shows the same app with encryptedCodec or server-side sessions in memory.
+ * DEMO_DEVICE_BOUND=1 binds sessions to the browser's key (DBSC) when the demo is served over
+ * HTTPS (behind a TLS proxy): Chromium ignores DBSC on http://localhost, so it is off by default.
  */
 import { serve } from '@hono/node-server'
 import { encryptedCodec, memoryStore, storeCodec } from '../../src/index.ts'
 import { type DemoOptions, demoApp } from './app.ts'
 import { demoIndex } from './devices.ts'
 
+function randomSecret(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+}
+
 let secret = process.env.SESSION_SECRET
 if (!secret) {
-  secret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
+  secret = randomSecret()
   console.log('SESSION_SECRET is not set: using a development secret for this run only.')
 }
 
@@ -38,7 +44,13 @@ if (!choice) {
 const port = Number(process.env.PORT ?? 8787)
 const hostname = process.env.HOST ?? 'localhost'
 
-const server = serve({ fetch: demoApp({ secret, ...choice() }), port, hostname }, (info) => {
+// The binding has its own secret: DEVICE_BOUND_SECRET, or one for this run only.
+const deviceBound =
+  process.env.DEMO_DEVICE_BOUND === '1'
+    ? { secrets: process.env.DEVICE_BOUND_SECRET || randomSecret() }
+    : undefined
+const app = demoApp({ secret, deviceBound, ...choice() })
+const server = serve({ fetch: app, port, hostname }, (info) => {
   console.log(
     `fetch-session demo on http://${hostname === '127.0.0.1' ? '127.0.0.1' : 'localhost'}:${info.port}`,
   )

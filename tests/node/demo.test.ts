@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { type ChildProcess, spawn } from 'node:child_process'
 import { after, before, test } from 'node:test'
+import { demoApp } from '../../examples/demo/app.ts'
+import { DbscBrowser, DeviceKeyPair } from '../fixtures/dbsc-client.ts'
 
 let child: ChildProcess
 let base = ''
@@ -70,4 +72,21 @@ test('npm start serves the demo: count, log in, flash once, log out', async () =
   html = await (await get('')).text()
   assert.match(html, /id="visits">1</)
   assert.match(html, /name="user"/)
+})
+
+test('the demo says when a session is bound to this device, and only then', async () => {
+  const secret = 'a-demo-secret-for-the-test-suite-only!'
+  const deviceBound = { secrets: 'a-demo-binding-secret-for-the-test-suite' }
+  const browser = new DbscBrowser(demoApp({ secret, deviceBound }), await DeviceKeyPair.generate())
+  const body = new URLSearchParams({ user: 'Ada' })
+  const login = await browser.fetch('/login', { method: 'POST', body })
+  assert.equal((await browser.register(login)).status, 200)
+  assert.match(await (await browser.fetch('/')).text(), /id="bound">This session is bound to this/)
+  // npm start over http://localhost, where Chromium ignores DBSC: no binding is offered.
+  const plain = await fetch(`${base}/login`, { method: 'POST', body, redirect: 'manual' })
+  assert.equal(plain.headers.get('secure-session-registration'), null)
+  const jar = cookieFrom(plain, '')
+  const page = await (await fetch(`${base}/`, { headers: { cookie: jar } })).text()
+  assert.match(page, /id="user">Ada</)
+  assert.doesNotMatch(page, /id="bound"/)
 })
