@@ -98,7 +98,7 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
         attributes: describeAttributes(cookieOptions),
         devices: devices && user ? await devicesCard(devices, user, session.id, escapeHtml) : '',
       }
-      return html(page(view))
+      return html(demoPage(view))
     },
     { codec, ...cookie(cookieOptions) },
   )
@@ -117,7 +117,8 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
   }
 }
 
-interface View {
+/** What the front page shows; `demoPage` renders it (the load run renders it without a session too). */
+export interface View {
   user: string | undefined
   visits: number
   notice: string | undefined
@@ -132,7 +133,7 @@ interface View {
 }
 
 /** The session cookies the browser sent with this request: `name`, or its chunks `name.0`, … */
-function sentCookies(request: Request, name: string): { bytes: number; count: number } {
+export function sentCookies(request: Request, name: string): { bytes: number; count: number } {
   let bytes = 0
   let count = 0
   for (const pair of (request.headers.get('cookie') ?? '').split(/;\s*/)) {
@@ -148,7 +149,7 @@ function sentCookies(request: Request, name: string): { bytes: number; count: nu
   return { bytes, count }
 }
 
-function describeAttributes(options: CookieOptions): string {
+export function describeAttributes(options: CookieOptions): string {
   const sameSite = (options.sameSite ?? 'lax').toLowerCase()
   const parts = [
     options.httpOnly === false ? '' : 'HttpOnly',
@@ -192,7 +193,8 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`
 }
 
-function page(view: View): string {
+/** The front page's HTML. */
+export function demoPage(view: View): string {
   const { user, visits, notice, note, sent } = view
   const size =
     sent.count === 0
