@@ -4,7 +4,7 @@
  * rendered by the demo's own `demoPage`, with or without a session; each variant creates only the
  * `withSession` layers it needs (one; two only for `signed-context`).
  */
-import { Hono } from 'hono'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { getSession, session } from '../adapters/hono.ts'
 import { demoApp, demoPage, describeAttributes, sentCookies } from '../examples/demo/app.ts'
 import { cookie, memoryStore, signedCodec, storeCodec, withSession } from '../src/index.ts'
@@ -64,7 +64,7 @@ async function hmacPage(kind: 'webcrypto' | 'node'): Promise<Handler> {
 }
 
 /** The same page as a Hono app, its session from `middleware`. */
-function honoApp(middleware: Parameters<Hono['use']>[0]): Handler {
+function honoApp(middleware: MiddlewareHandler): Handler {
   const app = new Hono()
   app.use(middleware)
   app.get('/', async (c) => {
