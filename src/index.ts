@@ -72,6 +72,7 @@ export type {
   RedisCommandOptions,
   RedisSentinelClient,
   RedisStoreOptions,
+  RedisSubscriber,
 } from './server/redis.ts'
 export { redisStore } from './server/redis.ts'
 export type { DurableObjectStateLike, DurableObjectStorageLike } from './server/session-object.ts'

@@ -2,6 +2,10 @@
 import { configError, optionsObject } from '../lib/options.ts'
 import { indexEntryTtl, parseStoreIndexEntry } from '../store.ts'
 import { DEADLINE, type RedisRun, redisRunner, redisScripts } from './redis-commands.ts'
+import { type RedisSubscriber, redisRevocations } from './redis-revocations.ts'
+
+export type { RedisSubscriber }
+
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 /** Options node-redis takes per command; the store passes the call's `AbortSignal`. */
@@ -43,6 +47,12 @@ export interface BunRedisClient {
 export interface RedisStoreOptions {
   /** Prefix of every key this store writes. Default `session:`. */
   prefix?: string
+  /**
+   * A second connection in subscriber mode (node-redis: `await client.duplicate().connect()`):
+   * with it, `storeCodec({ snapshot })` hears sessions ended in other processes within a second,
+   * over the pub/sub channel `<prefix>revoked`. Without it, within the snapshot window.
+   */
+  subscriber?: RedisSubscriber
 }
 
 // Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `=<key>` each session
@@ -96,13 +106,14 @@ export function redisStore(
   options: RedisStoreOptions = {},
 ): SessionStore {
   const run = redisRunner(client, 'redisStore')
-  optionsObject('redisStore', options ?? null, { prefix: 1 })
+  optionsObject('redisStore', options ?? null, { prefix: 1, subscriber: 1 })
   const prefix = options.prefix ?? 'session:'
   if (typeof prefix !== 'string') configError('redisStore', 'prefix must be a string')
   const script = redisScripts(run)
   const userKey = (user: string) => `${prefix}user:${user}`
 
   return {
+    ...redisRevocations(run, `${prefix}revoked`, options.subscriber),
     async get(id: string, call?: StoreCall): Promise<StoreRecord | undefined> {
       const fields = pairs(await exec(run, prefix + id, ['HGETALL', prefix + id], call))
       if (fields.length === 0) return undefined

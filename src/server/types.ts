@@ -111,4 +111,11 @@ export interface SessionStore {
   indexDelete?(user: string, id: string, call?: StoreCall): Promise<void>
   /** Every entry of `user`'s index; the codec drops stale ones and checks each session. */
   indexList?(user: string, call?: StoreCall): Promise<StoreIndexEntry[]>
+  /**
+   * Tells every other process that the sessions `ids` ended (`storeCodec({ snapshot })`), so their
+   * snapshots stop being trusted at once instead of at the end of the window. Optional.
+   */
+  revoke?(ids: string[], call?: StoreCall): Promise<void>
+  /** Hears the ids that `revoke` announced, from any process; storeCodec calls it once per store. */
+  onRevoke?(listener: (ids: string[]) => void): void
 }
