@@ -59,9 +59,20 @@ end
 // Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `=<key>` each session
 // key's JSON. A script runs atomically, so a patch never interleaves with another request's
 // patch or with a delete. Each script touches one key: safe on Redis Cluster.
-const SET = `${DEADLINE}redis.call('DEL', KEYS[1])
-for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+//
+// Under `maxmemory` with `noeviction`, Redis refuses a script's writes (OOM) only until its first
+// write: after that it lets the script finish, to keep it atomic. So no script writes before its
+// checks, and a script that can grow memory writes first with a command Redis refuses at the limit
+// (HSET), never with one it allows (DEL, HDEL): at the limit a new session is refused, not
+// written. DELETE and TAKE only free memory, so logging out still works there.
+const SET = `${DEADLINE}for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+local keep = {}
+for i = 3, #ARGV, 2 do keep[ARGV[i]] = true end
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if not keep[field] then redis.call('HDEL', KEYS[1], field) end
+end
+if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2])
+else redis.call('PERSIST', KEYS[1]) end
 return 1`
 
 const PATCH = `${DEADLINE}if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end

@@ -53,6 +53,17 @@ describe('redisStore', { skip: missing }, () => {
     assert.equal(await client.ttl(`forever:${idOf(jar)}`), -1)
   })
 
+  test('set over an existing record replaces it whole: old keys, lifetime and TTL gone', async () => {
+    const store = redisStore(client, { prefix: 'replace:' })
+    await store.set('s', { created: 1, touched: 2, maxAge: 60, values: { a: '1', b: '2' } }, 600)
+    await store.set('s', { created: 3, touched: 4, values: { b: '3', c: '4' } }, undefined)
+    assert.deepEqual(
+      { ...(await client.hGetAll('replace:s')) },
+      { c: '3', t: '4', '=b': '3', '=c': '4' },
+    )
+    assert.equal(await client.ttl('replace:s'), -1)
+  })
+
   test('scripts are reloaded after SCRIPT FLUSH', async () => {
     const app = storeApp(redisStore(client, { prefix: 'flush:' }))
     const { jar } = await app.send('/set?a=1')
