@@ -1,8 +1,8 @@
 /** @module bearerAuthorization: the request presents its token as `Authorization: Bearer <token>`. */
 import type { AuthorizationBackend } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { isToken } from '../lib/http.ts'
 import { configError, optionsObject } from '../lib/options.ts'
+import { isToken } from './http.ts'
 
 export interface BearerAuthorizationOptions {
   /** The auth scheme, matched in any letter case; default `Bearer`. */

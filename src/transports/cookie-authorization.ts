@@ -1,8 +1,8 @@
 /** @module cookieAuthorization: the request presents its token in a cookie. */
 import type { AuthorizationBackend } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { cookiePrefix, cookieValues, isCookieName } from '../lib/cookie-header.ts'
 import { configError, optionsObject } from '../lib/options.ts'
+import { cookiePrefix, cookieValues, isCookieName } from './cookie-header.ts'
 
 export interface CookieAuthorizationOptions {
   /** Cookie name; default `session`. Prefer a `__Host-` name: see `getTokens`. */

@@ -1,6 +1,7 @@
 /** @module cookieStorage: the token goes to the client in a Set-Cookie header. */
 import type { PersistOptions, StorageBackend } from '../backends.ts'
 import { SessionError } from '../errors.ts'
+import { configError, optionsObject, secondsOption } from '../lib/options.ts'
 import {
   cookiePrefix,
   isAttributeValue,
@@ -8,8 +9,7 @@ import {
   isCookieValue,
   parseCookies,
   setCookieName,
-} from '../lib/cookie-header.ts'
-import { configError, optionsObject, secondsOption } from '../lib/options.ts'
+} from './cookie-header.ts'
 
 /** How a browser accepts `SameSite`; any letter case is accepted. */
 export type SameSite =

@@ -1,8 +1,8 @@
 /** @module headerStorage: the token goes to the client in a response header (API clients). */
 import type { StorageBackend } from '../backends.ts'
 import { SessionError } from '../errors.ts'
-import { checkHeaderName } from '../lib/http.ts'
 import { optionsObject } from '../lib/options.ts'
+import { checkHeaderName } from './http.ts'
 
 export interface HeaderStorageOptions {
   /** The response header that carries the token; default `x-session-token`. */

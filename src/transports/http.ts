@@ -1,5 +1,5 @@
 /** @module Small HTTP grammar checks shared by the header transports. Internal. */
-import { configError } from './options.ts'
+import { configError } from '../lib/options.ts'
 
 /** An RFC 9110 token: header names, auth schemes. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/

@@ -1,7 +1,7 @@
 /** @module headerAuthorization: the request presents its token in a header of its own. */
 import type { AuthorizationBackend } from '../backends.ts'
-import { checkHeaderName } from '../lib/http.ts'
 import { optionsObject } from '../lib/options.ts'
+import { checkHeaderName } from './http.ts'
 
 export interface HeaderAuthorizationOptions {
   /** The request header that carries the token; default `x-session-token`. */
