@@ -94,6 +94,38 @@ function isRedisReply(error: unknown): boolean {
   return /^[A-Z][A-Z_]+ /.test(String((error as Error | undefined)?.message))
 }
 
+/** Without a deadline or a `replicaTimeout`, how long a write waits for its replicas. */
+const REPLICA_WAIT = 1000
+
+/**
+ * What confirms a write on `replicas` replicas: `WAIT`, sent right after the write on the same
+ * client, which counts the writes of its own connection (one per node for node-redis's
+ * `createClient`, `createCluster`, and `createSentinel` with its default `masterPoolSize: 1`;
+ * a pool may send it on another connection). Throws when fewer confirm within `timeout` seconds,
+ * or within what is left of `deadline`. `undefined` when `replicas` is 0.
+ */
+export function replicaWait(
+  run: RedisRun,
+  replicas: number,
+  timeout: number | undefined,
+): ((key: string, signal?: AbortSignal, deadline?: number) => Promise<void>) | undefined {
+  if (replicas === 0) return undefined
+  return async (key, signal, deadline) => {
+    const left = deadline === undefined ? REPLICA_WAIT : deadline - Date.now()
+    // WAIT 0 would wait for ever: at least 1 ms.
+    const ms = Math.max(
+      1,
+      Math.floor(Math.min(left, timeout === undefined ? left : timeout * 1000)),
+    )
+    const confirmed = Number(await run(key, ['WAIT', String(replicas), String(ms)], signal))
+    if (!(confirmed >= replicas)) {
+      throw new Error(
+        `redisStore: ${confirmed} of ${replicas} replicas confirmed the write in ${ms} ms`,
+      )
+    }
+  }
+}
+
 /** A measurement slower than this is used once, not kept: its error bound is too wide. */
 const SLOW_MEASUREMENT = 250
 

@@ -1,7 +1,7 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
 import { utf8 } from '../lib/base64url.ts'
 import { configError, optionsObject } from '../lib/options.ts'
-import { type RedisRun, redisClockOffset, redisRunner } from './redis-commands.ts'
+import { type RedisRun, redisClockOffset, redisRunner, replicaWait } from './redis-commands.ts'
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 /** Options node-redis takes per command; the store passes the call's `AbortSignal`. */
@@ -43,6 +43,17 @@ export interface BunRedisClient {
 export interface RedisStoreOptions {
   /** Prefix of every key this store writes. Default `session:`. */
   prefix?: string
+  /**
+   * Replicas that must hold each write before it counts (Redis `WAIT`); a write they do not
+   * confirm in time fails the request (503). Default 0: a write counts once the primary has it,
+   * and a failover can lose the writes its replicas had not received yet.
+   */
+  replicas?: number
+  /**
+   * Seconds to wait for `replicas` (fractions allowed, 0.001 to 60). Default: what is left of the
+   * store call's deadline (storeCodec's `timeout`).
+   */
+  replicaTimeout?: number
 }
 
 // Every write script starts by comparing the call's deadline (ARGV[1], ms on Redis's clock; 0:
@@ -118,9 +129,20 @@ export function redisStore(
   options: RedisStoreOptions = {},
 ): SessionStore {
   const run = redisRunner(client, 'redisStore')
-  optionsObject('redisStore', options ?? null, { prefix: 1 })
+  optionsObject('redisStore', options ?? null, { prefix: 1, replicas: 1, replicaTimeout: 1 })
   const prefix = options.prefix ?? 'session:'
   if (typeof prefix !== 'string') configError('redisStore', 'prefix must be a string')
+  const { replicas = 0, replicaTimeout } = options
+  if (!Number.isSafeInteger(replicas) || replicas < 0) {
+    configError('redisStore', 'replicas must be a whole number, 0 or more')
+  }
+  if (
+    replicaTimeout !== undefined &&
+    (typeof replicaTimeout !== 'number' || !(replicaTimeout >= 0.001 && replicaTimeout <= 60))
+  ) {
+    configError('redisStore', 'replicaTimeout must be a number of seconds from 0.001 to 60')
+  }
+  const replicated = replicaWait(run, replicas, replicaTimeout)
   const offset = redisClockOffset(run)
   const scripts = new Map<string, Promise<string>>()
   const userKey = (user: string) => `${prefix}user:${user}`
@@ -135,12 +157,15 @@ export function redisStore(
     const deadline =
       call === undefined ? 0 : Math.floor(call.deadline + (await offset(call.signal)))
     const argv = [String(deadline), ...args]
+    let reply: unknown
     try {
-      return await exec(run, key, ['EVALSHA', await sha, '1', key, ...argv], call)
+      reply = await exec(run, key, ['EVALSHA', await sha, '1', key, ...argv], call)
     } catch (error) {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error
-      return exec(run, key, ['EVAL', source, '1', key, ...argv], call)
+      reply = await exec(run, key, ['EVAL', source, '1', key, ...argv], call)
     }
+    await replicated?.(key, call?.signal, call?.deadline)
+    return reply
   }
 
   return {
@@ -190,6 +215,7 @@ export function redisStore(
     },
     async indexDelete(user: string, id: string, call?: StoreCall): Promise<void> {
       await exec(run, userKey(user), ['HDEL', userKey(user), id], call)
+      await replicated?.(userKey(user), call?.signal, call?.deadline)
     },
     async indexList(user: string, call?: StoreCall): Promise<StoreIndexEntry[]> {
       const fields = pairs(await exec(run, userKey(user), ['HGETALL', userKey(user)], call))
