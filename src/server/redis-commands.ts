@@ -1,5 +1,6 @@
 /** @module One way to send a command to any Redis client shape redisStore takes. Internal. */
 import { configError } from '../lib/options.ts'
+import { clusterRefresh, isRedisReply } from './redis-cluster-refresh.ts'
 
 /** What each command carries: the one key it touches (cluster routing) and the call's signal. */
 export type RedisRun = (
@@ -29,13 +30,18 @@ export function redisRunner(client: unknown, owner: string): RedisRun {
       typeof candidate?.getSlotRandomNode === 'function' ||
       typeof candidate?.getMasters === 'function'
     ) {
-      const refresh = slotMapRefresh(candidate as ClusterInternals)
+      const refresh = clusterRefresh(candidate)
       return async (key, args, signal) => {
+        // A command that fails without a reply from Redis, or is still waiting at its deadline
+        // (a node being connected to), may be for a dead node: the slot map may have moved.
+        signal?.addEventListener('abort', refresh, { once: true })
         try {
           return await send(key, false, args, options(signal))
         } catch (error) {
-          if (!isRedisReply(error)) refresh?.()
+          if (!isRedisReply(error)) refresh()
           throw error
+        } finally {
+          signal?.removeEventListener('abort', refresh)
         }
       }
     }
@@ -53,45 +59,6 @@ export function redisRunner(client: unknown, owner: string): RedisRun {
     'needs a node-redis client (createClient, createCluster, createSentinel), a Bun RedisClient, ' +
       'or an object with sendCommand(args)',
   )
-}
-
-/** What redisStore reaches of node-redis 5's cluster client to make it re-read the slot map. */
-interface ClusterInternals {
-  masters?: { client?: { isReady?: boolean } }[]
-  replicas?: { client?: { isReady?: boolean } }[]
-  _slots?: { rediscover?: (startWith: unknown) => Promise<void> }
-}
-
-/** At most one slot map refresh per this many ms, however many commands fail meanwhile. */
-const REFRESH_INTERVAL = 500
-
-/**
- * node-redis re-reads the cluster's slot map only on a MOVED or ASK reply, which a dead master
- * never sends: after its replica is promoted, every command for its slots would still go to the
- * dead address until it came back. So a command that fails without a reply from Redis (the node is
- * offline, the socket closed, the deadline passed) has the client re-read the map from a node that
- * answers, at most every `REFRESH_INTERVAL` ms: once the replica is promoted, the next refresh
- * routes its slots to it. `undefined` for a cluster client without that hook.
- */
-function slotMapRefresh(cluster: ClusterInternals): (() => void) | undefined {
-  const slots = cluster._slots
-  if (typeof slots?.rediscover !== 'function') return undefined
-  let last = Number.NEGATIVE_INFINITY
-  return () => {
-    const now = Date.now()
-    if (now - last < REFRESH_INTERVAL) return
-    last = now
-    const nodes = [...(cluster.masters ?? []), ...(cluster.replicas ?? [])]
-    const start = (nodes.find((node) => node.client?.isReady) ?? nodes.find((node) => node.client))
-      ?.client
-    // A failed refresh is retried by the next failing command; node-redis reports it as 'error'.
-    if (start !== undefined) slots.rediscover!.call(slots, start).catch(() => undefined)
-  }
-}
-
-/** Whether `error` is a reply from Redis (`ERR …`, `OOM …`, `NOSCRIPT …`): its node answered. */
-function isRedisReply(error: unknown): boolean {
-  return /^[A-Z][A-Z_]+ /.test(String((error as Error | undefined)?.message))
 }
 
 /** Without a deadline or a `replicaTimeout`, how long a write waits for its replicas. */
