@@ -4,10 +4,26 @@
 export type SessionData = Record<string, unknown>
 
 /**
+ * The device a session is bound to (`withSession`'s `deviceBound`): bookkeeping a codec keeps
+ * beside the data, in the token's protected part or the store record, never in the data.
+ */
+export interface SessionBinding {
+  /** The bound session's identifier, as the browser sends it (`Sec-Secure-Session-Id`). */
+  id: string
+  /** The device's public key (`kty` EC P-256 or RSA, public members only) and its `alg`. */
+  jwk: DeviceKey
+}
+
+/** A device's public key as a JWK: ES256 (EC P-256) or RS256 (RSA), public members only. */
+export type DeviceKey =
+  | { kty: 'EC'; crv: 'P-256'; x: string; y: string; alg: 'ES256' }
+  | { kty: 'RSA'; n: string; e: string; alg: 'RS256' }
+
+/**
  * What a codec reports about a token besides its data, from `decodeSession`. Times are seconds
  * since the epoch, as in JWT claims.
  */
-export interface DecodedSession {
+export interface DecodedSession<State = unknown> {
   /** The session data. */
   data: SessionData
   /**
@@ -21,23 +37,27 @@ export interface DecodedSession {
   id?: string
   /** The per-session lifetime in seconds that the token carries (`session.setMaxAge`). */
   maxAge?: number
-  /** Anything the codec wants back in `encodeSession`: `withSession` never reads it. */
-  state?: unknown
+  /** The device the session is bound to, for codecs that carry one (`carriesBinding`). */
+  binding?: SessionBinding
+  /** What the codec wants back in `encodeSession` (`write.previous.state`): `withSession` never reads it. */
+  state?: State
 }
 
 /** What `withSession` asks a codec to write, besides the data (`encodeSession`'s second argument). */
-export interface SessionWrite {
+export interface SessionWrite<State = unknown> {
   /**
    * The decoded session this token continues. Absent for a new session and after `regenerate()`:
    * the codec then starts a new session (a new start time, a new id).
    */
-  previous?: DecodedSession
+  previous?: DecodedSession<State>
   /** The server-side id to write under: `previous.id`, or `createId()`'s for a new session. */
   id?: string
   /** The per-session lifetime in seconds (`session.setMaxAge`), within the codec's own maximum. */
   maxAge?: number
   /** The data as `JSON.stringify` writes it, when `withSession` already has it. */
   json?: string
+  /** The device the session is bound to: written beside the data, read back as `binding`. */
+  binding?: SessionBinding
 }
 
 /** A token and what the storage needs to know about it, from `encodeSession`. */
@@ -84,14 +104,19 @@ export interface CodecBackend {
   createId?(): string
   /** True when `decodeSession` reports `started` for every valid token (`validAfter` needs it). */
   readonly reportsStart?: boolean
+  /**
+   * True when `encodeSession` keeps `write.binding` and `decodeSession` gives it back as `binding`
+   * (`withSession`'s `deviceBound` needs it).
+   */
+  readonly carriesBinding?: boolean
 }
 
 /** What the built-in codecs return: every method of the contract there, and async. */
-export interface SessionCodec extends CodecBackend {
+export interface SessionCodec<State = unknown> extends CodecBackend {
   encode(data: SessionData): Promise<string>
   decode(token: string): Promise<SessionData>
-  decodeSession(token: string): Promise<DecodedSession>
-  encodeSession(data: SessionData, write: SessionWrite): Promise<EncodedSession>
+  decodeSession(token: string): Promise<DecodedSession<State>>
+  encodeSession(data: SessionData, write: SessionWrite<State>): Promise<EncodedSession>
 }
 
 /** What `persist` needs besides the token. */
@@ -144,3 +169,9 @@ export interface SessionBackends {
   storage: StorageBackend
   authorization: AuthorizationBackend | readonly AuthorizationBackend[]
 }
+
+/**
+ * The key under which `session.flash()` values travel inside the session data, so a server-side
+ * codec can take them from its store in one atomic step (`SessionStore.take`).
+ */
+export const FLASH_KEY = '__flash__'

@@ -4,20 +4,33 @@ export type {
   AuthorizationBackend,
   CodecBackend,
   DecodedSession,
+  DeviceKey,
   EncodedSession,
   PersistOptions,
   SessionBackends,
+  SessionBinding,
   SessionCodec,
   SessionData,
   SessionWrite,
   StorageBackend,
 } from './backends.ts'
+export { FLASH_KEY } from './backends.ts'
+export type {
+  CodecFormat,
+  DefineCodecOptions,
+  KernelState,
+  LifetimeRule,
+  OpenedToken,
+  ReadSession,
+  SealedToken,
+  SealStamp,
+  TokenTimes,
+} from './codecs/define-codec.ts'
+export { defineCodec } from './codecs/define-codec.ts'
 export type { DjangoCodecOptions } from './codecs/django.ts'
 export { djangoCodec } from './codecs/django.ts'
 export type { EncryptedCodecOptions } from './codecs/encrypted.ts'
 export { encryptedCodec } from './codecs/encrypted.ts'
-export type { ExpressSessionCodecOptions } from './codecs/express.ts'
-export { expressSessionCodec } from './codecs/express.ts'
 export type { FlaskCodecOptions } from './codecs/flask.ts'
 export { flaskCodec } from './codecs/flask.ts'
 export type {
@@ -33,11 +46,12 @@ export type { SignedCodecOptions } from './codecs/signed.ts'
 export { signedCodec } from './codecs/signed.ts'
 export type { StarletteCodecOptions } from './codecs/starlette.ts'
 export { starletteCodec } from './codecs/starlette.ts'
+export { adaptBackends } from './core/adapt-backends.ts'
 export type { JsonData, JsonSafe } from './core/session.ts'
 export { Session } from './core/session.ts'
-export type { BackendsInit, SessionOptions } from './core/with-session.ts'
+export type { BackendsInit, DeviceBoundOptions, SessionOptions } from './core/with-session.ts'
 export { getSession, withSession } from './core/with-session.ts'
-export type { DecodeErrorReason, SessionErrorCode } from './errors.ts'
+export type { DecodeErrorReason, SessionErrorCode, SessionErrorOptions } from './errors.ts'
 export { DecodeError, SessionError } from './errors.ts'
 export type { KvNamespaceLike, KvStoreOptions } from './server/cloudflare-kv.ts'
 export { kvStore } from './server/cloudflare-kv.ts'
@@ -49,6 +63,8 @@ export type {
   DurableObjectStubLike,
 } from './server/durable-object.ts'
 export { durableObjectStore } from './server/durable-object.ts'
+export type { ExpressSessionCodecOptions } from './server/express.ts'
+export { expressSessionCodec } from './server/express.ts'
 export type { MemoryStoreOptions } from './server/memory.ts'
 export { memoryStore } from './server/memory.ts'
 export type {
@@ -58,6 +74,7 @@ export type {
   RedisCommandOptions,
   RedisSentinelClient,
   RedisStoreOptions,
+  RedisSubscriber,
 } from './server/redis.ts'
 export { redisStore } from './server/redis.ts'
 export type { DurableObjectStateLike, DurableObjectStorageLike } from './server/session-object.ts'

@@ -1,15 +1,16 @@
 /** @module signedCodec: the session as base64url JSON with an HMAC-SHA256 tag. */
-import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
+import type { SessionBinding, SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, encodeBase64urlText } from '../lib/base64url.ts'
-import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
+import { readBinding } from '../lib/binding.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { payloadText } from '../lib/json.ts'
-import { secretList } from '../lib/keys.ts'
-import { isSessionMaxAge, type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
+import { secretsRule } from '../lib/keys.ts'
+import { isSessionMaxAge, LIFETIME_OPTIONS, type LifetimeOptions } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
-import { isPlainObject, optionsObject } from '../lib/options.ts'
-import { tokenCache } from '../lib/token-cache.ts'
+import { booleanRule, checkOptions, isPlainObject } from '../lib/options.ts'
+import { cacheRule } from '../lib/token-cache.ts'
+import { defineCodec } from './define-codec.ts'
 
 export interface SignedCodecOptions extends LifetimeOptions {
   /** HMAC secrets of at least 32 bytes, newest first: the first signs, every one verifies. */
@@ -28,12 +29,19 @@ export interface SignedCodecOptions extends LifetimeOptions {
 
 const OWNER = 'signedCodec'
 const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
+const SIGNED_OPTIONS = {
+  secrets: secretsRule(32),
+  ...LIFETIME_OPTIONS,
+  cache: cacheRule,
+  webCrypto: booleanRule(false),
+}
 
 /**
  * A stateless codec: the token is
- * `base64url(JSON [started, issued, data, maxAge?]).base64url(HMAC-SHA256)`, readable by the
- * client but not forgeable. Times are whole seconds since the epoch; `maxAge` is present only for
- * a session given its own lifetime (`session.setMaxAge`).
+ * `base64url(JSON [started, issued, data, maxAge?, binding?]).base64url(HMAC-SHA256)`, readable
+ * by the client but not forgeable. Times are whole seconds since the epoch; `maxAge` is present
+ * only for a session given its own lifetime (`session.setMaxAge`), `null` when only a device
+ * binding (`withSession`'s `deviceBound`: `{ id, jwk }`, the device's public key) follows.
  *
  * @example
  * const codec = signedCodec({ secrets: [env.SESSION_SECRET, env.OLD_SESSION_SECRET], idleTimeout: 3600 })
@@ -41,70 +49,47 @@ const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
  * const data = await codec.decode(token) // { user: 'ana' }
  */
 export function signedCodec(options: SignedCodecOptions): SessionCodec {
-  optionsObject(OWNER, options ?? null, {
-    secrets: 1,
-    maxAge: 1,
-    idleTimeout: 1,
-    clockTolerance: 1,
-    now: 1,
-    cache: 1,
-    webCrypto: 1,
-  })
-  const keys = hmacKeys(secretList(options?.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
-  const life = lifetime(options, OWNER)
-  const cache = tokenCache<Verified>(OWNER, options.cache, (v) => v.text.length)
-
-  /** The payload text behind a token whose tag checks out, and the index of its secret. */
-  async function verify(token: string): Promise<Verified> {
-    const hit = cache?.get(token)
-    if (hit !== undefined) return hit
-    const dot = token.length <= MAX_TOKEN_LENGTH ? token.indexOf('.') : -1
-    if (dot < 0 || token.length - dot - 1 !== TAG_LENGTH) throw new DecodeError('malformed')
-    const payload = token.slice(0, dot)
-    const tag = decodeBase64url(token.slice(dot + 1))
-    const bytes = decodeBase64url(payload)
-    if (tag === undefined || bytes === undefined) throw new DecodeError('malformed')
-    const signer = await keys.verify(tag, payload)
-    if (signer < 0) throw new DecodeError('signature')
-    const verified = { text: payloadText(bytes), signer }
-    cache?.set(token, verified)
-    return verified
-  }
-
-  return sessionCodec({
-    reportsStart: true,
-    async encodeSession(data: SessionData, write: SessionWrite): Promise<EncodedSession> {
-      const now = life.stamp()
-      const started = Math.min(write.previous?.started ?? now, now)
-      const own = write.maxAge
-      const json = write.json ?? JSON.stringify(data)
-      const text = `[${started},${now},${json}${own === undefined ? '' : `,${own}`}]`
-      const payload = encodeBase64urlText(text)
-      const token = `${payload}.${encodeBase64url(await keys.sign(payload))}`
-      if (cache !== undefined) {
-        // The token replaced goes; the one issued comes in as verified.
-        if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)
-        cache.set(token, { text, signer: 0 })
-      }
-      return { token, started, maxAge: life.remaining(started, now, own) }
+  const { secrets, webCrypto, ...lifetimes } = checkOptions(OWNER, options ?? null, SIGNED_OPTIONS)
+  const keys = hmacKeys(secrets, 'SHA-256', webCrypto)
+  return defineCodec(
+    {
+      name: OWNER,
+      reportsStart: true,
+      carriesBinding: true,
+      async open(token) {
+        const dot = token.length <= MAX_TOKEN_LENGTH ? token.indexOf('.') : -1
+        if (dot < 0 || token.length - dot - 1 !== TAG_LENGTH) throw new DecodeError('malformed')
+        const payload = token.slice(0, dot)
+        const tag = decodeBase64url(token.slice(dot + 1))
+        const bytes = decodeBase64url(payload)
+        if (tag === undefined || bytes === undefined) throw new DecodeError('malformed')
+        const key = await keys.verify(tag, payload)
+        if (key < 0) throw new DecodeError('signature')
+        return { payload: payloadText(bytes), key }
+      },
+      read(text) {
+        const [started, issued, data, maxAge, binding] = parsePayload(text)
+        return { data, times: { started, issued, maxAge: maxAge ?? undefined }, binding }
+      },
+      async seal(_data, { started, now, maxAge, json, binding }) {
+        const tail =
+          binding === undefined
+            ? maxAge === undefined
+              ? ''
+              : `,${maxAge}`
+            : `,${maxAge ?? null},${JSON.stringify(binding)}`
+        const text = `[${started},${now},${json}${tail}]`
+        const payload = encodeBase64urlText(text)
+        return { token: `${payload}.${encodeBase64url(await keys.sign(payload))}`, payload: text }
+      },
     },
-
-    async decodeSession(token: string): Promise<DecodedSession> {
-      const { text, signer } = await verify(token)
-      const [started, issued, data, maxAge] = parsePayload(text)
-      // A token an older secret signed is issued again under the newest, so old secrets can go.
-      const renew = life.check(started, issued, maxAge) || signer > 0
-      return { data, started, renew, maxAge, state: token }
-    },
-  })
+    lifetimes,
+  )
 }
 
-interface Verified {
-  text: string
-  signer: number
-}
+type Payload = [number, number, SessionData, number | null | undefined, SessionBinding | undefined]
 
-function parsePayload(text: string): [number, number, SessionData, number | undefined] {
+function parsePayload(text: string): Payload {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -113,13 +98,22 @@ function parsePayload(text: string): [number, number, SessionData, number | unde
   }
   if (
     Array.isArray(parsed) &&
-    (parsed.length === 3 || parsed.length === 4) &&
+    parsed.length >= 3 &&
+    parsed.length <= 5 &&
     Number.isSafeInteger(parsed[0]) &&
     Number.isSafeInteger(parsed[1]) &&
     isPlainObject(parsed[2]) &&
-    isSessionMaxAge(parsed[3])
+    (parsed.length === 5
+      ? parsed[3] === null || isSessionMaxAge(parsed[3])
+      : isSessionMaxAge(parsed[3]))
   ) {
-    return parsed as [number, number, SessionData, number | undefined]
+    let binding: SessionBinding | undefined
+    try {
+      binding = parsed.length === 5 ? readBinding(parsed[4]) : undefined
+    } catch (cause) {
+      throw new DecodeError('malformed', undefined, { cause })
+    }
+    return [parsed[0], parsed[1], parsed[2], parsed[3], binding]
   }
   throw new DecodeError('malformed')
 }

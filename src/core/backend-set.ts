@@ -25,8 +25,20 @@ export const ASYNC_BUILDER: string =
   'the backends function must return { codec, storage, authorization } itself, not a Promise: ' +
   'await what it needs (a Redis client) once, before withSession(), and return backends that use it'
 
-/** Checks a backend set at construction; `needsStart`: `validAfter` is on, so the codec must report starts. */
-export function checkBackends(backends: SessionBackends, needsStart: boolean): SessionBackends {
+/** Refuses an `async` backends builder at construction, naming the fix. */
+export function checkBuilder(builder: (...args: never[]) => unknown): void {
+  if (builder.constructor?.name === 'AsyncFunction') configError('withSession', ASYNC_BUILDER)
+}
+
+/**
+ * Checks a backend set at construction; `needsStart`: `validAfter` is on, so the codec must report
+ * starts; `needsBinding`: `deviceBound` is on, so the codec must carry the device key.
+ */
+export function checkBackends(
+  backends: SessionBackends,
+  needsStart: boolean,
+  needsBinding = false,
+): SessionBackends {
   if (typeof (backends as { then?: unknown })?.then === 'function') {
     configError('withSession', ASYNC_BUILDER)
   }
@@ -62,6 +74,12 @@ export function checkBackends(backends: SessionBackends, needsStart: boolean): S
     configError(
       'withSession',
       'validAfter needs a codec that reports when a session started (reportsStart)',
+    )
+  }
+  if (needsBinding && codec.carriesBinding !== true) {
+    configError(
+      'withSession',
+      'deviceBound needs a codec that keeps the device key beside the data (carriesBinding)',
     )
   }
   return backends

@@ -1,16 +1,15 @@
 /** @module denoKvStore: server-side sessions in Deno KV, patched with an atomic version check. */
 import { SessionError } from '../errors.ts'
-import { optionsObject } from '../lib/options.ts'
+import { checkOptions, countRule, optional } from '../lib/options.ts'
 import {
   applyPatch,
   checkDeadline,
+  indexEntryTtl,
+  isStoreIndexEntry,
   isStoreRecord,
-  type SessionStore,
-  type StoreCall,
-  type StoreIndexEntry,
-  type StorePatch,
-  type StoreRecord,
-} from './types.ts'
+  takeValue,
+} from '../store.ts'
+import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 type KvKey = readonly (string | number | bigint | boolean | Uint8Array)[]
 
@@ -45,6 +44,17 @@ export interface DenoKvStoreOptions {
 /** A record as kept in Deno KV: with its expiry, which Deno KV cannot report back. */
 type Kept = StoreRecord & { expiresAt?: number }
 
+const DENO_KV_OPTIONS = {
+  prefix: optional(
+    (value, fail) => {
+      if (!Array.isArray(value)) fail('must be a key array')
+      return value as KvKey
+    },
+    ['session'] as KvKey,
+  ),
+  attempts: countRule(50),
+}
+
 /**
  * Keeps sessions in Deno KV (Deno Deploy or a local SQLite file), one value per session. A patch
  * reads the record and commits only if its versionstamp is unchanged, retrying otherwise, so
@@ -61,15 +71,7 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): S
   if (typeof kv?.get !== 'function' || typeof kv.atomic !== 'function') {
     throw new SessionError('ERR_SESSION_CONFIG', 'denoKvStore needs a Deno.Kv (Deno.openKv())')
   }
-  optionsObject('denoKvStore', options ?? null, { prefix: 1, attempts: 1 })
-  const prefix = options.prefix ?? ['session']
-  const attempts = options.attempts ?? 50
-  if (!Array.isArray(prefix) || !Number.isSafeInteger(attempts) || attempts < 1) {
-    throw new SessionError(
-      'ERR_SESSION_CONFIG',
-      'denoKvStore prefix must be a key array, attempts a positive integer',
-    )
-  }
+  const { prefix, attempts } = checkOptions('denoKvStore', options, DENO_KV_OPTIONS)
   const key = (id: string): KvKey => [...prefix, id]
   const userKey = (user: string, id?: string): KvKey =>
     id === undefined ? [...prefix, 'user', user] : [...prefix, 'user', user, id]
@@ -125,8 +127,7 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): S
         id,
         'patch',
         (record) => {
-          applyPatch(record.values, patch)
-          record.touched = patch.touched
+          applyPatch(record, patch)
           record.expiresAt = kept(record, ttl).expiresAt
           if (ttl === undefined) delete record.expiresAt
         },
@@ -139,22 +140,17 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): S
       await kv.delete(key(id))
     },
     async take(id: string, field: string, call?: StoreCall): Promise<string | undefined> {
-      const done = await update(
-        id,
-        'take',
-        (record) => {
-          const value = Object.hasOwn(record.values, field) ? record.values[field] : undefined
-          delete record.values[field]
-          return value
-        },
-        call,
-      )
+      const done = await update(id, 'take', (record) => takeValue(record, field), call)
       return done?.result
     },
     async indexSet(user: string, entry: StoreIndexEntry, call?: StoreCall): Promise<void> {
       checkDeadline(call, 'indexSet')
-      const until = entry.expires === undefined ? undefined : entry.expires * 1000
-      await kv.set(userKey(user, entry.id), entry, expiry(until))
+      const ttl = indexEntryTtl(entry)
+      await kv.set(
+        userKey(user, entry.id),
+        entry,
+        ttl === undefined ? {} : { expireIn: ttl * 1000 },
+      )
     },
     async indexDelete(user: string, id: string): Promise<void> {
       await kv.delete(userKey(user, id))
@@ -163,7 +159,7 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): S
       if (typeof kv.list !== 'function') throw new Error('denoKvStore index needs kv.list')
       const entries: StoreIndexEntry[] = []
       for await (const { value } of kv.list({ prefix: userKey(user) })) {
-        entries.push(value as StoreIndexEntry)
+        if (isStoreIndexEntry(value)) entries.push(value)
       }
       return entries
     },

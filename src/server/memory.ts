@@ -1,15 +1,8 @@
 /** @module memoryStore: server-side sessions in this process's memory, bounded in size. */
 
-import { clockOption, configError, optionsObject } from '../lib/options.ts'
-import {
-  applyPatch,
-  checkDeadline,
-  type SessionStore,
-  type StoreCall,
-  type StoreIndexEntry,
-  type StorePatch,
-  type StoreRecord,
-} from './types.ts'
+import { checkOptions, clockRule, countRule } from '../lib/options.ts'
+import { applyPatch, checkDeadline, takeValue } from '../store.ts'
+import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 export interface MemoryStoreOptions {
   /**
@@ -36,6 +29,8 @@ const SWEEP = 4
 /** Share of `maxEntries` that sessions which came back may fill; the rest is for new ones. */
 const RETURNING_SHARE = 0.8
 
+const MEMORY_OPTIONS = { maxEntries: countRule(10_000), now: clockRule }
+
 /**
  * Keeps sessions in `Map`s in this process: for development, tests and single-process servers.
  * Sessions vanish on restart and are not shared between processes or Workers isolates. Every
@@ -48,12 +43,7 @@ const RETURNING_SHARE = 0.8
  * const codec = storeCodec({ store: memoryStore({ maxEntries: 50_000 }), idleTimeout: 1800 })
  */
 export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
-  optionsObject('memoryStore', options ?? null, { maxEntries: 1, now: 1 })
-  const maxEntries = options.maxEntries ?? 10_000
-  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-    configError('memoryStore', 'maxEntries must be a positive integer')
-  }
-  const now = clockOption('memoryStore', options.now)
+  const { maxEntries, now } = checkOptions('memoryStore', options, MEMORY_OPTIONS)
   // A segmented LRU. Plain LRU cannot tell a user who comes back every few seconds from a scan:
   // `maxEntries` first visits since their last request push them out, so a flood of 10 000 new
   // sessions a second logs out everyone slower than one request a second. Here a new session
@@ -169,8 +159,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
       checkDeadline(call, 'patch')
       const entry = live(id)
       if (entry === undefined) return false
-      applyPatch(entry.record.values, patch)
-      entry.record.touched = patch.touched
+      applyPatch(entry.record, patch)
       write(id, entry.record, ttl)
       return true
     },
@@ -180,11 +169,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     },
     async take(id: string, key: string, call?: StoreCall): Promise<string | undefined> {
       checkDeadline(call, 'take')
-      const values = live(id)?.record.values
-      if (values === undefined || !Object.hasOwn(values, key)) return undefined
-      const value = values[key]
-      delete values[key]
-      return value
+      const entry = live(id)
+      return entry === undefined ? undefined : takeValue(entry.record, key)
     },
     async indexSet(user: string, entry: StoreIndexEntry, call?: StoreCall): Promise<void> {
       checkDeadline(call, 'indexSet')

@@ -1,7 +1,18 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
-import { utf8 } from '../lib/base64url.ts'
-import { configError, optionsObject } from '../lib/options.ts'
-import { type RedisRun, redisClockOffset, redisRunner, replicaWait } from './redis-commands.ts'
+import { checkOptions, integerRule, laterRule, optional, stringRule } from '../lib/options.ts'
+import { indexEntryTtl, parseStoreIndexEntry } from '../store.ts'
+import {
+  DEADLINE,
+  type RedisRun,
+  redisRunner,
+  redisScripts,
+  replicaWait,
+} from './redis-commands.ts'
+import { type RedisSubscriber, redisRevocations } from './redis-revocations.ts'
+import { timeoutRule } from './store-call.ts'
+
+export type { RedisSubscriber }
+
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 /** Options node-redis takes per command; the store passes the call's `AbortSignal`. */
@@ -44,6 +55,12 @@ export interface RedisStoreOptions {
   /** Prefix of every key this store writes. Default `session:`. */
   prefix?: string
   /**
+   * A second connection in subscriber mode (node-redis: `await client.duplicate().connect()`):
+   * with it, `storeCodec({ snapshot })` hears sessions ended in other processes within a second,
+   * over the pub/sub channel `<prefix>revoked`. Without it, within the snapshot window.
+   */
+  subscriber?: RedisSubscriber
+  /**
    * Replicas that must hold each write before it counts (Redis `WAIT`); a write they do not
    * confirm in time fails the request (503). Default 0: a write counts once the primary has it,
    * and a failover can lose the writes its replicas had not received yet.
@@ -56,18 +73,8 @@ export interface RedisStoreOptions {
   replicaTimeout?: number
 }
 
-// Every write script starts by comparing the call's deadline (ARGV[1], ms on Redis's clock; 0:
-// none) with TIME, so a command that reaches Redis after its request gave up changes nothing.
-const DEADLINE = `local d = tonumber(ARGV[1])
-if d > 0 then
-  local t = redis.call('TIME')
-  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > d then
-    return redis.error_reply('DEADLINE session store write arrived after its deadline')
-  end
-end
-`
-
-// Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `=<key>` each session
+// Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `b` the device binding,
+// `=<key>` each session
 // key's JSON. A script runs atomically, so a patch never interleaves with another request's
 // patch or with a delete. Each script touches one key: safe on Redis Cluster.
 //
@@ -109,6 +116,14 @@ if ttl == 0 then redis.call('PERSIST', KEYS[1])
 elseif before == -2 or (before >= 0 and before < ttl) then redis.call('EXPIRE', KEYS[1], ttl) end
 return 1`
 
+const REDIS_OPTIONS = {
+  prefix: stringRule('session:'),
+  // Checked by the revocation feed that subscribes with it.
+  subscriber: laterRule<RedisSubscriber | undefined>(),
+  replicas: integerRule(0, 1000, 0),
+  replicaTimeout: optional<number>(timeoutRule),
+}
+
 /**
  * Keeps sessions in Redis. Takes any node-redis v4/v5 client as is (`createClient`,
  * `createCluster`, `createSentinel`), Bun's `RedisClient`, or any object with `sendCommand(args)`
@@ -129,46 +144,23 @@ export function redisStore(
   options: RedisStoreOptions = {},
 ): SessionStore {
   const run = redisRunner(client, 'redisStore')
-  optionsObject('redisStore', options ?? null, { prefix: 1, replicas: 1, replicaTimeout: 1 })
-  const prefix = options.prefix ?? 'session:'
-  if (typeof prefix !== 'string') configError('redisStore', 'prefix must be a string')
-  const { replicas = 0, replicaTimeout } = options
-  if (!Number.isSafeInteger(replicas) || replicas < 0) {
-    configError('redisStore', 'replicas must be a whole number, 0 or more')
-  }
-  if (
-    replicaTimeout !== undefined &&
-    (typeof replicaTimeout !== 'number' || !(replicaTimeout >= 0.001 && replicaTimeout <= 60))
-  ) {
-    configError('redisStore', 'replicaTimeout must be a number of seconds from 0.001 to 60')
-  }
+  const { prefix, subscriber, replicas, replicaTimeout } = checkOptions(
+    'redisStore',
+    options,
+    REDIS_OPTIONS,
+  )
+  const evaluate = redisScripts(run)
   const replicated = replicaWait(run, replicas, replicaTimeout)
-  const offset = redisClockOffset(run)
-  const scripts = new Map<string, Promise<string>>()
-  const userKey = (user: string) => `${prefix}user:${user}`
-
-  /** EVALSHA, falling back to EVAL once after a restart or SCRIPT FLUSH emptied the script cache. */
+  /** A write script, then, with `replicas`, the wait for them to confirm it. */
   async function script(source: string, key: string, args: string[], call?: StoreCall) {
-    let sha = scripts.get(source)
-    if (sha === undefined) {
-      sha = sha1(source)
-      scripts.set(source, sha)
-    }
-    const deadline =
-      call === undefined ? 0 : Math.floor(call.deadline + (await offset(call.signal)))
-    const argv = [String(deadline), ...args]
-    let reply: unknown
-    try {
-      reply = await exec(run, key, ['EVALSHA', await sha, '1', key, ...argv], call)
-    } catch (error) {
-      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error
-      reply = await exec(run, key, ['EVAL', source, '1', key, ...argv], call)
-    }
-    await replicated?.(key, call?.signal, call?.deadline)
+    const reply = await evaluate(source, key, args, call)
+    await replicated?.(key, call)
     return reply
   }
+  const userKey = (user: string) => `${prefix}user:${user}`
 
   return {
+    ...redisRevocations(run, `${prefix}revoked`, subscriber),
     async get(id: string, call?: StoreCall): Promise<StoreRecord | undefined> {
       const fields = pairs(await exec(run, prefix + id, ['HGETALL', prefix + id], call))
       if (fields.length === 0) return undefined
@@ -177,6 +169,7 @@ export function redisStore(
         if (field === 'c') record.created = Number(value)
         else if (field === 't') record.touched = Number(value)
         else if (field === 'm') record.maxAge = Number(value)
+        else if (field === 'b') record.bound = value
         else if (field.startsWith('=')) {
           Object.defineProperty(record.values, field.slice(1), {
             value,
@@ -191,6 +184,7 @@ export function redisStore(
     async set(id: string, record: StoreRecord, ttl: number | undefined, call?: StoreCall) {
       const args = [String(ttl ?? 0), 'c', String(record.created), 't', String(record.touched)]
       if (record.maxAge !== undefined) args.push('m', String(record.maxAge))
+      if (record.bound !== undefined) args.push('b', record.bound)
       for (const [key, json] of Object.entries(record.values)) args.push(`=${key}`, json)
       await script(SET, prefix + id, args, call)
     },
@@ -209,24 +203,16 @@ export function redisStore(
       return value === null || value === undefined ? undefined : String(value)
     },
     async indexSet(user: string, entry: StoreIndexEntry, call?: StoreCall): Promise<void> {
-      const ttl =
-        entry.expires === undefined ? 0 : Math.max(1, Math.ceil(entry.expires - Date.now() / 1000))
+      const ttl = indexEntryTtl(entry) ?? 0
       await script(INDEX_SET, userKey(user), [entry.id, JSON.stringify(entry), String(ttl)], call)
     },
     async indexDelete(user: string, id: string, call?: StoreCall): Promise<void> {
       await exec(run, userKey(user), ['HDEL', userKey(user), id], call)
-      await replicated?.(userKey(user), call?.signal, call?.deadline)
+      await replicated?.(userKey(user), call)
     },
     async indexList(user: string, call?: StoreCall): Promise<StoreIndexEntry[]> {
       const fields = pairs(await exec(run, userKey(user), ['HGETALL', userKey(user)], call))
-      return fields.flatMap(([, json]) => {
-        try {
-          const entry = JSON.parse(json) as StoreIndexEntry
-          return typeof entry?.id === 'string' && typeof entry.created === 'number' ? [entry] : []
-        } catch {
-          return []
-        }
-      })
+      return fields.flatMap(([, json]) => parseStoreIndexEntry(json) ?? [])
     },
   }
 }
@@ -245,9 +231,4 @@ function pairs(reply: unknown): [string, string][] {
   }
   const entries = reply instanceof Map ? [...reply] : Object.entries(reply as object)
   return entries.map(([field, value]) => [String(field), String(value)])
-}
-
-async function sha1(source: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', utf8(source)))
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }

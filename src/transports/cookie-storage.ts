@@ -1,12 +1,14 @@
 /** @module cookieStorage: the token goes to the client in a Set-Cookie header. */
 import type { PersistOptions, StorageBackend } from '../backends.ts'
 import { SessionError } from '../errors.ts'
-import { configError, optionsObject, secondsOption } from '../lib/options.ts'
+import { booleanRule, checkOptions, configError, optional, secondsRule } from '../lib/options.ts'
+import { cookieMaxAge } from '../lib/response-headers.ts'
 import {
+  cookieNameRule,
   cookiePrefix,
   isAttributeValue,
-  isCookieName,
   isCookieValue,
+  maxChunksRule,
   parseCookies,
   setCookieName,
 } from './cookie-header.ts'
@@ -60,12 +62,8 @@ export interface CookieOptions {
   maxChunks?: number
 }
 
-/** RFC 6265bis caps Max-Age at 400 days. */
-export const MAX_COOKIE_AGE: number = 400 * 24 * 60 * 60
 /** Browsers drop cookies whose name and value exceed 4096 bytes. */
 export const MAX_COOKIE_SIZE: number = 4096
-
-const DEFAULT_NAME = 'session'
 
 /**
  * Writes the token as a cookie. Every option is checked here, once, so a bad one fails at startup
@@ -75,7 +73,12 @@ const DEFAULT_NAME = 'session'
  * const storage = cookieStorage({ name: '__Host-session', sameSite: 'strict', maxAge: 86400 })
  */
 export function cookieStorage(options: CookieOptions = {}): StorageBackend {
-  const { name, attributes, maxAge, maxChunks } = checkCookieOptions(options)
+  return cookieStorageOf('cookieStorage', options)
+}
+
+/** `cookieStorage` whose messages name `owner` (`cookie` when built by `cookie()`). */
+export function cookieStorageOf(owner: string, options: CookieOptions): StorageBackend {
+  const { name, attributes, maxAge, maxChunks } = checkCookieOptions(options, owner)
   const chunkNames = Array.from({ length: maxChunks > 1 ? maxChunks : 0 }, (_, i) => `${name}.${i}`)
   /** Room for a value in one chunk: the name grows by `.N`. */
   const chunkSize = MAX_COOKIE_SIZE - name.length - 3
@@ -102,7 +105,7 @@ export function cookieStorage(options: CookieOptions = {}): StorageBackend {
           'the session token has characters a cookie cannot carry',
         )
       }
-      const age = cookieAge(maxAge, options.maxAge)
+      const age = cookieMaxAge(maxAge, options.maxAge)
       const tail = `${age === undefined ? '' : `; Max-Age=${age}`}${attributes}`
       if (name.length + 1 + token.length <= MAX_COOKIE_SIZE) {
         setCookie(headers, name, `${name}=${token}${tail}`)
@@ -141,65 +144,48 @@ interface CheckedCookie {
   maxChunks: number
 }
 
-/** Validates cookie options the way a browser would judge the resulting Set-Cookie. */
-export function checkCookieOptions(options: CookieOptions): CheckedCookie {
-  const fail = (message: string): never => {
-    configError('cookie', message)
-  }
-  optionsObject('cookie', options ?? null, {
-    name: 1,
-    path: 1,
-    domain: 1,
-    maxAge: 1,
-    sameSite: 1,
-    secure: 1,
-    httpOnly: 1,
-    partitioned: 1,
-    maxChunks: 1,
-  })
-  const name = options.name ?? DEFAULT_NAME
-  const path = options.path ?? '/'
-  const { domain, maxAge } = options
-  const maxChunks = options.maxChunks ?? 1
-  const secure = options.secure ?? true
-  const httpOnly = options.httpOnly ?? true
-  const partitioned = options.partitioned ?? false
-  const sameSite =
-    typeof options.sameSite === 'string' ? options.sameSite.toLowerCase() : options.sameSite
+/** Every cookie option: its rule, its default. */
+const COOKIE_OPTIONS = {
+  name: cookieNameRule,
+  path: optional((value, fail) => {
+    if (typeof value !== 'string' || !isAttributeValue(value) || !value.startsWith('/'))
+      fail('must start with / and hold no ; or control characters')
+    return value as string
+  }, '/'),
+  domain: optional((value, fail) => {
+    if (
+      typeof value !== 'string' ||
+      !isAttributeValue(value) ||
+      !/^\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/.test(value)
+    ) {
+      fail('must be a host name')
+    }
+    if (isPublicSuffix(value as string)) {
+      fail('must not be a single label or a public suffix (browsers drop the cookie)')
+    }
+    return value as string
+  }),
+  maxAge: secondsRule({ nullable: true }),
+  sameSite: optional((value, fail) => {
+    const site = typeof value === 'string' ? value.toLowerCase() : value
+    if (site !== 'lax' && site !== 'strict' && site !== 'none') fail('must be lax, strict or none')
+    return site as 'lax' | 'strict' | 'none'
+  }, 'lax' as const),
+  secure: booleanRule(true),
+  httpOnly: booleanRule(true),
+  partitioned: booleanRule(false),
+  maxChunks: maxChunksRule,
+} as const
 
-  if (!isCookieName(name)) fail("name must be an RFC 6265 token (letters, digits, !#$%&'*+-.^_`|~)")
-  if (!isAttributeValue(path) || !path.startsWith('/'))
-    fail('path must start with / and hold no ; or control characters')
-  if (
-    domain !== undefined &&
-    (!isAttributeValue(domain) || !/^\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/.test(domain))
-  ) {
-    fail('domain must be a host name')
+/** Validates cookie options the way a browser would judge the resulting Set-Cookie. */
+export function checkCookieOptions(options: CookieOptions, owner = 'cookie'): CheckedCookie {
+  const fail = (message: string): never => {
+    configError(owner, message)
   }
-  secondsOption('cookie', 'maxAge', maxAge, true)
-  if (
-    sameSite !== undefined &&
-    sameSite !== 'lax' &&
-    sameSite !== 'strict' &&
-    sameSite !== 'none'
-  ) {
-    fail('sameSite must be lax, strict or none')
-  }
-  for (const [flag, value] of [
-    ['secure', secure],
-    ['httpOnly', httpOnly],
-    ['partitioned', partitioned],
-  ] as const) {
-    if (typeof value !== 'boolean') fail(`${flag} must be a boolean`)
-  }
-  if (!Number.isSafeInteger(maxChunks) || maxChunks < 1 || maxChunks > 10) {
-    fail('maxChunks must be a whole number from 1 to 10')
-  }
+  const { name, path, domain, maxAge, sameSite, secure, httpOnly, partitioned, maxChunks } =
+    checkOptions(owner, options, COOKIE_OPTIONS)
   if (sameSite === 'none' && !secure) fail('sameSite none needs secure')
   if (partitioned && !secure) fail('partitioned needs secure')
-  if (domain !== undefined && isPublicSuffix(domain)) {
-    fail('domain must not be a single label or a public suffix (browsers drop the cookie)')
-  }
   const prefix = cookiePrefix(name)
   if (prefix === 'secure' && !secure) fail('a __Secure- cookie needs secure')
   if (prefix === 'http' && (!secure || !httpOnly))
@@ -212,13 +198,12 @@ export function checkCookieOptions(options: CookieOptions): CheckedCookie {
   }
   if (prefix === 'host-http' && !httpOnly) fail('a __Host-Http- cookie needs httpOnly')
 
-  const site = sameSite ?? 'lax'
   const attributes =
     `; Path=${path}` +
     (domain === undefined ? '' : `; Domain=${domain}`) +
     (secure ? '; Secure' : '') +
     (httpOnly ? '; HttpOnly' : '') +
-    `; SameSite=${site[0]!.toUpperCase()}${site.slice(1)}` +
+    `; SameSite=${sameSite[0]!.toUpperCase()}${sameSite.slice(1)}` +
     (partitioned ? '; Partitioned' : '')
   return { name, attributes, maxAge, maxChunks }
 }
@@ -245,20 +230,6 @@ function isPublicSuffix(domain: string): boolean {
   return !host.includes('.') || PUBLIC_SUFFIXES.has(host)
 }
 
-function cookieAge(
-  configured: number | null | undefined,
-  token: number | undefined,
-): number | undefined {
-  if (configured === null) return undefined
-  const age =
-    configured === undefined
-      ? token
-      : token === undefined
-        ? configured
-        : Math.min(configured, token)
-  return age === undefined ? undefined : Math.max(0, Math.min(Math.floor(age), MAX_COOKIE_AGE))
-}
-
 /** Sets one Set-Cookie for `name`, replacing any the handler already set for it. */
 function setCookie(headers: Headers, name: string, value: string): void {
   if (headers.has('set-cookie')) {
@@ -267,7 +238,4 @@ function setCookie(headers: Headers, name: string, value: string): void {
     for (const cookie of others) headers.append('set-cookie', cookie)
   }
   headers.append('set-cookie', value)
-  const vary = headers.get('vary')
-  if (vary === null) headers.set('vary', 'Cookie')
-  else if (!/(?:^|,)\s*(?:cookie|\*)\s*(?:,|$)/i.test(vary)) headers.set('vary', `${vary}, Cookie`)
 }

@@ -1,8 +1,9 @@
 /** @module headerStorage: the token goes to the client in a response header (API clients). */
 import type { StorageBackend } from '../backends.ts'
 import { SessionError } from '../errors.ts'
-import { optionsObject } from '../lib/options.ts'
-import { checkHeaderName } from './http.ts'
+import { checkOptions } from '../lib/options.ts'
+import { addToList } from '../lib/response-headers.ts'
+import { headerNameRule } from './http.ts'
 
 export interface HeaderStorageOptions {
   /** The response header that carries the token; default `x-session-token`. */
@@ -25,21 +26,13 @@ const VISIBLE = /^[\x21-\x7E]+$/
  * }
  */
 export function headerStorage(options: HeaderStorageOptions = {}): StorageBackend {
-  optionsObject('headerStorage', options ?? null, { header: 1 })
-  const header = checkHeaderName(options.header ?? 'x-session-token', 'headerStorage')
+  const { header } = checkOptions('headerStorage', options, {
+    header: headerNameRule('x-session-token'),
+  })
 
   function write(headers: Headers, value: string): void {
     headers.set(header, value)
-    const exposed = headers.get('access-control-expose-headers')
-    if (exposed === null) headers.set('access-control-expose-headers', header)
-    else if (
-      !exposed
-        .toLowerCase()
-        .split(/\s*,\s*/)
-        .includes(header.toLowerCase())
-    ) {
-      headers.set('access-control-expose-headers', `${exposed}, ${header}`)
-    }
+    addToList(headers, 'access-control-expose-headers', header)
   }
 
   return {

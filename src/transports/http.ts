@@ -1,15 +1,15 @@
 /** @module Small HTTP grammar checks shared by the header transports. Internal. */
-import { configError } from '../lib/options.ts'
+import { type OptionRule, optional } from '../lib/options.ts'
 
 /** An RFC 9110 token: header names, auth schemes. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
-/** Checks a header-name option once, at construction. */
-export function checkHeaderName(header: unknown, owner: string): string {
-  if (typeof header !== 'string' || !TOKEN.test(header)) {
-    configError(owner, 'header must be an HTTP header name')
-  }
-  return header
+/** A header-name option, `fallback` when absent. */
+export function headerNameRule(fallback: string): OptionRule<string> {
+  return optional((value, fail) => {
+    if (!isToken(value)) fail('must be an HTTP header name')
+    return value as string
+  }, fallback)
 }
 
 export function isToken(text: unknown): text is string {

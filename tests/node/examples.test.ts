@@ -97,7 +97,12 @@ const bin = (name: string) => `${root}node_modules/.bin/${name}`
 test('examples type-check against each runtime’s own types: @types/bun, workers types, deno check', () => {
   check(bin('tsc'), ['-p', 'tsconfig.examples-bun.json'])
   check(bin('tsc'), ['-p', 'tsconfig.examples-workers.json'])
-  check(bin('deno'), ['check', 'examples/deno.ts', 'examples/testing/deno.test.ts'])
+  check(bin('deno'), [
+    'check',
+    'examples/deno.ts',
+    'examples/testing/deno.test.ts',
+    'examples/testing/store-deno.test.ts',
+  ])
 })
 
 test('the README’s Hono, Bun, Deno and Workers examples type-check as users copy them', () => {

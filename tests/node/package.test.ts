@@ -20,6 +20,7 @@ const SUBPATHS = [
   './astro',
   './elysia',
   './testing',
+  './store',
 ]
 /** Optional peers: the frameworks the adapters fit. */
 const FRAMEWORKS = {
@@ -38,7 +39,7 @@ function run(command: string, args: string[]): string {
 }
 const bin = (name: string) => `${root}node_modules/.bin/${name}`
 
-test('package.json exports the core and every adapter, each with types, all built', () => {
+test('package.json exports the core, every adapter, testing and the store toolkit, each with types, all built', () => {
   assert.deepEqual(
     Object.keys(pkg.exports).filter((key) => key !== './package.json'),
     SUBPATHS,
@@ -73,7 +74,19 @@ test('every subpath imports by package name and has its entry points', async () 
     './next': ['withSession', 'readSession', 'updateSession'],
     './sveltekit': ['session'],
     './astro': ['session'],
-    './testing': ['sessionRequest', 'sessionOf', 'fixedClock'],
+    './testing': ['sessionRequest', 'sessionOf', 'fixedClock', 'storeConformance'],
+    './store': [
+      'applyPatch',
+      'takeValue',
+      'checkDeadline',
+      'deadlinePassed',
+      'serverClock',
+      'isStoreRecord',
+      'parseStoreRecord',
+      'isStoreIndexEntry',
+      'parseStoreIndexEntry',
+      'indexEntryTtl',
+    ],
   }
   // fetch-session/elysia loads Elysia's Bun adapter: tests/node/elysia.test.ts runs it on Bun.
   for (const key of SUBPATHS.filter((key) => key !== './elysia')) {
