@@ -49,15 +49,12 @@ export function indexContext(setup: IndexSetup): {
   indexedOf: (data: SessionData) => Indexed | undefined
 } {
   const { store, guard, life, index, records, cipher, ended, owner } = setup
-  if (index !== undefined) {
-    if (typeof index !== 'function') configError(owner, 'index must be a function of the data')
-    if (
-      !['indexSet', 'indexDelete', 'indexList'].every(
-        (m) => typeof store[m as 'get'] === 'function',
-      )
-    ) {
-      configError(owner, 'index needs a store with indexSet, indexDelete and indexList')
-    }
+  // `index` itself is checked by storeCodec's options; here, what it needs of the store.
+  if (
+    index !== undefined &&
+    !['indexSet', 'indexDelete', 'indexList'].every((m) => typeof store[m as 'get'] === 'function')
+  ) {
+    configError(owner, 'index needs a store with indexSet, indexDelete and indexList')
   }
   const shared = {
     store,

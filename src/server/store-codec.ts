@@ -1,16 +1,20 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
-import { FLASH_KEY, type SessionData } from '../backends.ts'
+import { FLASH_KEY, type SessionBinding, type SessionData } from '../backends.ts'
 import { defineCodec, type ReadSession, type SealStamp } from '../codecs/define-codec.ts'
 import { DecodeError } from '../errors.ts'
+import { readBinding } from '../lib/binding.ts'
 import { hmacKeys } from '../lib/hmac.ts'
-import { secretList } from '../lib/keys.ts'
 import { lifetime } from '../lib/lifetime.ts'
-import { configError, optionsObject } from '../lib/options.ts'
+import { checkOptions, configError } from '../lib/options.ts'
 import { revocations, supersededKey } from './revocation.ts'
-import { storeGuard, timeoutOption } from './store-call.ts'
+import { storeGuard } from './store-call.ts'
 import { storeCipher } from './store-cipher.ts'
 import { indexContext, type Loaded } from './store-codec-index.ts'
-import type { StoreCodec, StoreCodecOptions } from './store-codec-types.ts'
+import {
+  STORE_CODEC_OPTIONS,
+  type StoreCodec,
+  type StoreCodecOptions,
+} from './store-codec-types.ts'
 import { storeRecords } from './store-records.ts'
 import { snapshotSeal } from './store-snapshot.ts'
 import { type StorePayload, storeTokens } from './store-token.ts'
@@ -34,32 +38,15 @@ const OWNER = 'storeCodec'
  * const codec = storeCodec({ store: redisStore(redis), secrets: [env.SESSION_SECRET], maxAge: 7 * 24 * 3600, idleTimeout: 3600 })
  */
 export function storeCodec(options: StoreCodecOptions): StoreCodec {
-  optionsObject(OWNER, options ?? null, {
-    ...{ store: 1, secrets: 1, maxAge: 1, idleTimeout: 1, clockTolerance: 1, now: 1 },
-    ...{ webCrypto: 1, cache: 1, timeout: 1, index: 1, snapshot: 1, encrypt: 1 },
-  })
-  const { store, index, maxAge, idleTimeout, clockTolerance, now, snapshot } = options
-  if (!['get', 'set', 'patch', 'delete'].every((m) => typeof store?.[m as 'get'] === 'function')) {
-    configError(OWNER, 'store must have get, set, patch and delete')
+  const checked = checkOptions(OWNER, options ?? null, STORE_CODEC_OPTIONS)
+  const { store, index, secrets, encrypt, snapshot } = checked
+  const keys = secrets === undefined ? undefined : hmacKeys(secrets, 'SHA-256', checked.webCrypto)
+  const cipher = encrypt === undefined ? undefined : storeCipher(encrypt)
+  if (snapshot !== undefined && keys === undefined && cipher === undefined) {
+    configError(OWNER, 'snapshot needs secrets or encrypt to seal the data in the token')
   }
-  const keys =
-    options.secrets === undefined
-      ? undefined
-      : hmacKeys(secretList(options.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
-  const cipher =
-    options.encrypt === undefined
-      ? undefined
-      : storeCipher(secretList(options.encrypt, OWNER, 32, 'encrypt'))
-  if (snapshot !== undefined) {
-    if (!Number.isSafeInteger(snapshot) || snapshot < 1) {
-      configError(OWNER, 'snapshot must be a whole number of seconds, at least 1')
-    }
-    if (keys === undefined && cipher === undefined) {
-      configError(OWNER, 'snapshot needs secrets or encrypt to seal the data in the token')
-    }
-  }
-  const life = lifetime({ maxAge, idleTimeout, clockTolerance, now }, OWNER)
-  const guard = storeGuard(timeoutOption(OWNER, options.timeout))
+  const life = lifetime(checked)
+  const guard = storeGuard(checked.timeout)
   const records = storeRecords(store, guard, cipher)
   const tokens = storeTokens(keys, snapshot === undefined ? undefined : snapshotSeal(keys, cipher))
   const revoked = snapshot === undefined ? undefined : revocations(store, snapshot, life.now)
@@ -77,7 +64,10 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
 
   /** The token for what the store now holds under `id`: with a fresh snapshot when on. */
   function token(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
-    if (snapshot === undefined || values.has(FLASH_KEY)) return tokens.seal(id)
+    // A device-bound session is read from its record, where the device key is.
+    if (snapshot === undefined || values.has(FLASH_KEY) || stamp.binding !== undefined) {
+      return tokens.seal(id)
+    }
     const json = `{${[...values].map(([key, value]) => `${JSON.stringify(key)}:${value}`)}}`
     const { started, now, maxAge } = stamp
     return tokens.seal(id, { until: now + snapshot, started, touched: now, maxAge, json })
@@ -85,8 +75,8 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
 
   /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
   async function issue(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
-    const { started, now, maxAge } = stamp
-    await records.set(id, { created: started, touched: now, maxAge, values }, ttl(stamp))
+    const { started, maxAge } = stamp
+    await records.set(id, recordOf(values, stamp), ttl(stamp))
     await users.reindex(id, started, maxAge, undefined, parse(values))
     return { ...(await token(id, values, stamp)), id }
   }
@@ -95,6 +85,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
     {
       name: OWNER,
       reportsStart: true,
+      carriesBinding: true,
       createId: tokens.createId,
       open: (token) => tokens.open(token),
       size: (payload) => 64 + (payload.snapshot?.json.length ?? 0),
@@ -113,7 +104,8 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         const state: Loaded = { values, indexed: indexedOf(data), stale }
         // A snapshot past its window is renewed, so the next reads skip the store again.
         const renew = copy !== undefined || stale
-        return { data, times: { started, issued, maxAge }, id, state, renew }
+        const binding = storedBinding(record.bound)
+        return { data, times: { started, issued, maxAge }, id, state, renew, binding }
       },
       // Expired or idle is final; a record from a clock ahead of ours is only turned down.
       expire: async (read) => users.remove(read.id!, read.data),
@@ -136,9 +128,9 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
           return issue(stamp.id ?? tokens.createId(), values, stamp)
         }
         const id = previous.id
-        if (maxAge !== previous.maxAge || loaded.stale) {
-          // A new lifetime or an older key rewrites the record: rare, so not a patch.
-          await records.set(id, { created: started, touched: now, maxAge, values }, ttl(stamp))
+        if (maxAge !== previous.maxAge || loaded.stale || stamp.binding !== previous.binding) {
+          // A new lifetime, device or an older key rewrites the record: rare, so not a patch.
+          await records.set(id, recordOf(values, stamp), ttl(stamp))
         } else {
           const patch = diff(loaded.values, values, now)
           if (!(await records.patch(id, patch, ttl(stamp)))) {
@@ -165,7 +157,13 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         await users.remove(id, record === undefined ? undefined : await records.data(id, record))
       },
     },
-    { maxAge, idleTimeout, clockTolerance, now, cache: keys || snapshot ? options.cache : false },
+    {
+      maxAge: checked.maxAge,
+      idleTimeout: checked.idleTimeout,
+      clockTolerance: checked.clockTolerance,
+      now: checked.now,
+      cache: keys || snapshot ? checked.cache : false,
+    },
   )
   return {
     ...codec,
@@ -173,5 +171,21 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
     listSessions: (user, { current } = {}) => context().list(user, current),
     destroySessions: (user, { except } = {}) => context().destroyAll(user, except),
     destroySession: (user, handle) => context().destroyOne(user, handle),
+  }
+}
+
+/** The whole record for `values` as `stamp` says: a new session, a new lifetime, device or key. */
+function recordOf(values: Map<string, string>, stamp: SealStamp<unknown>) {
+  const { started, now, maxAge, binding } = stamp
+  const bound = binding === undefined ? undefined : JSON.stringify(binding)
+  return { created: started, touched: now, maxAge, values, bound }
+}
+
+/** The device binding a record keeps, checked. */
+function storedBinding(bound: string | undefined): SessionBinding | undefined {
+  try {
+    return bound === undefined ? undefined : readBinding(JSON.parse(bound))
+  } catch (cause) {
+    throw new DecodeError('malformed', 'stored device binding is not valid', { cause })
   }
 }

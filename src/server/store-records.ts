@@ -17,6 +17,8 @@ export interface ReadRecord {
   maxAge?: number
   values: Map<string, string>
   stale: boolean
+  /** The device binding, as JSON text (`withSession`'s `deviceBound`). */
+  bound?: string
 }
 
 export interface StoreRecords {
@@ -71,13 +73,15 @@ export function storeRecords(
       if (record === undefined) return undefined
       if (!isStoreRecord(record)) throw new DecodeError('malformed', 'stored session is not valid')
       const { values, stale } = await openAll(id, record)
-      const { created, touched, maxAge } = record
-      return maxAge === undefined
-        ? { created, touched, values, stale }
-        : { created, touched, maxAge, values, stale }
+      const { created, touched, maxAge, bound } = record
+      const read: ReadRecord = { created, touched, values, stale }
+      if (maxAge !== undefined) read.maxAge = maxAge
+      if (bound !== undefined) read.bound = bound
+      return read
     },
-    async set(id, { created, touched, maxAge, values }, ttl) {
+    async set(id, { created, touched, maxAge, values, bound }, ttl) {
       const record: StoreRecord = { created, touched, maxAge, values: await sealAll(id, values) }
+      if (bound !== undefined) record.bound = bound
       await guard('set', (call) => store.set(id, record, ttl, call))
     },
     async patch(id, patch, ttl) {
