@@ -1,19 +1,14 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
-import { FLASH_KEY, type SessionData } from '../backends.ts'
+import { FLASH_KEY } from '../backends.ts'
 import { defineCodec, type ReadSession, type SealStamp } from '../codecs/define-codec.ts'
 import { DecodeError } from '../errors.ts'
-import { hmacKeys } from '../lib/hmac.ts'
-import { secretList } from '../lib/keys.ts'
-import { lifetime } from '../lib/lifetime.ts'
-import { configError, optionsObject } from '../lib/options.ts'
-import { revocations, supersededKey } from './revocation.ts'
-import { storeGuard, timeoutOption } from './store-call.ts'
-import { storeCipher } from './store-cipher.ts'
+import { supersededKey } from './revocation.ts'
 import { indexContext, type Loaded } from './store-codec-index.ts'
+import { storeCodecParts } from './store-codec-options.ts'
+import { snapshotSide } from './store-codec-snapshot.ts'
 import type { StoreCodec, StoreCodecOptions } from './store-codec-types.ts'
 import { storeRecords } from './store-records.ts'
-import { snapshotSeal } from './store-snapshot.ts'
-import { type StorePayload, storeTokens } from './store-token.ts'
+import type { StorePayload } from './store-token.ts'
 import { diff, parse, serialize } from './store-values.ts'
 
 export type { StoreCodec, StoreCodecOptions }
@@ -34,54 +29,17 @@ const OWNER = 'storeCodec'
  * const codec = storeCodec({ store: redisStore(redis), secrets: [env.SESSION_SECRET], maxAge: 7 * 24 * 3600, idleTimeout: 3600 })
  */
 export function storeCodec(options: StoreCodecOptions): StoreCodec {
-  optionsObject(OWNER, options ?? null, {
-    ...{ store: 1, secrets: 1, maxAge: 1, idleTimeout: 1, clockTolerance: 1, now: 1 },
-    ...{ webCrypto: 1, cache: 1, timeout: 1, index: 1, snapshot: 1, encrypt: 1 },
-  })
+  const { keys, cipher, life, guard } = storeCodecParts(OWNER, options)
   const { store, index, maxAge, idleTimeout, clockTolerance, now, snapshot } = options
-  if (!['get', 'set', 'patch', 'delete'].every((m) => typeof store?.[m as 'get'] === 'function')) {
-    configError(OWNER, 'store must have get, set, patch and delete')
-  }
-  const keys =
-    options.secrets === undefined
-      ? undefined
-      : hmacKeys(secretList(options.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
-  const cipher =
-    options.encrypt === undefined
-      ? undefined
-      : storeCipher(secretList(options.encrypt, OWNER, 32, 'encrypt'))
-  if (snapshot !== undefined) {
-    if (!Number.isSafeInteger(snapshot) || snapshot < 1) {
-      configError(OWNER, 'snapshot must be a whole number of seconds, at least 1')
-    }
-    if (keys === undefined && cipher === undefined) {
-      configError(OWNER, 'snapshot needs secrets or encrypt to seal the data in the token')
-    }
-  }
-  const life = lifetime({ maxAge, idleTimeout, clockTolerance, now }, OWNER)
-  const guard = storeGuard(timeoutOption(OWNER, options.timeout))
   const records = storeRecords(store, guard, cipher)
-  const tokens = storeTokens(keys, snapshot === undefined ? undefined : snapshotSeal(keys, cipher))
-  const revoked = snapshot === undefined ? undefined : revocations(store, snapshot, life.now)
-  const ended = async (ids: string[]) => {
-    if (revoked === undefined) return
-    revoked.add(ids)
-    if (store.revoke !== undefined) await guard('revoke', (call) => store.revoke!(ids, call))
-  }
+  const snap = snapshotSide({ store, snapshot, keys, cipher, life, guard, owner: OWNER })
+  const { tokens, token, ended } = snap
   const { users, context, indexedOf } = indexContext({
     ...{ store, guard, life, index, records, cipher, ended, owner: OWNER },
   })
   /** Kept a little past the deadline, so the codec sees the record expire instead of vanish. */
   const ttl = ({ expires, now }: SealStamp<Loaded>) =>
     expires === undefined ? undefined : Math.max(1, Math.ceil(expires - now) + 1)
-
-  /** The token for what the store now holds under `id`: with a fresh snapshot when on. */
-  function token(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
-    if (snapshot === undefined || values.has(FLASH_KEY)) return tokens.seal(id)
-    const json = `{${[...values].map(([key, value]) => `${JSON.stringify(key)}:${value}`)}}`
-    const { started, now, maxAge } = stamp
-    return tokens.seal(id, { until: now + snapshot, started, touched: now, maxAge, json })
-  }
 
   /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
   async function issue(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
@@ -98,12 +56,12 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
       createId: tokens.createId,
       open: (token) => tokens.open(token),
       size: (payload) => 64 + (payload.snapshot?.json.length ?? 0),
-      async read({ id, snapshot: copy }, token) {
+      async read(payload, presented) {
+        const { id, snapshot: copy } = payload
         // Inside its window and not revoked, the snapshot answers: no store call.
-        if (copy !== undefined && life.now() < copy.until && !revoked?.has(id, token)) {
-          const data = JSON.parse(copy.json) as SessionData
-          const values = serialize(data)
-          const times = { started: copy.started, issued: copy.touched, maxAge: copy.maxAge }
+        const hit = await snap.answer(payload, presented)
+        if (hit !== undefined) {
+          const { data, values, times } = hit
           return { data, times, id, state: { values, indexed: indexedOf(data) } }
         }
         const record = await records.read(id)
