@@ -13,11 +13,13 @@ import { DecodeError } from '../errors.ts'
 import {
   type LifetimeOptions,
   type LifetimeRule,
+  type LifetimeSchema,
   lifetime,
+  lifetimeOptions,
   type TokenTimes,
 } from '../lib/lifetime.ts'
-import { optionsObject } from '../lib/options.ts'
-import { tokenCache } from '../lib/token-cache.ts'
+import { checkOptions, isPlainObject, type OptionRule, optional } from '../lib/options.ts'
+import { cacheRule, tokenCache } from '../lib/token-cache.ts'
 
 export type { LifetimeOptions, LifetimeRule, TokenTimes }
 
@@ -119,6 +121,21 @@ export interface DefineCodecOptions extends LifetimeOptions {
   rule?: LifetimeRule
 }
 
+/** The `rule` option: an object, given by the codec. */
+const ruleRule: OptionRule<LifetimeRule> = optional((value, fail) => {
+  if (!isPlainObject(value)) fail('must be an object')
+  return value as LifetimeRule
+}, {})
+
+/** `defineCodec`'s options, one schema per boundary rule (`maxAge` 0 only under `age`). */
+function kernelOptions(
+  boundary: LifetimeRule['boundary'],
+): LifetimeSchema & { cache: OptionRule<number>; rule: OptionRule<LifetimeRule> } {
+  return { ...lifetimeOptions(boundary), cache: cacheRule, rule: ruleRule }
+}
+const KERNEL_OPTIONS = kernelOptions('deadline')
+const AGE_KERNEL_OPTIONS = kernelOptions('age')
+
 /** What the kernel keeps in `DecodedSession.state`. */
 export interface KernelState<State> {
   token: string
@@ -145,17 +162,11 @@ export function defineCodec<Payload, State = undefined>(
   options: DefineCodecOptions = {},
 ): SessionCodec<KernelState<State>> {
   const { name } = format
-  optionsObject(name, options, {
-    maxAge: 1,
-    idleTimeout: 1,
-    clockTolerance: 1,
-    now: 1,
-    cache: 1,
-    rule: 1,
-  })
-  const life = lifetime(options, name, options.rule)
+  const age = (options as { rule?: LifetimeRule } | null)?.rule?.boundary === 'age'
+  const checked = checkOptions(name, options, age ? AGE_KERNEL_OPTIONS : KERNEL_OPTIONS)
+  const life = lifetime(checked, checked.rule)
   const size = format.size ?? ((p: Payload) => (typeof p === 'string' ? p.length : 64))
-  const cache = tokenCache<OpenedToken<Payload>>(name, options.cache, (v) => size(v.payload))
+  const cache = tokenCache<OpenedToken<Payload>>(checked.cache, (v) => size(v.payload))
 
   async function open(token: string): Promise<OpenedToken<Payload>> {
     const hit = cache?.get(token)

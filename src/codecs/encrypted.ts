@@ -3,9 +3,10 @@ import type { SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { payloadText } from '../lib/json.ts'
-import { secretList } from '../lib/keys.ts'
-import { isSessionMaxAge, type LifetimeOptions } from '../lib/lifetime.ts'
-import { isPlainObject, optionsObject } from '../lib/options.ts'
+import { secretsRule } from '../lib/keys.ts'
+import { isSessionMaxAge, LIFETIME_OPTIONS, type LifetimeOptions } from '../lib/lifetime.ts'
+import { checkOptions, isPlainObject } from '../lib/options.ts'
+import { cacheRule } from '../lib/token-cache.ts'
 import { compactSegments, parseJsonObject, parseJsonText } from './compact.ts'
 import { defineCodec, type OpenedToken } from './define-codec.ts'
 import { type DerivedKey, deriveKey } from './jwe-dir-keys.ts'
@@ -21,7 +22,7 @@ export interface EncryptedCodecOptions extends LifetimeOptions {
 }
 
 const OWNER = 'encryptedCodec'
-const KNOWN = { secrets: 1, maxAge: 1, idleTimeout: 1, clockTolerance: 1, now: 1, cache: 1 }
+const ENCRYPTED_OPTIONS = { secrets: secretsRule(32), ...LIFETIME_OPTIONS, cache: cacheRule }
 const IV_BYTES = 12
 const TAG_BYTES = 16
 const CLAIMS = new Set(['iat', 'sst', 'exp', 'max', 'data'])
@@ -43,14 +44,12 @@ const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
  * const codec = encryptedCodec({ secrets: [env.SESSION_KEY, env.OLD_SESSION_KEY], maxAge: 86400, idleTimeout: 1800 })
  */
 export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
-  optionsObject(OWNER, options ?? null, KNOWN)
-  const secrets = secretList(options?.secrets, OWNER, 32)
+  const { secrets, ...lifetimes } = checkOptions(OWNER, options ?? null, ENCRYPTED_OPTIONS)
   let keys: Promise<DerivedKey[]> | undefined
   const allKeys = () => {
     keys ??= Promise.all(secrets.map(deriveKey))
     return keys
   }
-  const { maxAge, idleTimeout, clockTolerance, now, cache } = options
   return defineCodec(
     {
       name: OWNER,
@@ -77,7 +76,7 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
         return { token, payload: text }
       },
     },
-    { maxAge, idleTimeout, clockTolerance, now, cache },
+    lifetimes,
   )
 }
 

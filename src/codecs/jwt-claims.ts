@@ -2,7 +2,6 @@
 import type { SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { isSessionMaxAge } from '../lib/lifetime.ts'
-import { configError } from '../lib/options.ts'
 import { parseJsonText } from './compact.ts'
 import type { ReadSession } from './define-codec.ts'
 
@@ -96,18 +95,4 @@ function audienceMatches(aud: unknown, audiences: readonly string[] | undefined)
   const list = typeof aud === 'string' ? [aud] : aud
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) return false
   return list.some((item) => audiences.includes(item))
-}
-
-/** `issuer` and `audience`: a non-empty string or list of strings. */
-export function optionalList(
-  value: unknown,
-  name: string,
-  owner: string,
-): readonly string[] | undefined {
-  if (value === undefined) return undefined
-  const list = typeof value === 'string' ? [value] : value
-  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v)) {
-    configError(owner, `${name} must be a non-empty string or list of strings`)
-  }
-  return list
 }

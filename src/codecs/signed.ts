@@ -4,10 +4,11 @@ import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, encodeBase64urlText } from '../lib/base64url.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { payloadText } from '../lib/json.ts'
-import { secretList } from '../lib/keys.ts'
-import { isSessionMaxAge, type LifetimeOptions } from '../lib/lifetime.ts'
+import { secretsRule } from '../lib/keys.ts'
+import { isSessionMaxAge, LIFETIME_OPTIONS, type LifetimeOptions } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
-import { isPlainObject, optionsObject } from '../lib/options.ts'
+import { booleanRule, checkOptions, isPlainObject } from '../lib/options.ts'
+import { cacheRule } from '../lib/token-cache.ts'
 import { defineCodec } from './define-codec.ts'
 
 export interface SignedCodecOptions extends LifetimeOptions {
@@ -27,6 +28,12 @@ export interface SignedCodecOptions extends LifetimeOptions {
 
 const OWNER = 'signedCodec'
 const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
+const SIGNED_OPTIONS = {
+  secrets: secretsRule(32),
+  ...LIFETIME_OPTIONS,
+  cache: cacheRule,
+  webCrypto: booleanRule(false),
+}
 
 /**
  * A stateless codec: the token is
@@ -40,17 +47,8 @@ const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
  * const data = await codec.decode(token) // { user: 'ana' }
  */
 export function signedCodec(options: SignedCodecOptions): SessionCodec {
-  optionsObject(OWNER, options ?? null, {
-    secrets: 1,
-    maxAge: 1,
-    idleTimeout: 1,
-    clockTolerance: 1,
-    now: 1,
-    cache: 1,
-    webCrypto: 1,
-  })
-  const keys = hmacKeys(secretList(options?.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
-  const { maxAge, idleTimeout, clockTolerance, now, cache } = options
+  const { secrets, webCrypto, ...lifetimes } = checkOptions(OWNER, options ?? null, SIGNED_OPTIONS)
+  const keys = hmacKeys(secrets, 'SHA-256', webCrypto)
   return defineCodec(
     {
       name: OWNER,
@@ -76,7 +74,7 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
         return { token: `${payload}.${encodeBase64url(await keys.sign(payload))}`, payload: text }
       },
     },
-    { maxAge, idleTimeout, clockTolerance, now, cache },
+    lifetimes,
   )
 }
 

@@ -1,5 +1,5 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
-import { configError, optionsObject } from '../lib/options.ts'
+import { checkOptions, laterRule, stringRule } from '../lib/options.ts'
 import { indexEntryTtl, parseStoreIndexEntry } from '../store.ts'
 import { DEADLINE, type RedisRun, redisRunner, redisScripts } from './redis-commands.ts'
 import { type RedisSubscriber, redisRevocations } from './redis-revocations.ts'
@@ -86,6 +86,12 @@ if ttl == 0 then redis.call('PERSIST', KEYS[1])
 elseif before == -2 or (before >= 0 and before < ttl) then redis.call('EXPIRE', KEYS[1], ttl) end
 return 1`
 
+const REDIS_OPTIONS = {
+  prefix: stringRule('session:'),
+  // Checked by the revocation feed that subscribes with it.
+  subscriber: laterRule<RedisSubscriber | undefined>(),
+}
+
 /**
  * Keeps sessions in Redis. Takes any node-redis v4/v5 client as is (`createClient`,
  * `createCluster`, `createSentinel`), Bun's `RedisClient`, or any object with `sendCommand(args)`
@@ -106,14 +112,12 @@ export function redisStore(
   options: RedisStoreOptions = {},
 ): SessionStore {
   const run = redisRunner(client, 'redisStore')
-  optionsObject('redisStore', options ?? null, { prefix: 1, subscriber: 1 })
-  const prefix = options.prefix ?? 'session:'
-  if (typeof prefix !== 'string') configError('redisStore', 'prefix must be a string')
+  const { prefix, subscriber } = checkOptions('redisStore', options, REDIS_OPTIONS)
   const script = redisScripts(run)
   const userKey = (user: string) => `${prefix}user:${user}`
 
   return {
-    ...redisRevocations(run, `${prefix}revoked`, options.subscriber),
+    ...redisRevocations(run, `${prefix}revoked`, subscriber),
     async get(id: string, call?: StoreCall): Promise<StoreRecord | undefined> {
       const fields = pairs(await exec(run, prefix + id, ['HGETALL', prefix + id], call))
       if (fields.length === 0) return undefined

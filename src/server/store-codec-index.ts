@@ -47,17 +47,16 @@ export function indexContext(setup: IndexSetup): {
   users: UserIndex
   context: () => UserSessions
   indexedOf: (data: SessionData) => Indexed | undefined
+  /** Takes destroyed session `id` out of its user's index (read first: the index needs its data). */
+  destroyed: (id: string) => Promise<void>
 } {
   const { store, guard, life, index, records, cipher, ended, owner } = setup
-  if (index !== undefined) {
-    if (typeof index !== 'function') configError(owner, 'index must be a function of the data')
-    if (
-      !['indexSet', 'indexDelete', 'indexList'].every(
-        (m) => typeof store[m as 'get'] === 'function',
-      )
-    ) {
-      configError(owner, 'index needs a store with indexSet, indexDelete and indexList')
-    }
+  // `index` itself is checked by storeCodec's options; here, what it needs of the store.
+  if (
+    index !== undefined &&
+    !['indexSet', 'indexDelete', 'indexList'].every((m) => typeof store[m as 'get'] === 'function')
+  ) {
+    configError(owner, 'index needs a store with indexSet, indexDelete and indexList')
   }
   const shared = {
     store,
@@ -88,5 +87,10 @@ export function indexContext(setup: IndexSetup): {
       destroyOne: (user, handle) => destroyByHandle(full, user, handle),
     }
   }
-  return { users, context, indexedOf: (data) => (index ? indexed(index, data) : undefined) }
+  const indexedOf = (data: SessionData) => (index ? indexed(index, data) : undefined)
+  async function destroyed(id: string): Promise<void> {
+    const record = index && (await guard('get', (call) => store.get(id, call)))
+    await users.remove(id, record === undefined ? undefined : await records.data(id, record))
+  }
+  return { users, context, indexedOf, destroyed }
 }

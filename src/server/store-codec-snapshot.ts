@@ -46,13 +46,8 @@ interface Parts {
 
 export function snapshotSide(parts: Parts): SnapshotSide {
   const { store, snapshot, keys, cipher, life, guard, owner } = parts
-  if (snapshot !== undefined) {
-    if (!Number.isSafeInteger(snapshot) || snapshot < 1) {
-      configError(owner, 'snapshot must be a whole number of seconds, at least 1')
-    }
-    if (keys === undefined && cipher === undefined) {
-      configError(owner, 'snapshot needs secrets or encrypt to seal the data in the token')
-    }
+  if (snapshot !== undefined && keys === undefined && cipher === undefined) {
+    configError(owner, 'snapshot needs secrets or encrypt to seal the data in the token')
   }
   const tokens = storeTokens(keys, snapshot === undefined ? undefined : snapshotSeal(keys, cipher))
   const revoked = snapshot === undefined ? undefined : revocations(store, snapshot, life.now, guard)

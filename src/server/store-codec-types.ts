@@ -1,6 +1,10 @@
 /** @module What storeCodec takes and what it returns beside the codec contract. */
 import type { SessionCodec } from '../backends.ts'
-import type { LifetimeOptions } from '../lib/lifetime.ts'
+import { secretsRule } from '../lib/keys.ts'
+import { LIFETIME_OPTIONS, type LifetimeOptions, type LifetimeSchema } from '../lib/lifetime.ts'
+import { booleanRule, type OptionRule, optional } from '../lib/options.ts'
+import { cacheRule } from '../lib/token-cache.ts'
+import { timeoutRule } from './store-call.ts'
 import type { SessionIndex, SessionStore, SessionSummary } from './types.ts'
 
 export interface StoreCodecOptions extends LifetimeOptions {
@@ -75,4 +79,40 @@ export interface StoreCodec extends SessionCodec {
    * `ERR_SESSION_CONFIG` (needs `index`).
    */
   destroySession(user: string, handle: string): Promise<boolean>
+}
+
+/** storeCodec's options, declared once. */
+export const STORE_CODEC_OPTIONS: LifetimeSchema & {
+  store: OptionRule<SessionStore>
+  secrets: OptionRule<string[] | undefined>
+  webCrypto: OptionRule<boolean>
+  cache: OptionRule<number>
+  timeout: OptionRule<number>
+  index: OptionRule<SessionIndex | undefined>
+  snapshot: OptionRule<number | undefined>
+  encrypt: OptionRule<string[] | undefined>
+} = {
+  store: (value, fail) => {
+    const store = value as Record<string, unknown> | undefined
+    if (!['get', 'set', 'patch', 'delete'].every((m) => typeof store?.[m] === 'function')) {
+      fail('must have get, set, patch and delete')
+    }
+    return value as SessionStore
+  },
+  secrets: optional(secretsRule(32)),
+  ...LIFETIME_OPTIONS,
+  webCrypto: booleanRule(false),
+  cache: cacheRule,
+  timeout: timeoutRule,
+  index: optional((value, fail) => {
+    if (typeof value !== 'function') fail('must be a function of the data')
+    return value as SessionIndex
+  }),
+  snapshot: optional((value, fail) => {
+    if (!Number.isSafeInteger(value) || (value as number) < 1) {
+      fail('must be a whole number of seconds, at least 1')
+    }
+    return value as number
+  }),
+  encrypt: optional(secretsRule(32)),
 }

@@ -2,11 +2,19 @@
 import { FLASH_KEY } from '../backends.ts'
 import { defineCodec, type ReadSession, type SealStamp } from '../codecs/define-codec.ts'
 import { DecodeError } from '../errors.ts'
+import { hmacKeys } from '../lib/hmac.ts'
+import { lifetime } from '../lib/lifetime.ts'
+import { checkOptions } from '../lib/options.ts'
 import { supersededKey } from './revocation.ts'
+import { storeGuard } from './store-call.ts'
+import { storeCipher } from './store-cipher.ts'
 import { indexContext, type Loaded } from './store-codec-index.ts'
-import { storeCodecParts } from './store-codec-options.ts'
 import { snapshotSide } from './store-codec-snapshot.ts'
-import type { StoreCodec, StoreCodecOptions } from './store-codec-types.ts'
+import {
+  STORE_CODEC_OPTIONS,
+  type StoreCodec,
+  type StoreCodecOptions,
+} from './store-codec-types.ts'
 import { storeRecords } from './store-records.ts'
 import type { StorePayload } from './store-token.ts'
 import { diff, parse, serialize } from './store-values.ts'
@@ -29,12 +37,16 @@ const OWNER = 'storeCodec'
  * const codec = storeCodec({ store: redisStore(redis), secrets: [env.SESSION_SECRET], maxAge: 7 * 24 * 3600, idleTimeout: 3600 })
  */
 export function storeCodec(options: StoreCodecOptions): StoreCodec {
-  const { keys, cipher, life, guard } = storeCodecParts(OWNER, options)
-  const { store, index, maxAge, idleTimeout, clockTolerance, now, snapshot } = options
+  const checked = checkOptions(OWNER, options ?? null, STORE_CODEC_OPTIONS)
+  const { store, index, secrets, encrypt, snapshot } = checked
+  const keys = secrets === undefined ? undefined : hmacKeys(secrets, 'SHA-256', checked.webCrypto)
+  const cipher = encrypt === undefined ? undefined : storeCipher(encrypt)
+  const life = lifetime(checked)
+  const guard = storeGuard(checked.timeout)
   const records = storeRecords(store, guard, cipher)
   const snap = snapshotSide({ store, snapshot, keys, cipher, life, guard, owner: OWNER })
   const { tokens, token, ended } = snap
-  const { users, context, indexedOf } = indexContext({
+  const { users, context, indexedOf, destroyed } = indexContext({
     ...{ store, guard, life, index, records, cipher, ended, owner: OWNER },
   })
   /** Kept a little past the deadline, so the codec sees the record expire instead of vanish. */
@@ -116,14 +128,15 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         }
         return { ...(await token(id, values, stamp)), id }
       },
-      async destroy(_token, opened) {
-        if (opened === undefined) return
-        const id = opened.payload.id
-        const record = index && (await guard('get', (call) => store.get(id, call)))
-        await users.remove(id, record === undefined ? undefined : await records.data(id, record))
-      },
+      destroy: async (_token, opened) => opened && destroyed(opened.payload.id),
     },
-    { maxAge, idleTimeout, clockTolerance, now, cache: keys || snapshot ? options.cache : false },
+    {
+      maxAge: checked.maxAge,
+      idleTimeout: checked.idleTimeout,
+      clockTolerance: checked.clockTolerance,
+      now: checked.now,
+      cache: keys || snapshot ? checked.cache : false,
+    },
   )
   return {
     ...codec,

@@ -1,5 +1,5 @@
 /** @module unstorageStore: server-side sessions in any unstorage driver (not atomic). */
-import { clockOption, configError, optionsObject } from '../lib/options.ts'
+import { checkOptions, clockRule, configError, stringRule } from '../lib/options.ts'
 import {
   applyPatch,
   checkDeadline,
@@ -24,6 +24,8 @@ export interface UnstorageStoreOptions {
   /** The clock, in milliseconds like `Date.now`; inject one to test expiry without waiting. */
   now?: () => number
 }
+
+const UNSTORAGE_OPTIONS = { prefix: stringRule('session:'), now: clockRule }
 
 /** What one key holds: the value and when it expires (milliseconds, `null`: never). */
 interface Saved {
@@ -63,10 +65,7 @@ export function unstorageStore(
   if (typeof storage?.getItemRaw !== 'function' || typeof storage.setItemRaw !== 'function') {
     configError('unstorageStore', 'needs an unstorage Storage (createStorage())')
   }
-  optionsObject('unstorageStore', options ?? null, { prefix: 1, now: 1 })
-  const prefix = options.prefix ?? 'session:'
-  if (typeof prefix !== 'string') configError('unstorageStore', 'prefix must be a string')
-  const now = clockOption('unstorageStore', options.now)
+  const { prefix, now } = checkOptions('unstorageStore', options, UNSTORAGE_OPTIONS)
   const userBase = (user: string) => `${prefix}user:${encodeURIComponent(user)}:`
 
   async function load(key: string): Promise<unknown> {
