@@ -1,9 +1,9 @@
 /** @module The `deviceBound` option of withSession, checked once into what the other steps use. */
 import { hmacKeys } from '../../lib/hmac.ts'
-import { secretList } from '../../lib/keys.ts'
+import { secretsRule } from '../../lib/keys.ts'
 import {
   checkOptions,
-  clockOption,
+  clockRule,
   configError,
   functionRule,
   integerRule,
@@ -76,7 +76,7 @@ const path = (fallback: string) =>
   }, fallback)
 
 const SCHEMA = {
-  secrets: (value: unknown) => secretList(value, OWNER, 32),
+  secrets: secretsRule(32),
   boundFor: integerRule(10, 86_400, 300),
   cookie: optional((value, fail) => {
     if (!isCookieName(value)) fail('must be a cookie name')
@@ -115,7 +115,7 @@ const SCHEMA = {
     return [...(value as string[])]
   }, [] as string[]),
   spendChallenge: functionRule<NonNullable<DeviceBoundOptions['spendChallenge']>>(),
-  now: (value: unknown) => clockOption(OWNER, value),
+  now: clockRule,
 }
 
 /** Checks `deviceBound` and builds it, once per `withSession`; `undefined` when absent. */
