@@ -5,6 +5,7 @@
 import type {
   DecodedSession,
   EncodedSession,
+  SessionBinding,
   SessionCodec,
   SessionData,
   SessionWrite,
@@ -44,6 +45,8 @@ export interface ReadSession<State = undefined> {
   renew?: boolean
   /** False when this codec cannot issue tokens (a public key only): never renew. */
   renewable?: boolean
+  /** The device the session is bound to, kept beside the data (`carriesBinding` formats). */
+  binding?: SessionBinding
 }
 
 /** What the kernel hands `seal`: the times to write, and the session this token continues. */
@@ -60,6 +63,8 @@ export interface SealStamp<State = undefined> {
   id?: string
   /** The data as `JSON.stringify` writes it. */
   json: string
+  /** The device binding to keep beside the data; `undefined`: none (`carriesBinding` formats). */
+  binding?: SessionBinding
   /** The session this token continues; absent for a new one. */
   previous?: {
     token: string
@@ -67,6 +72,7 @@ export interface SealStamp<State = undefined> {
     id?: string
     started?: number
     maxAge?: number
+    binding?: SessionBinding
     state?: State
   }
 }
@@ -109,6 +115,8 @@ export interface CodecFormat<Payload, State = undefined> {
   createId?(): string
   /** True when `read` gives `times.started` for every valid token (`validAfter` needs it). */
   reportsStart?: boolean
+  /** True when `seal` keeps `stamp.binding` and `read` gives it back (`deviceBound` needs it). */
+  carriesBinding?: boolean
   /** How long a cached payload is, in characters (default: a string's length, else 64). */
   size?(payload: Payload): number
 }
@@ -198,6 +206,7 @@ export function defineCodec<Payload, State = undefined>(
     if (times?.started !== undefined) session.started = Math.min(times.started, life.now())
     session.renew = read.renewable !== false && (due || key > 0 || read.renew === true)
     if (read.id !== undefined) session.id = read.id
+    if (read.binding !== undefined) session.binding = read.binding
     if (times?.maxAge !== undefined) session.maxAge = times.maxAge
     return session
   }
@@ -218,6 +227,7 @@ export function defineCodec<Payload, State = undefined>(
       maxAge: write.maxAge,
       id: write.id,
       json: write.json ?? JSON.stringify(data),
+      binding: write.binding,
       previous:
         own === undefined
           ? undefined
@@ -227,6 +237,7 @@ export function defineCodec<Payload, State = undefined>(
               id: previous?.id,
               started: previous?.started,
               maxAge: previous?.maxAge,
+              binding: previous?.binding,
               state: own.format,
             },
     }
@@ -248,6 +259,7 @@ export function defineCodec<Payload, State = undefined>(
 
   const codec: SessionCodec<KernelState<State>> = {
     reportsStart: format.reportsStart === true,
+    carriesBinding: format.carriesBinding === true,
     decodeSession,
     encodeSession,
     encode: async (data) => (await encodeSession(data, {})).token,

@@ -2,6 +2,7 @@
 import type { SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { encodeBase64url, utf8 } from '../lib/base64url.ts'
+import { fromConfirmation, toConfirmation } from '../lib/binding.ts'
 import { payloadText } from '../lib/json.ts'
 import { secretsRule } from '../lib/keys.ts'
 import { isSessionMaxAge, LIFETIME_OPTIONS, type LifetimeOptions } from '../lib/lifetime.ts'
@@ -25,7 +26,7 @@ const OWNER = 'encryptedCodec'
 const ENCRYPTED_OPTIONS = { secrets: secretsRule(32), ...LIFETIME_OPTIONS, cache: cacheRule }
 const IV_BYTES = 12
 const TAG_BYTES = 16
-const CLAIMS = new Set(['iat', 'sst', 'exp', 'max', 'data'])
+const CLAIMS = new Set(['iat', 'sst', 'exp', 'max', 'cnf', 'data'])
 const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
 
 /**
@@ -36,7 +37,8 @@ const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
  * `key = HKDF-SHA256(ikm = UTF-8 secret, salt = empty, info = "fetch-session encryptedCodec A256GCM", 32 bytes)`,
  * and the header's `kid` is the first 8 bytes of `SHA-256(key)` in base64url (11 characters).
  * The plaintext is JSON `{ "iat": issued, "sst": session start, "exp"?: expiry, "max"?: the
- * session's own lifetime, "data": {...} }`, times in seconds since the epoch; `maxAge` (default
+ * session's own lifetime, "cnf"?: the device binding (RFC 7800's confirmation claim: `{ kid,
+ * jwk }`, `withSession`'s `deviceBound`), "data": {...} }`, times in seconds since the epoch; `maxAge` (default
  * 14 days) and `idleTimeout` apply as in `signedCodec`. A token under an older secret is re-issued
  * under the newest.
  *
@@ -54,14 +56,24 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
     {
       name: OWNER,
       reportsStart: true,
+      carriesBinding: true,
       open: async (token) => open(token, await allKeys()),
       read(text) {
-        const { iat, sst, exp, max, data } = parseClaims(text)
+        const { iat, sst, exp, max, cnf, data } = parseClaims(text)
         // RFC 7519: not accepted on or after exp, as any other JOSE library judges the token.
-        return { data, times: { started: sst, issued: iat, expires: exp, maxAge: max } }
+        const times = { started: sst, issued: iat, expires: exp, maxAge: max }
+        return { data, times, binding: fromConfirmation(cnf) }
       },
-      async seal(data, { now, started, expires, maxAge }) {
-        const text = JSON.stringify({ iat: now, sst: started, exp: expires, max: maxAge, data })
+      async seal(data, { now, started, expires, maxAge, binding }) {
+        const cnf = toConfirmation(binding)
+        const text = JSON.stringify({
+          iat: now,
+          sst: started,
+          exp: expires,
+          max: maxAge,
+          cnf,
+          data,
+        })
         const { key, header, aad } = (await allKeys())[0]!
         const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
         const sealed = new Uint8Array(
@@ -126,6 +138,7 @@ interface Claims {
   sst: number
   exp: number | undefined
   max: number | undefined
+  cnf: unknown
   data: SessionData
 }
 

@@ -22,7 +22,7 @@ const OWNER = 'jwtCodec'
  * `sst`, the session start in seconds since the epoch, is a private claim: re-issues move `iat`
  * (and `exp` with `idleTimeout`), so neither tells when the session began. A token without `sst`
  * (from another issuer) started at its `iat`. `sma`, a session's own lifetime
- * (`session.setMaxAge`), is private too; other readers ignore both, and `exp` keeps its RFC 7519
+ * (`session.setMaxAge`), is private too, and so is `cnf` (RFC 7800) on a device-bound session; other readers ignore both, and `exp` keeps its RFC 7519
  * meaning. Every deadline is exclusive: a token is refused at exactly `exp` (or
  * `iat + idleTimeout`), as jose and PyJWT refuse it; fractional times are compared with the
  * unrounded clock. Before jose sees a token it must have exactly
@@ -41,6 +41,7 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
     {
       name: OWNER,
       reportsStart: true,
+      carriesBinding: true,
       // An ECDSA token with a high S is read as its low-S twin, so both spellings are one token.
       canonical(token) {
         const compact = compactSegments(token, 3, false)

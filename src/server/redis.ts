@@ -55,7 +55,8 @@ export interface RedisStoreOptions {
   subscriber?: RedisSubscriber
 }
 
-// Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `=<key>` each session
+// Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `b` the device binding,
+// `=<key>` each session
 // key's JSON. A script runs atomically, so a patch never interleaves with another request's
 // patch or with a delete. Each script touches one key: safe on Redis Cluster.
 const SET = `${DEADLINE}redis.call('DEL', KEYS[1])
@@ -126,6 +127,7 @@ export function redisStore(
         if (field === 'c') record.created = Number(value)
         else if (field === 't') record.touched = Number(value)
         else if (field === 'm') record.maxAge = Number(value)
+        else if (field === 'b') record.bound = value
         else if (field.startsWith('=')) {
           Object.defineProperty(record.values, field.slice(1), {
             value,
@@ -140,6 +142,7 @@ export function redisStore(
     async set(id: string, record: StoreRecord, ttl: number | undefined, call?: StoreCall) {
       const args = [String(ttl ?? 0), 'c', String(record.created), 't', String(record.touched)]
       if (record.maxAge !== undefined) args.push('m', String(record.maxAge))
+      if (record.bound !== undefined) args.push('b', record.bound)
       for (const [key, json] of Object.entries(record.values)) args.push(`=${key}`, json)
       await script(SET, prefix + id, args, call)
     },

@@ -15,7 +15,7 @@ import { type StorePayload, type StoreTokens, storeTokens } from './store-token.
 import { serialize } from './store-values.ts'
 import type { SessionStore } from './types.ts'
 
-type Stamp = Pick<SealStamp, 'started' | 'now' | 'maxAge'>
+type Stamp = Pick<SealStamp, 'started' | 'now' | 'maxAge' | 'binding'>
 
 /** A read the snapshot answered: the data, its stored values and its times. */
 export interface SnapshotAnswer {
@@ -53,8 +53,11 @@ export function snapshotSide(parts: Parts): SnapshotSide {
   const revoked = snapshot === undefined ? undefined : revocations(store, snapshot, life.now, guard)
   return {
     tokens,
-    token(id, values, { started, now, maxAge }) {
-      if (snapshot === undefined || values.has(FLASH_KEY)) return tokens.seal(id)
+    token(id, values, { started, now, maxAge, binding }) {
+      // A device-bound session is read from its record, where the device key is.
+      if (snapshot === undefined || values.has(FLASH_KEY) || binding !== undefined) {
+        return tokens.seal(id)
+      }
       const json = `{${[...values].map(([key, value]) => `${JSON.stringify(key)}:${value}`)}}`
       return tokens.seal(id, { until: now + snapshot, started, touched: now, maxAge, json })
     },

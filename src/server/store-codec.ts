@@ -15,7 +15,7 @@ import {
   type StoreCodec,
   type StoreCodecOptions,
 } from './store-codec-types.ts'
-import { storeRecords } from './store-records.ts'
+import { recordOf, storedBinding, storeRecords } from './store-records.ts'
 import type { StorePayload } from './store-token.ts'
 import { diff, parse, serialize } from './store-values.ts'
 
@@ -55,8 +55,8 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
 
   /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
   async function issue(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
-    const { started, now, maxAge } = stamp
-    await records.set(id, { created: started, touched: now, maxAge, values }, ttl(stamp))
+    const { started, maxAge } = stamp
+    await records.set(id, recordOf(values, stamp), ttl(stamp))
     await users.reindex(id, started, maxAge, undefined, parse(values))
     return { ...(await token(id, values, stamp)), id }
   }
@@ -65,6 +65,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
     {
       name: OWNER,
       reportsStart: true,
+      carriesBinding: true,
       createId: tokens.createId,
       open: (token) => tokens.open(token),
       size: (payload) => 64 + (payload.snapshot?.json.length ?? 0),
@@ -83,7 +84,8 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         const state: Loaded = { values, indexed: indexedOf(data), stale }
         // A snapshot past its window is renewed, so the next reads skip the store again.
         const renew = copy !== undefined || stale
-        return { data, times: { started, issued, maxAge }, id, state, renew }
+        const binding = storedBinding(record.bound)
+        return { data, times: { started, issued, maxAge }, id, state, renew, binding }
       },
       // Expired or idle is final; a record from a clock ahead of ours is only turned down.
       expire: async (read) => users.remove(read.id!, read.data),
@@ -106,9 +108,9 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
           return issue(stamp.id ?? tokens.createId(), values, stamp)
         }
         const id = previous.id
-        if (maxAge !== previous.maxAge || loaded.stale) {
-          // A new lifetime or an older key rewrites the record: rare, so not a patch.
-          await records.set(id, { created: started, touched: now, maxAge, values }, ttl(stamp))
+        if (maxAge !== previous.maxAge || loaded.stale || stamp.binding !== previous.binding) {
+          // A new lifetime, device or an older key rewrites the record: rare, so not a patch.
+          await records.set(id, recordOf(values, stamp), ttl(stamp))
         } else {
           const patch = diff(loaded.values, values, now)
           if (!(await records.patch(id, patch, ttl(stamp)))) {

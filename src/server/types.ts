@@ -14,6 +14,8 @@ export interface StoreRecord {
   maxAge?: number
   /** Each top-level key of the session data and its value as JSON text. */
   values: Record<string, string>
+  /** The device the session is bound to (`withSession`'s `deviceBound`), as JSON text. */
+  bound?: string
 }
 
 /**

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import * as entry from '../../../src/index.ts'
 import {
+  adaptBackends,
   bearerAuthorization,
   cookie,
   cookieAuthorization,
@@ -127,6 +128,35 @@ test('an async backends builder is refused at construction, naming the fix', () 
         codec: signedCodec({ secrets: SECRET }),
         ...cookie(),
       })) as never),
+    /^withSession: the backends function must return .* not a Promise: await what it needs/,
+  )
+})
+
+test('adaptBackends: a set as it is, a builder per request on what the adapter picks, async refused', async () => {
+  const backends = { codec: signedCodec({ secrets: SECRET }), ...cookie() }
+  assert.equal(
+    adaptBackends(backends, () => []),
+    backends,
+  )
+  const seen: string[] = []
+  const wrapped = withSession(
+    async (request: Request, _event: { user: string }) => {
+      await getSession(request)
+      return handler()
+    },
+    adaptBackends(
+      (event: { user: string }) => {
+        seen.push(event.user)
+        return backends
+      },
+      (_request, event: { user: string }) => [event],
+    ),
+  )
+  await wrapped(new Request('http://localhost/'), { user: 'ada' })
+  await wrapped(new Request('http://localhost/'), { user: 'bob' })
+  assert.deepEqual(seen, ['ada', 'bob'])
+  refuses(
+    () => adaptBackends((async () => backends) as never, () => []),
     /^withSession: the backends function must return .* not a Promise: await what it needs/,
   )
 })
