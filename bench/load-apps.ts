@@ -7,6 +7,7 @@ import { getSession, session } from '../adapters/hono.ts'
 import { demoApp } from '../examples/demo/app.ts'
 import { cookie, memoryStore, signedCodec, storeCodec } from '../src/index.ts'
 import { hmacCookie, SECRET } from './floors.ts'
+import { readApps } from './load-read.ts'
 
 export type Handler = (request: Request) => Promise<Response>
 
@@ -63,6 +64,7 @@ const signedDemo = (options: { cache?: false; webCrypto?: boolean }) =>
   })
 
 export const loadApps: Record<string, () => Promise<Handler>> = {
+  ...readApps,
   bare: barePage,
   hmac: () => hmacPage('webcrypto'),
   'hmac-node': () => hmacPage('node'),

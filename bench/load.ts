@@ -13,6 +13,7 @@ import { Agent, get } from 'node:http'
 import { arch, cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import autocannon, { type Result } from 'autocannon'
+import { READ_LABELS } from './load-read.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 8)
@@ -45,6 +46,7 @@ const ALL_SERVERS: Server[] = [
       'hono',
       'store',
       'store-redis',
+      ...Object.keys(READ_LABELS),
     ],
   },
   {
@@ -80,10 +82,13 @@ const LABELS: Record<string, string> = {
   store: 'storeCodec + memoryStore, no cache',
   'store-redis': 'storeCodec + redisStore, no cache',
   'store-do': 'storeCodec + durableObjectStore',
+  ...READ_LABELS,
 }
 const pick = (env: string | undefined) => env?.split(',')
 const onlyServers = pick(process.env.LOAD_SERVERS)
 const onlyPages = pick(process.env.LOAD_TARGETS)
+/** The page a row's ratio is over: the read-heavy rows are over signedCodec's read-heavy page. */
+const baseOf = (page: string) => (page.startsWith('read-') ? 'read-signed' : 'hmac')
 const SERVERS = ALL_SERVERS.filter(
   (server) => !onlyServers || onlyServers.some((name) => server.name.toLowerCase().includes(name)),
 )
@@ -188,7 +193,10 @@ console.log(
 )
 console.log('Every visit counts, so every session page is the write path (a verify, a sign, a')
 console.log(
-  'Set-Cookie). Ratios: req/s over the hand-written WebCrypto HMAC page on the same server.',
+  'Set-Cookie). Ratios: req/s over the hand-written WebCrypto HMAC page on the same server;',
+)
+console.log(
+  "the read-heavy rows (9 reads : 1 write) over signedCodec's read-heavy page on the same server.",
 )
 console.log(
   `Latency in µs: ${TIMED_CONNECTIONS} keep-alive node:http clients in a closed loop for ${TIMED_SECONDS} s (autocannon's are whole ms).`,
@@ -202,7 +210,7 @@ for (const server of SERVERS) {
     continue
   }
   for (const page of server.pages.filter(
-    (p) => !onlyPages || p === 'hmac' || onlyPages.includes(p),
+    (p) => !onlyPages || onlyPages.some((q) => q === p || baseOf(q) === p),
   )) {
     const { child, port } = await start(server, page)
     try {
@@ -238,7 +246,7 @@ console.log(
     pad('server', 20),
     pad('page', 42),
     pad('req/s', 9),
-    pad('× HMAC', 8),
+    pad('× base', 8),
     pad('× bare', 8),
     pad('p50 µs', 9),
     pad('p99 µs', 9),
@@ -247,7 +255,7 @@ console.log(
   ].join(''),
 )
 for (const row of rows) {
-  const hmac = rps(find(row.server, 'hmac'))
+  const hmac = rps(find(row.server, baseOf(row.page)))
   const bare = rps(find(row.server, 'bare'))
   console.log(
     [
@@ -289,8 +297,25 @@ for (const server of ['@hono/node-server', 'Bun.serve', 'Deno.serve']) {
   target(server, 'signed-webcrypto', 0.95)
 }
 target('@hono/node-server', 'store', 0.95)
+/** A read-heavy row over signedCodec's read-heavy page on the same server. */
+function readTarget(server: string, page: string, floor: number): void {
+  const row = find(server, page)
+  if (row === undefined) return
+  const value = over(rps(row), rps(find(server, 'read-signed')))
+  total++
+  if (value >= floor) met++
+  console.log(
+    `${value >= floor ? 'PASS' : 'MISS'}  ${server}, ${LABELS[page]}: ${value.toFixed(2)}× signedCodec's (target ≥ ${floor}×)`,
+  )
+}
+readTarget('@hono/node-server', 'read-store', 0.8)
+readTarget('@hono/node-server', 'read-store-snapshot', 0.9)
+readTarget('@hono/node-server', 'read-redis-snapshot', 0.9)
 console.log(`${met} of ${total} load targets met`)
 
+// A run of the read-heavy rows alone (LOAD_TARGETS=read-…) measures no memory.
+const readOnly = onlyPages?.every((page) => page.startsWith('read-')) === true
+if (readOnly) process.exit()
 console.log()
 const memory = spawnSync(
   process.execPath,
