@@ -1,6 +1,7 @@
 /** The servers of the load run, the pages each serves, and starting and stopping them. */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { READ_LABELS } from './load-read.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 const bin = (name: string) => `${root}node_modules/.bin/${name}`
@@ -33,6 +34,7 @@ export const ALL_SERVERS: Server[] = [
       'hono',
       'store',
       'store-redis',
+      ...Object.keys(READ_LABELS),
     ],
   },
   {
@@ -70,12 +72,20 @@ export const LABELS: Record<string, string> = {
   store: 'storeCodec + memoryStore, no cache',
   'store-redis': 'storeCodec + redisStore, no cache',
   'store-do': 'storeCodec + durableObjectStore',
+  ...READ_LABELS,
 }
 /** The pages every ratio is taken against: they always run. */
-export const BASES = ['bare', 'hmac', 'hmac-node', 'hono-hmac-node']
-/** The hand-written node:crypto page a page is compared with: its Hono twin for Hono pages. */
+export const BASES = ['bare', 'hmac', 'hmac-node', 'hono-hmac-node', 'read-signed']
+/**
+ * The page a page is compared with in the first ratio column: the hand-written node:crypto page,
+ * its Hono twin for Hono pages, and signedCodec's read-heavy page for the read-heavy rows.
+ */
 export const nativeBase = (page: string) =>
-  page.startsWith('hono') ? 'hono-hmac-node' : 'hmac-node'
+  page.startsWith('hono')
+    ? 'hono-hmac-node'
+    : page.startsWith('read-') && page !== 'read-signed'
+      ? 'read-signed'
+      : 'hmac-node'
 export async function start(
   server: Server,
   variant: string,
