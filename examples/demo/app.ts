@@ -23,6 +23,8 @@ interface DemoSession {
   active?: number
 }
 
+export { describeAttributes, sentCookies }
+
 export interface DemoOptions {
   /** The secret of the default codec, `signedCodec` with a one-hour idle timeout. */
   secret: string
@@ -118,7 +120,7 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
         devices: devices && user ? await devicesCard(devices, user, session.id, escapeHtml) : '',
         bound: session.deviceBound,
       }
-      return html(page(view))
+      return html(demoPage(view))
     },
     { codec, ...cookie(cookieOptions) },
     { expiryHeader: true, deviceBound: options.deviceBound },
@@ -138,7 +140,8 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
   }
 }
 
-interface View {
+/** What the front page shows; `demoPage` renders it (the load run renders it without a session too). */
+export interface View {
   user: string | undefined
   visits: number
   notice: string | undefined
@@ -150,7 +153,7 @@ interface View {
   codecLabel: string
   attributes: string
   devices: string
-  bound: boolean
+  bound?: boolean
 }
 
 function redirect(url: URL): Response {
@@ -181,7 +184,8 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`
 }
 
-function page(view: View): string {
+/** The front page's HTML. */
+export function demoPage(view: View): string {
   const { user, visits, notice, note, sent } = view
   const size =
     sent.count === 0

@@ -1,11 +1,5 @@
 /** @module One request's session: loaded on demand, then committed onto the response. */
-import type {
-  CodecBackend,
-  DecodedSession,
-  EncodedSession,
-  SessionBackends,
-  SessionData,
-} from '../backends.ts'
+import type { DecodedSession, EncodedSession, SessionBackends } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { dataJson, isEmpty, serialize } from '../lib/json.ts'
 import { isPlainObject } from '../lib/options.ts'
@@ -20,7 +14,7 @@ import type { DeviceBound } from './device-bound/options.ts'
 import { type RequestEvents, requestEvents, writeEvent } from './events.ts'
 import { writeExpiry } from './expiry.ts'
 import { skipsRenewal } from './passive.ts'
-import { Session, type SessionRecord } from './session.ts'
+import { isFlat, newRecord, Session, type SessionRecord } from './session.ts'
 import type { BackendsInit, CheckedSessionOptions } from './session-options.ts'
 
 interface Loaded {
@@ -31,12 +25,12 @@ interface Loaded {
   decoded: DecodedSession | undefined
   /** The request presented a token that did not decode: clear it once. */
   invalid: boolean
-  /** The data as decoded, serialized, to see whether the handler changed it. */
-  snapshot: string
 }
 
 export class RequestSession implements EndpointSession {
   #loaded: Promise<Loaded> | undefined
+  /** What `#loaded` resolved to, once it did: the commit reads it without another await. */
+  #value: Loaded | undefined
   /** Check a device-bound session's bound cookie; off for the registration and refresh paths. */
   #enforce = true
   /** Headers a device-bound endpoint writes beside the session's own. */
@@ -76,8 +70,11 @@ export class RequestSession implements EndpointSession {
   }
 
   async session(): Promise<Session> {
-    this.#loaded ??= this.#load()
-    return (await this.#loaded).session
+    if (this.#loaded === undefined) {
+      this.#loaded = this.#load()
+      this.#value = await this.#loaded
+    }
+    return (this.#value ?? (await this.#loaded)).session
   }
 
   /** The session as loaded without the bound-cookie check (the device-bound paths only). */
@@ -131,9 +128,9 @@ export class RequestSession implements EndpointSession {
         throw this.failure
       }
     }
-    const record = newRecord({}, codec.createId?.(), undefined, codec)
+    const record = newRecord({}, codec.createId?.(), undefined, codec, '{}')
     const session = new Session(record, true)
-    return { session, record, token: undefined, decoded: undefined, invalid, snapshot: '{}' }
+    return { session, record, token: undefined, decoded: undefined, invalid }
   }
 
   /** Decodes one presented token into a loaded session; throws `DecodeError` for a bad one. */
@@ -145,12 +142,13 @@ export class RequestSession implements EndpointSession {
     if (!isPlainObject(decoded?.data)) {
       throw new DecodeError('malformed', 'session data is not an object')
     }
-    const snapshot = serialize(decoded.data)
+    // Data of plain values only is serialized at its first change (if any), not here.
+    const snapshot = isFlat(decoded.data) ? undefined : serialize(decoded.data)
     if (this.options.validAfter !== undefined) await this.#checkRevocation(decoded)
     const bound = this.bound
     if (bound !== undefined && this.#enforce)
       await checkBinding(bound, decoded.binding, this.request)
-    const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec)
+    const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec, snapshot)
     record.binding = decoded.binding
     record.expires = decoded.expires
     record.authenticated = decoded.authenticated
@@ -159,7 +157,7 @@ export class RequestSession implements EndpointSession {
       this.events.emit({ type: 'loaded' })
     }
     const session = new Session(record, false)
-    return { session, record, token: presented, decoded, invalid: false, snapshot }
+    return { session, record, token: presented, decoded, invalid: false }
   }
 
   async #checkRevocation({ data, started }: DecodedSession): Promise<void> {
@@ -175,7 +173,7 @@ export class RequestSession implements EndpointSession {
     if (this.#loaded === undefined) return commitHeaders(response, this.owner, undefined)
     let loaded: Loaded
     try {
-      loaded = await this.#loaded
+      loaded = this.#value ?? (await this.#loaded)
     } catch {
       // Loading failed and the handler answered anyway: nothing of this session to write.
       return commitHeaders(response, this.owner, undefined)
@@ -218,8 +216,23 @@ export class RequestSession implements EndpointSession {
   async #write(
     loaded: Loaded,
   ): Promise<{ token: string; maxAge: number | undefined } | 'clear' | undefined> {
-    const { record, token, decoded, snapshot } = loaded
+    const { record, token, decoded } = loaded
     const { codec } = this.backends()
+    // A passive request reads without renewing: it never moves the idle deadline by itself.
+    const renew =
+      decoded?.renew === true && !skipsRenewal(this.options.passive, this.request, record.data)
+    // No snapshot: the data is as decoded (plain values, never changed), so nothing to serialize
+    // unless the token must be issued again.
+    if (
+      record.snapshot === undefined &&
+      !record.rotate &&
+      !renew &&
+      record.maxAge === decoded?.maxAge &&
+      record.binding === decoded?.binding
+    ) {
+      return undefined
+    }
+    const snapshot = record.snapshot ?? serialize(record.data)
     const empty = isEmpty(record.data)
     // Emptied, destroyed or regenerated: the record behind the old token goes (server-side codecs).
     const { events } = this
@@ -232,8 +245,6 @@ export class RequestSession implements EndpointSession {
       return held || loaded.invalid ? 'clear' : undefined
     }
     const json = dataJson(record.data)
-    const renew =
-      decoded?.renew === true && !skipsRenewal(this.options.passive, this.request, record.data)
     if (
       !record.rotate &&
       !renew &&
@@ -268,27 +279,3 @@ export class RequestSession implements EndpointSession {
 }
 
 const CLEARED = { cleared: true, fresh: false, rotated: false, changed: true }
-
-function newRecord(
-  data: SessionData,
-  id: string | undefined,
-  maxAge: number | undefined,
-  codec: CodecBackend,
-): SessionRecord {
-  // Called as the codec's method, so a codec written as a class keeps its `this`.
-  const createId = codec.createId === undefined ? undefined : () => codec.createId!()
-  // Every field from the start, so records keep one shape on the request path.
-  const rotate = false
-  const committed = false
-  return {
-    data,
-    rotate,
-    id,
-    maxAge,
-    committed,
-    createId,
-    binding: undefined,
-    expires: undefined,
-    authenticated: undefined,
-  }
-}

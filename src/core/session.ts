@@ -1,5 +1,5 @@
 /** @module The Session object a handler reads and changes. */
-import type { SessionBinding, SessionData } from '../backends.ts'
+import type { CodecBackend, SessionBinding, SessionData } from '../backends.ts'
 import { FLASH_KEY } from '../backends.ts'
 import { SessionError } from '../errors.ts'
 import { isPlainObject, MAX_LIFETIME } from '../lib/options.ts'
@@ -35,6 +35,12 @@ export interface SessionRecord {
   committed: boolean
   /** The codec's id maker, for `regenerate()`. */
   createId: (() => string) | undefined
+  /**
+   * The data as decoded, serialized, to see at commit whether the handler changed it. Left
+   * `undefined` for data of plain values only (nothing the handler could change in place): taken
+   * at the first change, so a request that only reads never serializes its session.
+   */
+  snapshot: string | undefined
   /** The device the session is bound to (`deviceBound`); `regenerate()` and `destroy()` drop it. */
   binding: SessionBinding | undefined
   /** The token's deadline in seconds since the epoch, when the codec tells it. */
@@ -194,6 +200,7 @@ export class Session<Data extends JsonData<Data> = SessionData> {
         'the session was changed after its response was committed; change it before returning the response',
       )
     }
+    this.#record.snapshot ??= JSON.stringify(this.#record.data)
     return this.#record
   }
 
@@ -219,4 +226,40 @@ function setOwn(target: SessionData, key: string, value: unknown): void {
   } else {
     target[key] = value
   }
+}
+
+/** A request's record of its session, every field present. */
+export function newRecord(
+  data: SessionData,
+  id: string | undefined,
+  maxAge: number | undefined,
+  codec: CodecBackend,
+  snapshot: string | undefined,
+): SessionRecord {
+  // Called as the codec's method, so a codec written as a class keeps its `this`.
+  const createId = codec.createId === undefined ? undefined : () => codec.createId!()
+  // Every field from the start, so records keep one shape on the request path.
+  const rotate = false
+  const committed = false
+  return {
+    data,
+    rotate,
+    id,
+    maxAge,
+    committed,
+    createId,
+    binding: undefined,
+    snapshot,
+    expires: undefined,
+    authenticated: undefined,
+  }
+}
+
+/** True when every value is a string, number, boolean or null: nothing to change in place. */
+export function isFlat(data: SessionData): boolean {
+  for (const key in data) {
+    const value = data[key]
+    if (typeof value === 'object' && value !== null) return false
+  }
+  return true
 }

@@ -1,5 +1,6 @@
 /** @module storeCodec's user index wiring: who a session belongs to, and ending sessions by user. Internal. */
 import type { SessionData } from '../backends.ts'
+import type { CodecContext } from '../events.ts'
 import type { Lifetime } from '../lib/lifetime.ts'
 import { configError } from '../lib/options.ts'
 import {
@@ -47,6 +48,8 @@ export function indexContext(setup: IndexSetup): {
   users: UserIndex
   context: () => UserSessions
   indexedOf: (data: SessionData) => Indexed | undefined
+  /** Takes destroyed session `id` out of its user's index (read first: the index needs its data). */
+  destroyed: (id: string, context?: CodecContext) => Promise<void>
 } {
   const { store, guard, life, index, records, cipher, ended, owner } = setup
   // `index` itself is checked by storeCodec's options; here, what it needs of the store.
@@ -85,5 +88,11 @@ export function indexContext(setup: IndexSetup): {
       destroyOne: (user, handle) => destroyByHandle(full, user, handle),
     }
   }
-  return { users, context, indexedOf: (data) => (index ? indexed(index, data) : undefined) }
+  const indexedOf = (data: SessionData) => (index ? indexed(index, data) : undefined)
+  async function destroyed(id: string, context?: CodecContext): Promise<void> {
+    const record = index && (await guard('get', (call) => store.get(id, call), context))
+    const data = record === undefined ? undefined : await records.data(id, record)
+    await users.remove(id, data, context)
+  }
+  return { users, context, indexedOf, destroyed }
 }

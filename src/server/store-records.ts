@@ -2,9 +2,11 @@
  * @module storeCodec's records: read, written and patched through the store, each value sealed
  * at rest when the codec encrypts. Internal.
  */
-import type { SessionData } from '../backends.ts'
+import type { SessionBinding, SessionData } from '../backends.ts'
+import type { SealStamp } from '../codecs/define-codec.ts'
 import { DecodeError } from '../errors.ts'
 import type { CodecContext } from '../events.ts'
+import { readBinding } from '../lib/binding.ts'
 import type { StoreGuard } from './store-call.ts'
 import { type StoreCipher, valueContext } from './store-cipher.ts'
 import { isStoreRecord } from './store-record.ts'
@@ -114,5 +116,26 @@ export function storeRecords(
         return undefined
       }
     },
+  }
+}
+
+/** The whole record for `values` as `stamp` says: a new session, a new lifetime, device or key. */
+export function recordOf(
+  values: Map<string, string>,
+  stamp: SealStamp<unknown>,
+): Omit<ReadRecord, 'stale'> {
+  const { started, now, maxAge, binding, authenticated } = stamp
+  const bound = binding === undefined ? undefined : JSON.stringify(binding)
+  const record = { created: started, touched: now, maxAge, values, bound }
+  // The authentication time only when the session has one, so other records keep their shape.
+  return authenticated === undefined ? record : { ...record, authenticated }
+}
+
+/** The device binding a record keeps, checked. */
+export function storedBinding(bound: string | undefined): SessionBinding | undefined {
+  try {
+    return bound === undefined ? undefined : readBinding(JSON.parse(bound))
+  } catch (cause) {
+    throw new DecodeError('malformed', 'stored device binding is not valid', { cause })
   }
 }
