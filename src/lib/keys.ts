@@ -91,14 +91,26 @@ export function secretList(
   name = 'secrets',
 ): string[] {
   const list = typeof secrets === 'string' ? [secrets] : Array.isArray(secrets) ? [...secrets] : []
-  if (list.length === 0) configError(owner, `${name} must be a string or a non-empty list`)
+  if (list.length === 0) {
+    configError(owner, `${name} must be a string or a non-empty list${unset(secrets)}`)
+  }
   list.forEach((secret, index) => {
     if (typeof secret !== 'string' || utf8(secret).length < Math.max(minBytes, 1)) {
       configError(
         owner,
-        `${name}[${index}] must be a string of at least ${Math.max(minBytes, 1)} bytes`,
+        `${name}[${index}] must be a string of at least ${Math.max(minBytes, 1)} bytes` +
+          unset(secret),
       )
     }
   })
   return list
+}
+
+/** Names the likely cause of a missing secret: an environment variable that is not set. */
+function unset(secret: unknown): string {
+  if (secret !== undefined && secret !== null && secret !== '') return ''
+  return (
+    `, got ${secret === '' ? 'an empty string' : String(secret)}: is the environment variable ` +
+    'that holds it (SESSION_SECRET?) set? Make one with `openssl rand -base64 32`'
+  )
 }
