@@ -22,6 +22,31 @@ export interface SessionVariables<Data extends JsonData<Data> = SessionData> {
   session: SessionLoader<Data>
 }
 
+/**
+ * Declares the session data of apps that call `app.use(session(backends))` without chaining, once
+ * for the whole program, as Hono's own middlewares declare their variables:
+ * `declare module 'fetch-session/hono' { interface Register { data: { user?: string } } }`.
+ * Then `c.var.session()` and `getSession(c)` are typed by it in every route.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: users fill it in by declaration merging
+export interface Register {}
+
+/** What an app without `Register` sees: a type error that says what to declare. */
+export interface UndeclaredSession {
+  'declare the session data: interface Register { data: YourData } in fetch-session/hono, or chain app.use(session<YourData>(…))': never
+}
+
+/** The loader `c.var.session` has in an app whose variables do not name one. */
+export type RegisteredSession = Register extends { data: infer Data extends JsonData<Data> }
+  ? SessionLoader<Data>
+  : UndeclaredSession
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    session: RegisteredSession
+  }
+}
+
 /** A backend set, or a function that builds one from the context (to read secrets in `c.env`). */
 export type HonoBackendsInit<E extends Env = Env> =
   | SessionBackends
@@ -107,7 +132,9 @@ export function session<Data extends JsonData<Data> = SessionData, E extends Env
 /** What `getSession(c)` resolves to: the session type the app's `Variables` declare. */
 export type SessionOf<E extends Env> = E extends { Variables: { session: () => infer Loaded } }
   ? Loaded
-  : Promise<Session>
+  : RegisteredSession extends () => infer Loaded
+    ? Loaded
+    : Promise<Session>
 
 /**
  * The session of the request behind `c`, typed by the app's `Variables` (the middleware's `Data`);
