@@ -107,14 +107,17 @@ test('README links work on npm and JSR: absolute, or to a file the package ships
     (link) => !/^(https?:|#)/.test(link) && !['LICENSE', 'README.md'].includes(link),
   )
   assert.deepEqual(broken, [], 'make these links absolute (https://github.com/fetch-session/…)')
-  for (const heading of [
-    '### Next.js',
-    '### SvelteKit',
-    '### Astro',
-    '### Elysia',
-    '## Testing your app',
+  for (const guide of [
+    'docs/guide.md',
+    'docs/reference.md',
+    'docs/frameworks.md',
+    'docs/testing.md',
   ]) {
-    assert.ok(readme.includes(`\n${heading}`), `README section ${heading}`)
+    assert.ok(readme.includes(`/blob/main/${guide})`), `README links ${guide}`)
+  }
+  const frameworks = readFileSync(`${root}docs/frameworks.md`, 'utf8')
+  for (const heading of ['## Next.js', '## SvelteKit', '## Astro', '## Elysia']) {
+    assert.ok(frameworks.includes(`\n${heading}`), `docs/frameworks.md section ${heading}`)
   }
   for (const how of ['jsr:@fetch-session/core', 'npm:fetch-session', 'bun add fetch-session']) {
     assert.ok(readme.includes(how), `README says how to import: ${how}`)
