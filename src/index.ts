@@ -1,14 +1,5 @@
 /** Sessions for any Web Fetch API handler. @module fetch-session */
 
-export type { BearerAuthorizationOptions } from './authorization/bearer.ts'
-export { bearerAuthorization } from './authorization/bearer.ts'
-export type {
-  CookieAuthorizationBackend,
-  CookieAuthorizationOptions,
-} from './authorization/cookie.ts'
-export { cookieAuthorization } from './authorization/cookie.ts'
-export type { HeaderAuthorizationOptions } from './authorization/header.ts'
-export { headerAuthorization } from './authorization/header.ts'
 export type {
   AuthorizationBackend,
   CodecBackend,
@@ -42,29 +33,24 @@ export type { SignedCodecOptions } from './codecs/signed.ts'
 export { signedCodec } from './codecs/signed.ts'
 export type { StarletteCodecOptions } from './codecs/starlette.ts'
 export { starletteCodec } from './codecs/starlette.ts'
-export type { StoreCodec, StoreCodecOptions } from './codecs/store.ts'
-export { storeCodec } from './codecs/store.ts'
-export { cookie } from './cookie.ts'
+export type { JsonData, JsonSafe } from './core/session.ts'
+export { Session } from './core/session.ts'
+export type { BackendsInit, SessionOptions } from './core/with-session.ts'
+export { getSession, withSession } from './core/with-session.ts'
 export type { DecodeErrorReason, SessionErrorCode } from './errors.ts'
 export { DecodeError, SessionError } from './errors.ts'
-export type { JsonData, JsonSafe } from './session.ts'
-export { Session } from './session.ts'
-export type { CookieOptions, SameSite } from './storage/cookie.ts'
-export { cookieStorage } from './storage/cookie.ts'
-export type { HeaderStorageOptions } from './storage/header.ts'
-export { headerStorage } from './storage/header.ts'
-export type { KvNamespaceLike, KvStoreOptions } from './stores/cloudflare-kv.ts'
-export { kvStore } from './stores/cloudflare-kv.ts'
-export type { DenoKvAtomicLike, DenoKvLike, DenoKvStoreOptions } from './stores/deno-kv.ts'
-export { denoKvStore } from './stores/deno-kv.ts'
+export type { KvNamespaceLike, KvStoreOptions } from './server/cloudflare-kv.ts'
+export { kvStore } from './server/cloudflare-kv.ts'
+export type { DenoKvAtomicLike, DenoKvLike, DenoKvStoreOptions } from './server/deno-kv.ts'
+export { denoKvStore } from './server/deno-kv.ts'
 export type {
   DurableObjectNamespaceLike,
   DurableObjectStoreOptions,
   DurableObjectStubLike,
-} from './stores/durable-object.ts'
-export { durableObjectStore } from './stores/durable-object.ts'
-export type { MemoryStoreOptions } from './stores/memory.ts'
-export { memoryStore } from './stores/memory.ts'
+} from './server/durable-object.ts'
+export { durableObjectStore } from './server/durable-object.ts'
+export type { MemoryStoreOptions } from './server/memory.ts'
+export { memoryStore } from './server/memory.ts'
 export type {
   BunRedisClient,
   RedisClusterClient,
@@ -72,10 +58,12 @@ export type {
   RedisCommandOptions,
   RedisSentinelClient,
   RedisStoreOptions,
-} from './stores/redis.ts'
-export { redisStore } from './stores/redis.ts'
-export type { DurableObjectStateLike, DurableObjectStorageLike } from './stores/session-object.ts'
-export { SessionObject } from './stores/session-object.ts'
+} from './server/redis.ts'
+export { redisStore } from './server/redis.ts'
+export type { DurableObjectStateLike, DurableObjectStorageLike } from './server/session-object.ts'
+export { SessionObject } from './server/session-object.ts'
+export type { StoreCodec, StoreCodecOptions } from './server/store-codec.ts'
+export { storeCodec } from './server/store-codec.ts'
 export type {
   SessionIndex,
   SessionStore,
@@ -84,6 +72,18 @@ export type {
   StoreIndexEntry,
   StorePatch,
   StoreRecord,
-} from './stores/types.ts'
-export type { BackendsInit, SessionOptions } from './with-session.ts'
-export { getSession, withSession } from './with-session.ts'
+} from './server/types.ts'
+export type { BearerAuthorizationOptions } from './transports/bearer-authorization.ts'
+export { bearerAuthorization } from './transports/bearer-authorization.ts'
+export { cookie } from './transports/cookie.ts'
+export type {
+  CookieAuthorizationBackend,
+  CookieAuthorizationOptions,
+} from './transports/cookie-authorization.ts'
+export { cookieAuthorization } from './transports/cookie-authorization.ts'
+export type { CookieOptions, SameSite } from './transports/cookie-storage.ts'
+export { cookieStorage } from './transports/cookie-storage.ts'
+export type { HeaderAuthorizationOptions } from './transports/header-authorization.ts'
+export { headerAuthorization } from './transports/header-authorization.ts'
+export type { HeaderStorageOptions } from './transports/header-storage.ts'
+export { headerStorage } from './transports/header-storage.ts'

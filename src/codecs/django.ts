@@ -2,14 +2,6 @@
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
-import {
-  type ClockOptions,
-  derivedKeys,
-  dumpPayload,
-  loadPayload,
-  signature,
-  verifyingKey,
-} from '../lib/itsdangerous.ts'
 import { sessionData } from '../lib/json.ts'
 import { secretList } from '../lib/keys.ts'
 import { DEFAULT_CLOCK_TOLERANCE } from '../lib/lifetime.ts'
@@ -21,7 +13,15 @@ import {
   secondsOption,
   toleranceOption,
 } from '../lib/options.ts'
-import { pythonJsonCompact } from '../lib/python-json-compact.ts'
+import {
+  type ClockOptions,
+  derivedKeys,
+  dumpPayload,
+  loadPayload,
+  signature,
+  verifyingKey,
+} from './itsdangerous.ts'
+import { pythonJsonCompact } from './python-json-compact.ts'
 
 export interface DjangoCodecOptions extends ClockOptions {
   /**

@@ -3,12 +3,12 @@ import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '
 import { DecodeError } from '../errors.ts'
 import { encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
-import { compactSegments, parseJsonObject, parseJsonText } from '../lib/compact.ts'
 import { payloadText } from '../lib/json.ts'
 import { aesGcmKey, cached, secretList } from '../lib/keys.ts'
 import { isSessionMaxAge, type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
 import { isPlainObject, optionsObject } from '../lib/options.ts'
 import { tokenCache } from '../lib/token-cache.ts'
+import { compactSegments, parseJsonObject, parseJsonText } from './compact.ts'
 
 export interface EncryptedCodecOptions extends LifetimeOptions {
   /** Secrets of at least 32 bytes, newest first: the first encrypts, every one decrypts. */

@@ -13,8 +13,8 @@ import {
   optionsObject,
   secondsOption,
 } from '../lib/options.ts'
-import { decodeBase64, encodeBase64 } from '../lib/python-json.ts'
-import type { RedisCommandClient } from '../stores/redis.ts'
+import type { RedisCommandClient } from '../server/redis.ts'
+import { decodeBase64, encodeBase64 } from './python-json.ts'
 
 export interface ExpressSessionCodecOptions {
   /** express-session's `secret`, as is; a list to rotate, newest first, as express-session takes it. */

@@ -3,17 +3,6 @@ import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
-import { tag, untag } from '../lib/flask-tags.ts'
-import {
-  bytesToInt,
-  type ClockOptions,
-  derivedKeys,
-  dumpPayload,
-  intToBytes,
-  loadPayload,
-  signature,
-  verifyingKey,
-} from '../lib/itsdangerous.ts'
 import { payloadText, sessionData } from '../lib/json.ts'
 import { secretList } from '../lib/keys.ts'
 import { DEFAULT_CLOCK_TOLERANCE } from '../lib/lifetime.ts'
@@ -25,7 +14,18 @@ import {
   secondsOption,
   toleranceOption,
 } from '../lib/options.ts'
-import { pythonJsonCompact } from '../lib/python-json-compact.ts'
+import { tag, untag } from './flask-tags.ts'
+import {
+  bytesToInt,
+  type ClockOptions,
+  derivedKeys,
+  dumpPayload,
+  intToBytes,
+  loadPayload,
+  signature,
+  verifyingKey,
+} from './itsdangerous.ts'
+import { pythonJsonCompact } from './python-json-compact.ts'
 
 export interface FlaskCodecOptions extends ClockOptions {
   /**

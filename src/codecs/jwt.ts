@@ -4,7 +4,10 @@ import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
-import { compactSegments, parseJsonObject, parseJsonText } from '../lib/compact.ts'
+import { isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
+import { configError, optionsObject, secondsOption } from '../lib/options.ts'
+import { tokenCache } from '../lib/token-cache.ts'
+import { compactSegments, parseJsonObject, parseJsonText } from './compact.ts'
 import {
   algorithmList,
   type CryptoKeyShape,
@@ -14,10 +17,7 @@ import {
   type KeyEntry,
   keyEntry,
   type WebCryptoKey,
-} from '../lib/jws-keys.ts'
-import { isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
-import { configError, optionsObject, secondsOption } from '../lib/options.ts'
-import { tokenCache } from '../lib/token-cache.ts'
+} from './jws-keys.ts'
 
 export type { CryptoKeyShape, Jwk, JwsAlgorithm, JwtKey, WebCryptoKey }
 

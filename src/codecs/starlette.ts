@@ -3,7 +3,6 @@ import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
-import { bytesToInt, derivedKeys, intToBytes } from '../lib/itsdangerous.ts'
 import { payloadText, sessionData } from '../lib/json.ts'
 import { secretList } from '../lib/keys.ts'
 import { DEFAULT_CLOCK_TOLERANCE } from '../lib/lifetime.ts'
@@ -15,8 +14,9 @@ import {
   optionsObject,
   toleranceOption,
 } from '../lib/options.ts'
-import { decodeBase64, encodeBase64, pythonJsonDumps } from '../lib/python-json.ts'
 import { tokenCache } from '../lib/token-cache.ts'
+import { bytesToInt, derivedKeys, intToBytes } from './itsdangerous.ts'
+import { decodeBase64, encodeBase64, pythonJsonDumps } from './python-json.ts'
 
 export interface StarletteCodecOptions {
   /**

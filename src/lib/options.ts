@@ -41,6 +41,72 @@ export function optionsObject<T extends object>(
   return options
 }
 
+/**
+ * One option's rule: takes the value as written (`undefined` when absent) and returns it checked
+ * and defaulted. `fail` throws `ERR_SESSION_CONFIG` with the owner and the option's name in front.
+ */
+export type OptionRule<T> = (value: unknown, fail: (message: string) => never) => T
+
+/** A factory's options, declared once: every option's name and its rule. */
+export type OptionsSchema = { readonly [name: string]: OptionRule<unknown> }
+
+/** What `checkOptions` returns for a schema: each option checked and defaulted. */
+export type CheckedOptions<S extends OptionsSchema> = { -readonly [K in keyof S]: ReturnType<S[K]> }
+
+/**
+ * Checks a factory's options against its schema: an object (or `undefined` for `{}`), no unknown
+ * key (naming the nearest known one), and each option by its rule. Messages read
+ * `<owner>: <option> <problem>`, so the owner is named here once, not in every check.
+ *
+ * @example
+ * const checked = checkOptions('headerStorage', options, { header: headerName('x-session-token') })
+ */
+export function checkOptions<S extends OptionsSchema>(
+  owner: string,
+  options: unknown,
+  schema: S,
+): CheckedOptions<S> {
+  const given = optionsObject(owner, options as Record<string, unknown> | undefined, schema)
+  const checked: Record<string, unknown> = {}
+  for (const name of Object.keys(schema)) {
+    checked[name] = schema[name]!(given[name], (message) =>
+      configError(owner, `${name} ${message}`),
+    )
+  }
+  return checked as CheckedOptions<S>
+}
+
+/** A rule that takes `undefined` as `fallback` and checks anything else with `rule`. */
+export function optional<T, F = undefined>(rule: OptionRule<T>, fallback?: F): OptionRule<T | F> {
+  return (value, fail) => (value === undefined ? (fallback as F) : rule(value, fail))
+}
+
+/** A boolean option. */
+export function booleanRule(fallback: boolean): OptionRule<boolean> {
+  return optional((value, fail) => {
+    if (typeof value !== 'boolean') fail('must be a boolean')
+    return value as boolean
+  }, fallback)
+}
+
+/** A whole number from `min` to `max`. */
+export function integerRule(min: number, max: number, fallback: number): OptionRule<number> {
+  return optional((value, fail) => {
+    if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
+      fail(`must be a whole number from ${min} to ${max}`)
+    }
+    return value as number
+  }, fallback)
+}
+
+/** A function option (a hook, a builder). */
+export function functionRule<F extends (...args: never[]) => unknown>(): OptionRule<F | undefined> {
+  return optional((value, fail) => {
+    if (typeof value !== 'function') fail('must be a function')
+    return value as F
+  })
+}
+
 /** The known name a typo most likely meant: same letters in another case, or two edits away. */
 export function nearest(key: string, names: readonly string[]): string | undefined {
   const lower = key.toLowerCase()
@@ -81,6 +147,39 @@ function editDistance(a: string, b: string): number {
  * A lifetime option: a whole number of seconds from `min` (1 unless the other side of an interop
  * codec takes 0) to 400 days, `undefined`, or, where `nullable`, `null` for "no limit".
  */
+export function secondsRule(
+  options: { nullable?: boolean; min?: number } = {},
+): OptionRule<number | null | undefined> {
+  const { nullable = false, min = 1 } = options
+  return (value, fail) => {
+    if (value === undefined || (nullable && value === null)) return value
+    if (
+      !Number.isSafeInteger(value) ||
+      (value as number) < min ||
+      (value as number) > MAX_LIFETIME
+    ) {
+      fail(
+        `must be a whole number of seconds from ${min} to ${MAX_LIFETIME} (400 days)` +
+          (nullable ? ', or null' : '') +
+          // Too long in seconds yet a valid lifetime in milliseconds: say so.
+          (Number.isSafeInteger(value) &&
+          (value as number) % 1000 === 0 &&
+          (value as number) / 1000 <= MAX_LIFETIME
+            ? `; did you mean ${(value as number) / 1000} seconds?`
+            : ''),
+      )
+    }
+    if (looksLikeMilliseconds(value)) {
+      fail(
+        `is ${value} seconds (${Math.round((value as number) / 86400)} days), which looks ` +
+          `like milliseconds: lifetimes are in seconds; did you mean ${(value as number) / 1000}?`,
+      )
+    }
+    return value as number
+  }
+}
+
+/** `secondsRule` for one value, outside a schema. */
 export function secondsOption(
   owner: string,
   name: string,
@@ -88,28 +187,9 @@ export function secondsOption(
   nullable = false,
   min = 1,
 ): number | null | undefined {
-  if (value === undefined || (nullable && value === null)) return value
-  if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > MAX_LIFETIME) {
-    configError(
-      owner,
-      `${name} must be a whole number of seconds from ${min} to ${MAX_LIFETIME} (400 days)` +
-        (nullable ? ', or null' : '') +
-        // Too long in seconds yet a valid lifetime in milliseconds: say so.
-        (Number.isSafeInteger(value) &&
-        (value as number) % 1000 === 0 &&
-        (value as number) / 1000 <= MAX_LIFETIME
-          ? `; did you mean ${(value as number) / 1000} seconds?`
-          : ''),
-    )
-  }
-  if (looksLikeMilliseconds(value)) {
-    configError(
-      owner,
-      `${name} is ${value} seconds (${Math.round((value as number) / 86400)} days), which looks ` +
-        `like milliseconds: lifetimes are in seconds; did you mean ${(value as number) / 1000}?`,
-    )
-  }
-  return value as number
+  return secondsRule({ nullable, min })(value, (message) =>
+    configError(owner, `${name} ${message}`),
+  )
 }
 
 /**

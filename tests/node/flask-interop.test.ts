@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { loadPayload } from '../../src/codecs/itsdangerous.ts'
 import { DecodeError, flaskCodec, type SessionData } from '../../src/index.ts'
 import { fromUtf8 } from '../../src/lib/base64url.ts'
-import { loadPayload } from '../../src/lib/itsdangerous.ts'
 import { type JsonLinesTool, jsonLinesTool } from '../fixtures/interop/json-lines.ts'
 import { Jar, sessionServer } from '../fixtures/interop-http.ts'
 import {

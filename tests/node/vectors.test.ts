@@ -7,8 +7,8 @@ import assert from 'node:assert/strict'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { isJwsAlgorithm } from '../../src/codecs/jws-keys.ts'
 import { DecodeError, encryptedCodec, type JwsAlgorithm, jwtCodec } from '../../src/index.ts'
-import { isJwsAlgorithm } from '../../src/lib/jws-keys.ts'
 
 const VECTORS = fileURLToPath(new URL('../vectors/', import.meta.url))
 const NOT_A_CLAIM_SET = 'the JWT payload is not a JSON object'

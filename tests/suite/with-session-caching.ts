@@ -38,6 +38,8 @@ test('a response that carries a token is never cacheable by a shared cache', asy
     ['private, s-maxage=60', 'private, no-store'],
     ['PUBLIC', 'private, no-store'],
     ['private, max-age=60', 'private, max-age=60'],
+    ['max-age=600, private="x"', 'private, no-store'],
+    ['private="set-cookie", s-maxage=60', 'private, no-store'],
     ['no-store', 'no-store'],
     ['no-cache, no-store, must-revalidate', 'no-cache, no-store, must-revalidate'],
   ] as const) {
@@ -90,6 +92,56 @@ test('a token that does not decode is cleared once, so onInvalid does not hear i
     invalid.map((error: DecodeError) => error.reason),
     ['malformed'],
   )
+})
+
+test("a CDN's own cache header on a token-carrying response is turned to no-store", async () => {
+  const handler = withSession(
+    async (req: Request) => {
+      ;(await getSession(req)).set('user', 'ada')
+      return new Response('page', {
+        headers: {
+          'cache-control': 'private, max-age=60',
+          'cdn-cache-control': 'max-age=600',
+          'cloudflare-cdn-cache-control': 'max-age=600',
+          'surrogate-control': 'max-age=600',
+          'x-cache-control': 'max-age=1',
+        },
+      })
+    },
+    { codec, ...cookie() },
+  )
+  const response = await handler(request())
+  assert.match(response.headers.get('set-cookie') ?? '', /^session=/)
+  assert.equal(response.headers.get('cache-control'), 'private, max-age=60')
+  assert.equal(response.headers.get('cdn-cache-control'), 'no-store')
+  assert.equal(response.headers.get('cloudflare-cdn-cache-control'), 'no-store')
+  assert.equal(response.headers.get('surrogate-control'), 'no-store')
+  assert.equal(response.headers.get('x-cache-control'), 'max-age=1', 'other headers are left')
+  const untouched = await withSession(
+    () => new Response('page', { headers: { 'cdn-cache-control': 'max-age=600' } }),
+    { codec, ...cookie() },
+  )(request())
+  assert.equal(untouched.headers.get('cdn-cache-control'), 'max-age=600', 'no token, no change')
+})
+
+test("planted copies of an unprefixed name never clear the victim's own cookie", async () => {
+  const login = await caching(undefined)(request())
+  const own = nextCookie(login)
+  for (const name of ['session', '__Secure-session']) {
+    const backends = { codec, ...cookie({ name }) }
+    const victim = own.replace(/^session=/, `${name}=`)
+    const planted = Array.from({ length: 4 }, (_, i) => `${name}=planted${i}`).join('; ')
+    const { handler, invalid } = counter(backends)
+    const response = await handler(request(`${planted}; ${victim}`, {}, 'https://localhost/read'))
+    assert.equal(response.headers.get('set-cookie'), null, `${name}: nothing cleared`)
+    assert.deepEqual(
+      invalid.map((error: DecodeError) => error.reason),
+      ['malformed'],
+      `${name}: onInvalid still hears of it`,
+    )
+    const lone = await handler(request(`${name}=stale`, {}, 'https://localhost/read'))
+    assert.match(lone.headers.get('set-cookie') ?? '', new RegExp(`^${name}=; Max-Age=0`))
+  }
 })
 
 test('an onInvalid that answers the request gets its own response, with no clearing added', async () => {

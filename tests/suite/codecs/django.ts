@@ -1,8 +1,8 @@
 /** djangoCodec: vectors signed by the real Django 3.2 (tests/vectors/django.json), on every runtime. */
 import assert from 'node:assert/strict'
+import { loadPayload } from '../../../src/codecs/itsdangerous.ts'
 import { DecodeError, djangoCodec, SessionError } from '../../../src/index.ts'
 import { fromUtf8 } from '../../../src/lib/base64url.ts'
-import { loadPayload } from '../../../src/lib/itsdangerous.ts'
 import { suite } from '../../harness.ts'
 import vectors from '../../vectors/django.json' with { type: 'json' }
 

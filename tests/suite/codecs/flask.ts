@@ -1,8 +1,8 @@
 /** flaskCodec: vectors signed by the real Flask 2.2 (tests/vectors/flask.json), on every runtime. */
 import assert from 'node:assert/strict'
+import { loadPayload } from '../../../src/codecs/itsdangerous.ts'
 import { DecodeError, flaskCodec, SessionError } from '../../../src/index.ts'
 import { fromUtf8 } from '../../../src/lib/base64url.ts'
-import { loadPayload } from '../../../src/lib/itsdangerous.ts'
 import { suite } from '../../harness.ts'
 import vectors from '../../vectors/flask.json' with { type: 'json' }
 

@@ -248,3 +248,20 @@ test('memoryStore patch of a missing record writes nothing and says so', async (
   assert.equal(await store.patch('gone', { touched: 1, set: { a: '1' }, delete: [] }, 60), false)
   assert.equal(await store.get('gone'), undefined)
 })
+
+test('destroySessions keeps the session named by id or by handle, and refuses anything else', async () => {
+  const index = (data: Record<string, unknown>) =>
+    typeof data.user === 'string' ? { user: data.user, info: { device: data.device } } : undefined
+  const app = storeApp(memoryStore(), { index })
+  const phone = await app.send('/set?user=ada&device=phone')
+  const laptop = await app.send('/set?user=ada&device=laptop')
+  const listed = await app.codec.listSessions('ada', { current: idOf(laptop.jar) })
+  const handle = listed.find((summary) => summary.current)!.handle
+  for (const except of ['not-an-id', '', 42 as never, idOf(laptop.jar).slice(1)]) {
+    await assert.rejects(app.codec.destroySessions('ada', { except }), configError, String(except))
+  }
+  assert.equal((await app.codec.listSessions('ada')).length, 2, 'a refused call deletes nothing')
+  assert.equal(await app.codec.destroySessions('ada', { except: handle }), 1)
+  assert.equal((await app.send('/read', laptop.jar)).body.data.device, 'laptop')
+  assert.deepEqual((await app.send('/read', phone.jar)).body, { isNew: true, data: {} })
+})

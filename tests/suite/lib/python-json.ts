@@ -1,6 +1,6 @@
 /** pythonJsonDumps: the bytes Python's json.dumps writes, which Starlette signs. */
 import assert from 'node:assert/strict'
-import { pythonJsonDumps } from '../../../src/lib/python-json.ts'
+import { pythonJsonDumps } from '../../../src/codecs/python-json.ts'
 import { suite } from '../../harness.ts'
 
 const test = suite('pythonJsonDumps')

@@ -13,7 +13,7 @@ import {
   storeCodec,
   withSession,
 } from '../../../src/index.ts'
-import { readCookie } from '../../../src/lib/cookie-header.ts'
+import { readCookie } from '../../../src/transports/cookie-header.ts'
 import { request, SECRET } from '../../fixtures/suite.ts'
 import { suite } from '../../harness.ts'
 

@@ -9,7 +9,7 @@ import {
   signedCodec,
   withSession,
 } from '../../../src/index.ts'
-import { parseCookies, readCookie } from '../../../src/lib/cookie-header.ts'
+import { parseCookies, readCookie } from '../../../src/transports/cookie-header.ts'
 import { counter, request, SECRET } from '../../fixtures/suite.ts'
 import { suite } from '../../harness.ts'
 

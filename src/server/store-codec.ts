@@ -1,5 +1,6 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
+import { FLASH_KEY } from '../core/session.ts'
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
@@ -7,24 +8,23 @@ import { hmacKeys } from '../lib/hmac.ts'
 import { secretList } from '../lib/keys.ts'
 import { type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
 import { configError, optionsObject } from '../lib/options.ts'
+import { tokenCache } from '../lib/token-cache.ts'
 import {
   destroyIndexed,
   type IndexContext,
   type Indexed,
   indexed,
   listIndexed,
-} from '../lib/session-index.ts'
-import { storeGuard, timeoutOption } from '../lib/store-call.ts'
-import { diff, parse, serialize } from '../lib/store-values.ts'
-import { tokenCache } from '../lib/token-cache.ts'
-import { FLASH_KEY } from '../session.ts'
+} from './session-index.ts'
+import { storeGuard, timeoutOption } from './store-call.ts'
+import { diff, parse, serialize } from './store-values.ts'
 import {
   isStoreRecord,
   type SessionIndex,
   type SessionStore,
   type SessionSummary,
   type StoreRecord,
-} from '../stores/types.ts'
+} from './types.ts'
 
 export interface StoreCodecOptions extends LifetimeOptions {
   /** Where the session data lives: `memoryStore()`, `redisStore(client)`, `kvStore(env.KV)`, … */
@@ -69,7 +69,9 @@ export interface StoreCodec extends SessionCodec {
   listSessions(user: string, options?: { current?: string }): Promise<SessionSummary[]>
   /**
    * Deletes every session of `user` except `except` (the current `session.id`, for "log out the
-   * other devices"); returns how many live sessions were deleted (needs `index`).
+   * other devices", or the `handle` that `listSessions` shows); returns how many live sessions were
+   * deleted (needs `index`). Any other `except` is refused with `ERR_SESSION_CONFIG`, since it would
+   * match no session and end the current one too.
    */
   destroySessions(user: string, options?: { except?: string }): Promise<number>
 }

@@ -8,7 +8,8 @@ import type { AuthorizationBackend } from '../backends.ts'
  * user's Set-Cookie ever reaches another user, whatever order the requests commit in.
  */
 interface Claim {
-  request: Request
+  /** The request (the outermost layer of nested ones) that wrote on it. */
+  owner: object
   /** The headers as the handler left them, when `request` changed them in place. */
   original: Headers | undefined
 }
@@ -36,26 +37,26 @@ function claim(response: Response, value: Claim): void {
 }
 
 /**
- * Returns the response for `request` with `write` applied to its headers (none: unchanged). The
+ * Returns the response for `owner`'s request with `write` applied to its headers (none: unchanged). The
  * handler's own object is kept whenever that is safe, so its body, status, content type (Bun
  * keeps an implied one out of `headers`) and every header stay exactly as it made them.
  */
 export function commitHeaders<Res extends Response | undefined>(
   response: Res,
-  request: Request,
+  owner: object,
   write: ((headers: Headers) => void) | undefined,
 ): Res {
   // No headers of ours on an upgrade, Response.error() or an opaque response.
   if (response === undefined || response.status === 101 || response.status === 0) return response
   const held = claimOf(response)
-  if (held === undefined || held.request === request) {
+  if (held === undefined || held.owner === owner) {
     if (write === undefined) {
-      if (held === undefined) claim(response, { request, original: undefined })
+      if (held === undefined) claim(response, { owner, original: undefined })
       return response
     }
     if (isMutable(response.headers)) {
       const original = held?.original ?? new Headers(response.headers)
-      claim(response, { request, original })
+      claim(response, { owner, original })
       write(response.headers)
       return response
     }
@@ -91,7 +92,13 @@ function copyResponse(response: Response, headers: Headers): Response {
 
 /** Directives that let a shared cache keep a response, which must never happen to a token. */
 const SHARED_CACHE = /(?:^|,)\s*(?:public|s-maxage|max-age)\b/i
-const PRIVATE = /(?:^|,)\s*(?:private|no-store)\s*(?:,|=|$)/i
+/**
+ * `private` with no field names, or `no-store`: kept from shared caches. A qualified
+ * `private="x"` only withholds the named fields, so a shared cache may still store the rest.
+ */
+const PRIVATE = /(?:^|,)\s*(?:private|no-store)\s*(?:,|$)/i
+/** Cache-Control for one kind of cache (RFC 9213's `CDN-Cache-Control`, `Surrogate-Control`). */
+const TARGETED = /^(?:(?:[a-z0-9-]+-)?cdn-cache-control|surrogate-control)$/i
 
 /**
  * A response that carries a token is for this client only: `private, no-store` unless the handler
@@ -106,6 +113,12 @@ export function privateResponse(
   if (control === null || shared || (SHARED_CACHE.test(control) && !PRIVATE.test(control))) {
     headers.set('cache-control', 'private, no-store')
   }
+  // A CDN obeys its own header over Cache-Control: one naming a lifetime would keep the token.
+  const targeted: string[] = []
+  headers.forEach((_, name) => {
+    if (TARGETED.test(name)) targeted.push(name)
+  })
+  for (const name of targeted) headers.set(name, 'no-store')
   const list = Array.isArray(authorization) ? authorization : [authorization]
   for (const backend of list as readonly AuthorizationBackend[]) {
     if (backend.header !== undefined) addVary(headers, backend.header)

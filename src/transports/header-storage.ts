@@ -1,8 +1,8 @@
 /** @module headerStorage: the token goes to the client in a response header (API clients). */
 import type { StorageBackend } from '../backends.ts'
 import { SessionError } from '../errors.ts'
-import { checkHeaderName } from '../lib/http.ts'
-import { optionsObject } from '../lib/options.ts'
+import { checkOptions } from '../lib/options.ts'
+import { headerNameRule } from './http.ts'
 
 export interface HeaderStorageOptions {
   /** The response header that carries the token; default `x-session-token`. */
@@ -25,8 +25,9 @@ const VISIBLE = /^[\x21-\x7E]+$/
  * }
  */
 export function headerStorage(options: HeaderStorageOptions = {}): StorageBackend {
-  optionsObject('headerStorage', options ?? null, { header: 1 })
-  const header = checkHeaderName(options.header ?? 'x-session-token', 'headerStorage')
+  const { header } = checkOptions('headerStorage', options, {
+    header: headerNameRule('x-session-token'),
+  })
 
   function write(headers: Headers, value: string): void {
     headers.set(header, value)

@@ -1,7 +1,7 @@
 /** @module headerAuthorization: the request presents its token in a header of its own. */
 import type { AuthorizationBackend } from '../backends.ts'
-import { checkHeaderName } from '../lib/http.ts'
-import { optionsObject } from '../lib/options.ts'
+import { checkOptions } from '../lib/options.ts'
+import { headerNameRule } from './http.ts'
 
 export interface HeaderAuthorizationOptions {
   /** The request header that carries the token; default `x-session-token`. */
@@ -17,8 +17,9 @@ export interface HeaderAuthorizationOptions {
 export function headerAuthorization(
   options: HeaderAuthorizationOptions = {},
 ): AuthorizationBackend {
-  optionsObject('headerAuthorization', options ?? null, { header: 1 })
-  const header = checkHeaderName(options.header ?? 'x-session-token', 'headerAuthorization')
+  const { header } = checkOptions('headerAuthorization', options, {
+    header: headerNameRule('x-session-token'),
+  })
   return {
     header: header,
     getToken(request: Request): string | undefined {

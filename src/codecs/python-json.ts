@@ -1,5 +1,5 @@
 /** @module JSON text exactly as Python's `json.dumps` writes it, and standard base64. Internal. */
-import { decodeBase64url, encodeBase64url } from './base64url.ts'
+import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts'
 
 /**
  * `json.dumps(value)` with Python's defaults: separators `', '` and `': '`, `ensure_ascii=True`

@@ -1,8 +1,8 @@
 /** @module The pieces of itsdangerous (and Django's signing, its sibling) the Python codecs share. Internal. */
 import { DecodeError } from '../errors.ts'
-import { decodeBase64url, encodeBase64url, utf8 } from './base64url.ts'
-import { type HmacKeys, hmacKeys, nativeCrypto } from './hmac.ts'
-import { cached, type HmacHash } from './keys.ts'
+import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
+import { type HmacKeys, hmacKeys, nativeCrypto } from '../lib/hmac.ts'
+import { cached, type HmacHash } from '../lib/keys.ts'
 import { deflate, inflate } from './zlib.ts'
 
 /**

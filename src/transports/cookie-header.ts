@@ -1,4 +1,5 @@
 /** @module The Cookie header parser and the Set-Cookie grammar checks (RFC 6265bis). Internal. */
+import { integerRule, type OptionRule, optional } from '../lib/options.ts'
 
 /** cookie-name: an RFC 9110 token. */
 const NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
@@ -11,6 +12,15 @@ const ATTRIBUTE = /^[\x20-\x3A\x3C-\x7E]*$/
 export function isCookieName(name: unknown): name is string {
   return typeof name === 'string' && NAME.test(name)
 }
+
+/** The cookie-name option, `session` when absent. */
+export const cookieNameRule: OptionRule<string> = optional((value, fail) => {
+  if (!isCookieName(value)) fail("must be an RFC 6265 token (letters, digits, !#$%&'*+-.^_`|~)")
+  return value as string
+}, 'session')
+
+/** How many chunk cookies one token may be split over: 1 (no chunking) to 10. */
+export const maxChunksRule: OptionRule<number> = integerRule(1, 10, 1)
 
 export function isCookieValue(value: string): boolean {
   return VALUE.test(value)

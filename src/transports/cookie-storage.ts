@@ -1,15 +1,16 @@
 /** @module cookieStorage: the token goes to the client in a Set-Cookie header. */
 import type { PersistOptions, StorageBackend } from '../backends.ts'
 import { SessionError } from '../errors.ts'
+import { booleanRule, checkOptions, configError, optional, secondsRule } from '../lib/options.ts'
 import {
+  cookieNameRule,
   cookiePrefix,
   isAttributeValue,
-  isCookieName,
   isCookieValue,
+  maxChunksRule,
   parseCookies,
   setCookieName,
-} from '../lib/cookie-header.ts'
-import { configError, optionsObject, secondsOption } from '../lib/options.ts'
+} from './cookie-header.ts'
 
 /** How a browser accepts `SameSite`; any letter case is accepted. */
 export type SameSite =
@@ -64,8 +65,6 @@ export interface CookieOptions {
 export const MAX_COOKIE_AGE: number = 400 * 24 * 60 * 60
 /** Browsers drop cookies whose name and value exceed 4096 bytes. */
 export const MAX_COOKIE_SIZE: number = 4096
-
-const DEFAULT_NAME = 'session'
 
 /**
  * Writes the token as a cookie. Every option is checked here, once, so a bad one fails at startup
@@ -141,65 +140,48 @@ interface CheckedCookie {
   maxChunks: number
 }
 
+/** Every cookie option: its rule, its default. */
+const COOKIE_OPTIONS = {
+  name: cookieNameRule,
+  path: optional((value, fail) => {
+    if (typeof value !== 'string' || !isAttributeValue(value) || !value.startsWith('/'))
+      fail('must start with / and hold no ; or control characters')
+    return value as string
+  }, '/'),
+  domain: optional((value, fail) => {
+    if (
+      typeof value !== 'string' ||
+      !isAttributeValue(value) ||
+      !/^\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/.test(value)
+    ) {
+      fail('must be a host name')
+    }
+    if (isPublicSuffix(value as string)) {
+      fail('must not be a single label or a public suffix (browsers drop the cookie)')
+    }
+    return value as string
+  }),
+  maxAge: secondsRule({ nullable: true }),
+  sameSite: optional((value, fail) => {
+    const site = typeof value === 'string' ? value.toLowerCase() : value
+    if (site !== 'lax' && site !== 'strict' && site !== 'none') fail('must be lax, strict or none')
+    return site as 'lax' | 'strict' | 'none'
+  }, 'lax' as const),
+  secure: booleanRule(true),
+  httpOnly: booleanRule(true),
+  partitioned: booleanRule(false),
+  maxChunks: maxChunksRule,
+} as const
+
 /** Validates cookie options the way a browser would judge the resulting Set-Cookie. */
 export function checkCookieOptions(options: CookieOptions): CheckedCookie {
   const fail = (message: string): never => {
     configError('cookie', message)
   }
-  optionsObject('cookie', options ?? null, {
-    name: 1,
-    path: 1,
-    domain: 1,
-    maxAge: 1,
-    sameSite: 1,
-    secure: 1,
-    httpOnly: 1,
-    partitioned: 1,
-    maxChunks: 1,
-  })
-  const name = options.name ?? DEFAULT_NAME
-  const path = options.path ?? '/'
-  const { domain, maxAge } = options
-  const maxChunks = options.maxChunks ?? 1
-  const secure = options.secure ?? true
-  const httpOnly = options.httpOnly ?? true
-  const partitioned = options.partitioned ?? false
-  const sameSite =
-    typeof options.sameSite === 'string' ? options.sameSite.toLowerCase() : options.sameSite
-
-  if (!isCookieName(name)) fail("name must be an RFC 6265 token (letters, digits, !#$%&'*+-.^_`|~)")
-  if (!isAttributeValue(path) || !path.startsWith('/'))
-    fail('path must start with / and hold no ; or control characters')
-  if (
-    domain !== undefined &&
-    (!isAttributeValue(domain) || !/^\.?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*$/.test(domain))
-  ) {
-    fail('domain must be a host name')
-  }
-  secondsOption('cookie', 'maxAge', maxAge, true)
-  if (
-    sameSite !== undefined &&
-    sameSite !== 'lax' &&
-    sameSite !== 'strict' &&
-    sameSite !== 'none'
-  ) {
-    fail('sameSite must be lax, strict or none')
-  }
-  for (const [flag, value] of [
-    ['secure', secure],
-    ['httpOnly', httpOnly],
-    ['partitioned', partitioned],
-  ] as const) {
-    if (typeof value !== 'boolean') fail(`${flag} must be a boolean`)
-  }
-  if (!Number.isSafeInteger(maxChunks) || maxChunks < 1 || maxChunks > 10) {
-    fail('maxChunks must be a whole number from 1 to 10')
-  }
+  const { name, path, domain, maxAge, sameSite, secure, httpOnly, partitioned, maxChunks } =
+    checkOptions('cookie', options, COOKIE_OPTIONS)
   if (sameSite === 'none' && !secure) fail('sameSite none needs secure')
   if (partitioned && !secure) fail('partitioned needs secure')
-  if (domain !== undefined && isPublicSuffix(domain)) {
-    fail('domain must not be a single label or a public suffix (browsers drop the cookie)')
-  }
   const prefix = cookiePrefix(name)
   if (prefix === 'secure' && !secure) fail('a __Secure- cookie needs secure')
   if (prefix === 'http' && (!secure || !httpOnly))
@@ -212,13 +194,12 @@ export function checkCookieOptions(options: CookieOptions): CheckedCookie {
   }
   if (prefix === 'host-http' && !httpOnly) fail('a __Host-Http- cookie needs httpOnly')
 
-  const site = sameSite ?? 'lax'
   const attributes =
     `; Path=${path}` +
     (domain === undefined ? '' : `; Domain=${domain}`) +
     (secure ? '; Secure' : '') +
     (httpOnly ? '; HttpOnly' : '') +
-    `; SameSite=${site[0]!.toUpperCase()}${site.slice(1)}` +
+    `; SameSite=${sameSite[0]!.toUpperCase()}${sameSite.slice(1)}` +
     (partitioned ? '; Partitioned' : '')
   return { name, attributes, maxAge, maxChunks }
 }

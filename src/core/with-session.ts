@@ -5,14 +5,15 @@ import type {
   EncodedSession,
   SessionBackends,
   SessionData,
-} from './backends.ts'
-import { DecodeError, SessionError } from './errors.ts'
-import { ASYNC_BUILDER, checkBackends, readTokens } from './lib/backend-set.ts'
-import { commitHeaders, privateResponse } from './lib/commit.ts'
-import { dataJson, isEmpty, serialize } from './lib/json.ts'
-import { configError, isPlainObject, optionsObject } from './lib/options.ts'
-import { storeFailureResponse } from './lib/store-failure.ts'
+} from '../backends.ts'
+import { DecodeError, SessionError } from '../errors.ts'
+import { dataJson, isEmpty, serialize } from '../lib/json.ts'
+import { checkOptions, configError, functionRule, isPlainObject } from '../lib/options.ts'
+import { ASYNC_BUILDER, checkBackends, readTokens } from './backend-set.ts'
+import { commitHeaders, privateResponse } from './commit.ts'
+import { addLayer, asOwner, outerOwner } from './layers.ts'
 import { type JsonData, Session, type SessionRecord } from './session.ts'
+import { storeFailureResponse } from './store-failure.ts'
 
 /** Options of `withSession` that apply whatever the backends. */
 export interface SessionOptions {
@@ -42,6 +43,13 @@ export interface SessionOptions {
    * `Retry-After: 1`; nothing was committed.
    */
   onStoreError?: (error: SessionError, request: Request) => unknown
+}
+
+/** The options of `withSession`, each a function when given. */
+const SESSION_OPTIONS = {
+  onInvalid: functionRule<NonNullable<SessionOptions['onInvalid']>>(),
+  validAfter: functionRule<NonNullable<SessionOptions['validAfter']>>(),
+  onStoreError: functionRule<NonNullable<SessionOptions['onStoreError']>>(),
 }
 
 /** A backend set, or a function that builds one from the handler's arguments (a Workers `env`). */
@@ -98,14 +106,22 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
   backends: BackendsInit<Rest>,
   options: SessionOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Res> {
-  optionsObject('withSession', options ?? null, { onInvalid: 1, validAfter: 1, onStoreError: 1 })
-  if (typeof backends !== 'function') checkBackends(backends, options?.validAfter !== undefined)
+  options = checkOptions('withSession', options ?? null, SESSION_OPTIONS)
+  if (typeof backends !== 'function') checkBackends(backends, options.validAfter !== undefined)
   else if (backends.constructor?.name === 'AsyncFunction') configError('withSession', ASYNC_BUILDER)
+  addLayer()
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
+    const outer = outerOwner()
     const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, options)
+    // Every layer under the outermost one writes for the same owner, so their cookies add up.
+    state.owner = outer ?? state
     attach(request, state)
     try {
-      return await state.commit(await handler(request, ...rest))
+      const response =
+        outer === undefined
+          ? await asOwner(state, () => handler(request, ...rest))
+          : await handler(request, ...rest)
+      return await state.commit(response)
     } catch (error) {
       const answer =
         error instanceof DecodeError
@@ -114,7 +130,7 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
       if (answer === undefined) throw error
       // Through the same door as a commit: an answer that another request wrote on (a shared
       // `onInvalid` Response) leaves as a copy with that request's headers undone.
-      return commitHeaders(answer as Res, request, undefined)
+      return commitHeaders(answer as Res, state.owner, undefined)
     }
   }
 }
@@ -144,6 +160,8 @@ export function getSession<Data extends JsonData<Data> = SessionData>(
 class RequestSession {
   #loaded: Promise<Loaded> | undefined
   #backends: SessionBackends | undefined
+  /** Whose writes a Response may carry: the outermost layer's state (this one when alone). */
+  owner: object = this
 
   constructor(
     readonly request: Request,
@@ -171,11 +189,14 @@ class RequestSession {
   async #load(): Promise<Loaded> {
     const { codec, authorization } = this.backends()
     let invalid = false
+    let candidates = 0
     try {
       let rejected: DecodeError | undefined
+      const tokens = readTokens(authorization, this.request)
+      candidates = tokens.length
       // The first candidate that decodes wins, so a stale cookie under another Path cannot lock a
       // user out; when none does, the first one's error is the one reported.
-      for (const presented of readTokens(authorization, this.request)) {
+      for (const presented of tokens) {
         try {
           return await this.#open(presented)
         } catch (error) {
@@ -186,9 +207,11 @@ class RequestSession {
       if (rejected !== undefined) throw rejected
     } catch (error) {
       if (!(error instanceof DecodeError)) throw error
-      // Cleared once, so onInvalid does not hear it again; not a planted cookie: clearing would
-      // delete the victim's own cookie and leave the planted one (another Domain or Path) in place.
-      invalid = error.reason !== 'injected'
+      // Cleared once, so onInvalid does not hear it again; but only a lone token. A planted
+      // cookie (`injected`), or one of several copies of a name (others under another Domain or
+      // Path, beyond the candidates tried), is not: clearing writes our Path and Domain, which
+      // deletes the victim's own cookie and leaves the planted ones in place.
+      invalid = error.reason !== 'injected' && candidates === 1
       const answer = this.options.onInvalid?.(error, this.request)
       if (answer instanceof Response) {
         answers.set(error, answer)
@@ -226,23 +249,23 @@ class RequestSession {
 
   /** Writes what the handler changed onto its response; the session is read-only afterwards. */
   async commit<Res extends Response | undefined>(response: Res): Promise<Res> {
-    if (this.#loaded === undefined) return commitHeaders(response, this.request, undefined)
+    if (this.#loaded === undefined) return commitHeaders(response, this.owner, undefined)
     let loaded: Loaded
     try {
       loaded = await this.#loaded
     } catch {
       // Loading failed and the handler answered anyway: nothing of this session to write.
-      return commitHeaders(response, this.request, undefined)
+      return commitHeaders(response, this.owner, undefined)
     }
     const { record } = loaded
     record.committed = true
     // A 101 upgrade, Response.error() and opaque responses carry no headers of ours.
     if (response === undefined || response.status === 101 || response.status === 0) {
-      return commitHeaders(response, this.request, undefined)
+      return commitHeaders(response, this.owner, undefined)
     }
     const write = await this.#write(loaded)
-    if (write === undefined) return commitHeaders(response, this.request, undefined)
-    return commitHeaders(response, this.request, (headers) => {
+    if (write === undefined) return commitHeaders(response, this.owner, undefined)
+    return commitHeaders(response, this.owner, (headers) => {
       const { storage, authorization } = this.backends()
       if (write === 'clear') storage.clear(headers, { request: this.request })
       else storage.persist(headers, write.token, { maxAge: write.maxAge, request: this.request })

@@ -1,5 +1,5 @@
 /** @module One way to send a command to any Redis client shape redisStore takes. Internal. */
-import { configError } from './options.ts'
+import { configError } from '../lib/options.ts'
 
 /** What each command carries: the one key it touches (cluster routing) and the call's signal. */
 export type RedisRun = (

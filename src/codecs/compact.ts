@@ -1,7 +1,7 @@
 /** @module Strict JOSE compact serialization (JWS, JWE): segments and JSON headers. Internal. */
-import { decodeBase64url, fromUtf8, isCanonicalBase64url } from './base64url.ts'
-import { MAX_TOKEN_LENGTH } from './limits.ts'
-import { isPlainObject } from './options.ts'
+import { decodeBase64url, fromUtf8, isCanonicalBase64url } from '../lib/base64url.ts'
+import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
+import { isPlainObject } from '../lib/options.ts'
 
 /**
  * The segments of a compact token with exactly `count` segments, and their bytes unless

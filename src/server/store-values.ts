@@ -1,7 +1,7 @@
 /** @module Session data as a store keeps it: one JSON text per top-level key. Internal. */
 import type { SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import type { StorePatch } from '../stores/types.ts'
+import type { StorePatch } from './types.ts'
 
 /** Each top-level key as JSON text; keys whose value JSON drops (`undefined`, functions) are left out. */
 export function serialize(data: SessionData): Map<string, string> {

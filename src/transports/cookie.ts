@@ -1,8 +1,8 @@
 /** @module cookie(): storage and authorization for one cookie, in one call. */
 
-import { type CookieAuthorizationBackend, cookieAuthorization } from './authorization/cookie.ts'
-import type { StorageBackend } from './backends.ts'
-import { type CookieOptions, cookieStorage } from './storage/cookie.ts'
+import type { StorageBackend } from '../backends.ts'
+import { type CookieAuthorizationBackend, cookieAuthorization } from './cookie-authorization.ts'
+import { type CookieOptions, cookieStorage } from './cookie-storage.ts'
 
 /**
  * The token travels in one cookie both ways: spread the result into the backend set.

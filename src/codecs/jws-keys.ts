@@ -1,11 +1,17 @@
 /** @module JWS algorithms and jwtCodec's keys: checked once, imported once. Internal. */
 import { SessionError } from '../errors.ts'
-import { decodeBase64url, utf8 } from './base64url.ts'
-import { type CryptoKeyShape, cached, type HmacHash, hmacKey, type WebCryptoKey } from './keys.ts'
+import { decodeBase64url, utf8 } from '../lib/base64url.ts'
+import {
+  type CryptoKeyShape,
+  cached,
+  type HmacHash,
+  hmacKey,
+  type WebCryptoKey,
+} from '../lib/keys.ts'
 
 export type { CryptoKeyShape, WebCryptoKey }
 
-import { configError } from './options.ts'
+import { configError } from '../lib/options.ts'
 
 type Params =
   | { name: 'HMAC'; hash: HmacHash }

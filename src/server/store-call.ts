@@ -1,7 +1,7 @@
 /** @module Every store call under a deadline: a timer, an AbortSignal, one error code. Internal. */
 import { SessionError } from '../errors.ts'
-import type { StoreCall } from '../stores/types.ts'
-import { configError } from './options.ts'
+import { configError } from '../lib/options.ts'
+import type { StoreCall } from './types.ts'
 
 /** Seconds a store call may take by default: long past a healthy store's worst case. */
 export const DEFAULT_STORE_TIMEOUT = 2

@@ -1,6 +1,6 @@
 /** @module A backend set: checked once, and asked for the tokens a request presents. Internal. */
 import type { AuthorizationBackend, SessionBackends } from '../backends.ts'
-import { configError, isPlainObject, optionsObject } from './options.ts'
+import { configError, isPlainObject, optionsObject } from '../lib/options.ts'
 
 /** The tokens of the first authorization backend that finds any, best first. */
 export function readTokens(

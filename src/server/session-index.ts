@@ -1,15 +1,16 @@
 /** @module Sessions by user: the index storeCodec keeps next to each record. Internal. */
 import type { SessionData } from '../backends.ts'
+import { SessionError } from '../errors.ts'
+import { encodeBase64url, utf8 } from '../lib/base64url.ts'
+import type { Lifetime } from '../lib/lifetime.ts'
+import type { StoreGuard } from './store-call.ts'
 import type {
   SessionIndex,
   SessionStore,
   SessionSummary,
   StoreIndexEntry,
   StoreRecord,
-} from '../stores/types.ts'
-import { encodeBase64url, utf8 } from './base64url.ts'
-import type { Lifetime } from './lifetime.ts'
-import type { StoreGuard } from './store-call.ts'
+} from './types.ts'
 
 /** The user and JSON summary `index` gives for `data`. */
 export interface Indexed {
@@ -93,19 +94,34 @@ export async function listIndexed(
   return out.map(({ order: _, ...summary }) => summary)
 }
 
-/** Deletes every session of `user` but `except`; returns how many were deleted. */
+/** A session handle: 12 bytes of digest in base64url; an id is storeCodec's 16 random bytes. */
+const HANDLE = /^[A-Za-z0-9_-]{16}$/
+const ID = /^[A-Za-z0-9_-]{22}$/
+
+/**
+ * Deletes every session of `user` but `except` (a session id, or the `handle` that
+ * `listSessions` shows); returns how many were deleted.
+ */
 export async function destroyIndexed(
   context: IndexContext,
   user: string,
   except: string | undefined,
 ): Promise<number> {
+  // Anything else would match no session and end the current one too, silently.
+  const byHandle = typeof except === 'string' && HANDLE.test(except)
+  if (except !== undefined && !byHandle && !(typeof except === 'string' && ID.test(except))) {
+    throw new SessionError(
+      'ERR_SESSION_CONFIG',
+      'storeCodec: destroySessions except must be a session id (session.id) or a handle from listSessions',
+    )
+  }
   const { store, guard } = context
   const entries: StoreIndexEntry[] = await guard('indexList', (call) =>
     store.indexList!(user, call),
   )
   let count = 0
   for (const { id } of entries) {
-    if (id === except) continue
+    if (id === except || (byHandle && (await sessionHandle(id)) === except)) continue
     const record = await guard('get', (call) => store.get(id, call))
     // An entry that went stale while the id moved to another user never deletes that session.
     if (record !== undefined && belongs(context, user, record)) {

@@ -1,8 +1,8 @@
 /** @module cookieAuthorization: the request presents its token in a cookie. */
 import type { AuthorizationBackend } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { cookiePrefix, cookieValues, isCookieName } from '../lib/cookie-header.ts'
-import { configError, optionsObject } from '../lib/options.ts'
+import { checkOptions } from '../lib/options.ts'
+import { cookieNameRule, cookiePrefix, cookieValues, maxChunksRule } from './cookie-header.ts'
 
 export interface CookieAuthorizationOptions {
   /** Cookie name; default `session`. Prefer a `__Host-` name: see `getTokens`. */
@@ -49,15 +49,10 @@ const MAX_COOKIE_CANDIDATES = 4
 export function cookieAuthorization(
   options: CookieAuthorizationOptions = {},
 ): CookieAuthorizationBackend {
-  optionsObject('cookieAuthorization', options ?? null, { name: 1, maxChunks: 1 })
-  const name = options.name ?? 'session'
-  const maxChunks = options.maxChunks ?? 1
-  if (!isCookieName(name)) {
-    configError('cookie', 'name must be an RFC 6265 token')
-  }
-  if (!Number.isSafeInteger(maxChunks) || maxChunks < 1 || maxChunks > 10) {
-    configError('cookie', 'maxChunks must be a whole number from 1 to 10')
-  }
+  const { name, maxChunks } = checkOptions('cookieAuthorization', options, {
+    name: cookieNameRule,
+    maxChunks: maxChunksRule,
+  })
   const prefix = cookiePrefix(name)
   const chunkNames = Array.from({ length: maxChunks > 1 ? maxChunks : 0 }, (_, i) => `${name}.${i}`)
 

@@ -1,7 +1,7 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
 import { utf8 } from '../lib/base64url.ts'
 import { configError, optionsObject } from '../lib/options.ts'
-import { type RedisRun, redisClockOffset, redisRunner } from '../lib/redis-commands.ts'
+import { type RedisRun, redisClockOffset, redisRunner } from './redis-commands.ts'
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 /** Options node-redis takes per command; the store passes the call's `AbortSignal`. */

@@ -1,7 +1,7 @@
 /** @module The Session object a handler reads and changes. */
-import type { SessionData } from './backends.ts'
-import { SessionError } from './errors.ts'
-import { isPlainObject, MAX_LIFETIME } from './lib/options.ts'
+import type { SessionData } from '../backends.ts'
+import { SessionError } from '../errors.ts'
+import { isPlainObject, MAX_LIFETIME } from '../lib/options.ts'
 
 /** The key under which flash values travel inside the session data. */
 export const FLASH_KEY = '__flash__'
