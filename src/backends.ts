@@ -144,3 +144,9 @@ export interface SessionBackends {
   storage: StorageBackend
   authorization: AuthorizationBackend | readonly AuthorizationBackend[]
 }
+
+/**
+ * The key under which `session.flash()` values travel inside the session data, so a server-side
+ * codec can take them from its store in one atomic step (`SessionStore.take`).
+ */
+export const FLASH_KEY = '__flash__'

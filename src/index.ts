@@ -12,6 +12,7 @@ export type {
   SessionWrite,
   StorageBackend,
 } from './backends.ts'
+export { FLASH_KEY } from './backends.ts'
 export type { DjangoCodecOptions } from './codecs/django.ts'
 export { djangoCodec } from './codecs/django.ts'
 export type { EncryptedCodecOptions } from './codecs/encrypted.ts'

@@ -39,24 +39,82 @@ export function compactSegments(
   return { segments, bytes }
 }
 
-/** UTF-8 JSON that is an object (not an array, not null), or `undefined`. */
-export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> | undefined {
+/**
+ * UTF-8 JSON that is an object (not an array, not null), or `undefined`; with `unique`, also
+ * `undefined` when an object in it repeats a member name.
+ */
+export function parseJsonObject(
+  bytes: Uint8Array,
+  unique = false,
+): Record<string, unknown> | undefined {
   let text: string
   try {
     text = fromUtf8(bytes)
   } catch {
     return undefined
   }
-  return parseJsonText(text)
+  return parseJsonText(text, unique)
 }
 
-/** JSON text that is an object (not an array, not null), or `undefined`. */
-export function parseJsonText(text: string): Record<string, unknown> | undefined {
+/** JSON text that is an object (not an array, not null), or `undefined`; `unique` as above. */
+export function parseJsonText(text: string, unique = false): Record<string, unknown> | undefined {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
   } catch {
     return undefined
   }
-  return isPlainObject(parsed) ? parsed : undefined
+  return isPlainObject(parsed) && !(unique && repeatsName(text)) ? parsed : undefined
+}
+
+/**
+ * Whether an object anywhere in JSON text names a member twice (`"a"` and `"\u0061"` count as one
+ * name). JSON.parse keeps the last; RFC 8259 §4 warns that other parsers keep the first or all,
+ * so two readers of one token could see different members. Text that is not JSON gives `false`.
+ */
+export function repeatsName(text: string): boolean {
+  // One set of names per open object, `undefined` per open array.
+  const open: (Set<string> | undefined)[] = []
+  let expectName = false
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i)
+    if (char === 0x22) {
+      let end = i + 1
+      let escaped = false
+      while (end < text.length && text.charCodeAt(end) !== 0x22) {
+        if (text.charCodeAt(end) === 0x5c) {
+          escaped = true
+          end++
+        }
+        end++
+      }
+      const names = open.at(-1)
+      if (expectName && names !== undefined) {
+        let name = text.slice(i + 1, end)
+        if (escaped) {
+          try {
+            name = JSON.parse(text.slice(i, end + 1)) as string
+          } catch {
+            return false
+          }
+        }
+        if (names.has(name)) return true
+        names.add(name)
+      }
+      expectName = false
+      i = end
+    } else if (char === 0x7b) {
+      open.push(new Set())
+      expectName = true
+    } else if (char === 0x5b) {
+      open.push(undefined)
+      expectName = false
+    } else if (char === 0x7d || char === 0x5d) {
+      open.pop()
+      expectName = false
+    } else if (char === 0x2c) {
+      expectName = open.at(-1) !== undefined
+    }
+  }
+  return false
 }

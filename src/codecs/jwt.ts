@@ -7,7 +7,8 @@ import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { isSessionMaxAge, lifetime } from '../lib/lifetime.ts'
 import { configError, optionsObject, secondsOption } from '../lib/options.ts'
 import { tokenCache } from '../lib/token-cache.ts'
-import { compactSegments, parseJsonObject, parseJsonText } from './compact.ts'
+import { compactSegments, parseJsonObject, parseJsonText, repeatsName } from './compact.ts'
+import { lowSToken } from './ecdsa-signature.ts'
 import {
   algorithmList,
   type CryptoKeyShape,
@@ -78,15 +79,16 @@ const HEADER_CACHE = 32
  * set, plus `iat` and `sst` (and `exp`, `iss`, `aud` when configured) on every token it issues.
  * `sst`, the session start in seconds since the epoch, is a private claim: re-issues move `iat`
  * (and `exp` with `idleTimeout`), so neither tells when the session began. A token without `sst`
- * (from another issuer) started at its `iat`. `sma`, a session's own lifetime
- * (`session.setMaxAge`), is private too; other readers ignore both, and `exp` keeps its RFC 7519
- * meaning. Every deadline is exclusive: a token is refused at exactly `exp` (or
- * `iat + idleTimeout`), as jose and PyJWT refuse it; fractional times are compared with the
- * unrounded clock. Before jose sees a token it must have exactly
- * three canonical base64url segments, at most 40,960 characters, a JSON object header whose `alg`
- * is allowed, and only a configured key (by `kid` in a key set) ever verifies it: embedded `jwk`,
- * `jku`, `x5u` and `x5c` headers are ignored. A codec built with a public key verifies only; its
- * `encode` throws `ERR_SESSION_CONFIG`.
+ * (from another issuer) started at its `iat`; without `iat` the start is unknown. `sma`, a
+ * session's own lifetime (`session.setMaxAge`), is private too; other readers ignore both, and
+ * `exp` keeps its RFC 7519 meaning. Every deadline is exclusive: a token is refused at exactly
+ * `exp` (or `iat + idleTimeout`), as jose and PyJWT refuse it; fractional times are compared with
+ * the unrounded clock. Before jose sees a token it must have exactly three canonical base64url
+ * segments, at most 40,960 characters, a JSON object header whose `alg` is allowed and that names
+ * no member twice, and an ECDSA signature with r and s in range (a high S is read as its low-S
+ * twin; tokens we issue are low-S); only a configured key (by `kid` in a key set) ever verifies
+ * it: embedded `jwk`, `jku`, `x5u` and `x5c` headers are ignored. A codec built with a public key
+ * verifies only; its `encode` throws `ERR_SESSION_CONFIG`.
  *
  * @example
  * const codec = jwtCodec({ key: env.JWT_SECRET, algorithms: ['HS256'], issuer: 'https://auth.example.com', expiresIn: 8 * 3600, idleTimeout: 1800 })
@@ -156,16 +158,20 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
 
   const cache = tokenCache<Verified>(owner, options.cache, (v) => v.text.length)
 
-  /** The claim set of a token whose signature checks out, and whether an older key made it. */
-  async function verify(token: string): Promise<Verified> {
-    const hit = cache?.get(token)
-    if (hit !== undefined) return hit
-    const compact = compactSegments(token, 3, false)
+  /**
+   * The claim set of a token whose signature checks out, whether an older key made it, and the
+   * token in its one spelling (the key of the cache).
+   */
+  async function verify(presented: string): Promise<[Verified, string]> {
+    // Only tokens in their one spelling are ever cached: a respelled one cannot hit here.
+    const hit = cache?.get(presented)
+    if (hit !== undefined) return [hit, presented]
+    const compact = compactSegments(presented, 3, false)
     if (compact === undefined) throw new DecodeError('malformed')
     const segment = compact.segments[0]!
     let header = headers.get(segment)
     if (header === undefined) {
-      header = parseJsonObject(decodeBase64url(segment)!)
+      header = parseJsonObject(decodeBase64url(segment)!, true)
       if (header === undefined) throw new DecodeError('malformed')
       if (!algorithms.includes(header.alg as JwsAlgorithm)) throw new DecodeError('claim')
       // Tokens of one issuer share a header: parse each once (bounded, oldest out first).
@@ -174,6 +180,13 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
     }
     const { alg, kid } = header
     if (kid !== undefined && typeof kid !== 'string') throw new DecodeError('malformed')
+    // An ECDSA token with a high S is read as its low-S twin, so both spellings are one token.
+    const token = lowSToken(alg as string, presented)
+    if (token === undefined) throw new DecodeError('malformed')
+    if (token !== presented) {
+      const twin = cache?.get(token)
+      if (twin !== undefined) return [twin, token]
+    }
     const entry = single ?? (kid === undefined ? undefined : set.get(kid))
     if (
       entry === undefined ||
@@ -202,9 +215,10 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
     } catch (cause) {
       throw new DecodeError('malformed', NOT_A_CLAIM_SET, { cause })
     }
+    if (repeatsName(text)) throw new DecodeError('malformed', 'the JWT claim set repeats a name')
     const verified = { text, rotated: entry !== signer }
     cache?.set(token, verified)
-    return verified
+    return [verified, token]
   }
 
   return sessionCodec({
@@ -223,9 +237,11 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
       const alg = signer.algorithms[0]!
       const header = signer.kid === undefined ? { alg } : { alg, kid: signer.kid }
       const payload = JSON.stringify(claims)
-      const token = await new CompactSign(utf8(payload))
+      const signed = await new CompactSign(utf8(payload))
         .setProtectedHeader(header)
         .sign(signer.ready(alg, 'sign') ?? (await signer.cryptoKey(alg, 'sign')))
+      // WebCrypto picks S at random: issue the low-S spelling, the only one decode keeps.
+      const token = lowSToken(alg, signed) ?? signed
       if (cache !== undefined) {
         // The token replaced goes; the one issued comes in as verified.
         if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)
@@ -235,7 +251,7 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
     },
 
     async decodeSession(token: string): Promise<DecodedSession> {
-      const { text, rotated } = await verify(token)
+      const [{ text, rotated }, canonical] = await verify(token)
       const claims = parseJsonText(text)
       if (claims === undefined) throw new DecodeError('malformed', NOT_A_CLAIM_SET)
       const now = span.now()
@@ -248,7 +264,8 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
       if (!isSessionMaxAge(sma)) throw new DecodeError('malformed')
       // The session start: ours in sst; another issuer's token started at its iat. A 0.1 token
       // re-issued without sst may have an iat later than its start: its exp bounds it from below.
-      let started = typeof sst === 'number' ? sst : (iat as number | undefined)
+      // sst counts only beside the iat that bounds it: alone, the start is unknown.
+      let started = iat === undefined ? undefined : ((sst ?? iat) as number)
       const absolute = span.absolute(sma)
       if (
         started !== undefined &&
@@ -282,7 +299,7 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
         // Due, or verified by an older key of the set: issue it again under the signing key.
         renew: signer.canSign && (due || rotated),
         maxAge: sma,
-        state: token,
+        state: canonical,
       }
     },
   })

@@ -1,10 +1,8 @@
 /** @module The Session object a handler reads and changes. */
 import type { SessionData } from '../backends.ts'
+import { FLASH_KEY } from '../backends.ts'
 import { SessionError } from '../errors.ts'
 import { isPlainObject, MAX_LIFETIME } from '../lib/options.ts'
-
-/** The key under which flash values travel inside the session data. */
-export const FLASH_KEY = '__flash__'
 
 /**
  * Session data that JSON keeps as it is: strings, numbers, booleans, null, arrays and plain

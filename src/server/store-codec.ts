@@ -1,6 +1,6 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
 import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
-import { FLASH_KEY } from '../core/session.ts'
+import { FLASH_KEY } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts'
 import { type SessionCodec, sessionCodec } from '../lib/codec.ts'

@@ -1,6 +1,7 @@
 /**
- * jwtCodec against the real PyJWT 2.6: tokens cross both ways for HS256/384/512, RS256, ES256 and
- * PS256, and exp, nbf, iat, iss and aud are judged alike at a pinned time (PyJWT's clock is pinned
+ * jwtCodec against the real PyJWT 2.6: tokens cross both ways for HS256/384/512, RS256,
+ * ES256/384/512 and PS256 (PyJWT's ECDSA signatures have a high S half the time), and exp, nbf,
+ * iat, iss and aud are judged alike at a pinned time (PyJWT's clock is pinned
  * inside tests/fixtures/interop/pyjwt_tool.py). Needs /usr/bin/python3 with PyJWT and cryptography; in CI
  * their absence fails the run.
  */
@@ -9,6 +10,7 @@ import { spawnSync } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { DecodeError, type JwsAlgorithm, type JwtCodecOptions, jwtCodec } from '../../src/index.ts'
+import { type EcAlgorithm, isHighS } from '../fixtures/ecdsa.ts'
 import { type Answer, type JsonLinesTool, jsonLinesTool } from '../fixtures/interop/json-lines.ts'
 import { INSTALL, skipUnless } from '../fixtures/requirements.ts'
 
@@ -110,6 +112,8 @@ describe('jwtCodec and the real PyJWT', { skip: missing }, () => {
     keys.set('RS256', rsa)
     keys.set('PS256', rsa)
     keys.set('ES256', await keysFor({ name: 'ECDSA', namedCurve: 'P-256' }))
+    keys.set('ES384', await keysFor({ name: 'ECDSA', namedCurve: 'P-384' }))
+    keys.set('ES512', await keysFor({ name: 'ECDSA', namedCurve: 'P-521' }))
   })
   after(() => python.stop())
 
@@ -117,7 +121,16 @@ describe('jwtCodec and the real PyJWT', { skip: missing }, () => {
     assert.match(String((await python.ask({ op: 'version' })).version), /^2\./)
   })
 
-  for (const alg of ['HS256', 'HS384', 'HS512', 'RS256', 'ES256', 'PS256'] as const) {
+  for (const alg of [
+    'HS256',
+    'HS384',
+    'HS512',
+    'RS256',
+    'ES256',
+    'ES384',
+    'ES512',
+    'PS256',
+  ] as const) {
     test(`${alg}: PyJWT tokens decode with jwtCodec, and ours with PyJWT`, async () => {
       const { python: theirKey, ours } = keys.get(alg)!
       const payload = { user: 'ada', roles: ['admin'], iat: T, exp: T + 60 }
@@ -166,6 +179,35 @@ describe('jwtCodec and the real PyJWT', { skip: missing }, () => {
       })
       assert.equal(pythonVerdict(theirs), 'rejected')
       assert.equal(await ourVerdict(jwtCodec(options), forged), 'rejected')
+    })
+  }
+
+  for (const alg of ['ES256', 'ES384', 'ES512'] as const satisfies EcAlgorithm[]) {
+    test(`${alg}: PyJWT's high-S tokens decode as their low-S spelling; ours are all low-S`, async () => {
+      const { python: theirKey, ours } = keys.get(alg)!
+      const verifier = jwtCodec({ key: ours.verify, algorithms: [alg], now: () => T * 1000 })
+      const issuer = jwtCodec({ key: ours.sign, algorithms: [alg], now: () => T * 1000 })
+      let high = 0
+      for (let i = 0; i < 24; i++) {
+        const payload = { user: 'ada', i, iat: T }
+        const { token } = await python.ask({ op: 'encode', key: theirKey.sign, alg, payload })
+        if (isHighS(alg, String(token))) high++
+        const decoded = await verifier.decodeSession(String(token))
+        assert.deepEqual(decoded.data, payload)
+        assert.equal(isHighS(alg, decoded.state as string), false)
+        const issued = await issuer.encode({ user: 'bob', i })
+        assert.equal(isHighS(alg, issued), false)
+        const answer = await python.ask({
+          op: 'decode',
+          key: theirKey.verify,
+          token: issued,
+          algorithms: [alg],
+          now: T,
+        })
+        assert.equal(answer.ok, true, String(answer.error))
+      }
+      // OpenSSL picks either S: none high in 24 would be a 2^-24 event.
+      assert.ok(high > 0, `${high} of 24 PyJWT tokens had a high S`)
     })
   }
 

@@ -1,6 +1,6 @@
 /**
  * Public test vectors from tests/vectors (origins and licences in its README): Wycheproof JWS through
- * jwtCodec, Wycheproof JWE and the RFC 7520 cookbook through both codecs, Wycheproof AES-GCM for the
+ * jwtCodec (ECDSA's high and low S among them), Wycheproof JWE and the RFC 7520 cookbook through both codecs, Wycheproof AES-GCM for the
  * primitive encryptedCodec uses. Skipped vectors are counted with their reason, never as passes.
  */
 import assert from 'node:assert/strict'
@@ -9,6 +9,8 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { isJwsAlgorithm } from '../../src/codecs/jws-keys.ts'
 import { DecodeError, encryptedCodec, type JwsAlgorithm, jwtCodec } from '../../src/index.ts'
+import { decodeBase64url } from '../../src/lib/base64url.ts'
+import { CURVES, countVerifies, isHighS, signatureOf, twinOf } from '../fixtures/ecdsa.ts'
 
 const VECTORS = fileURLToPath(new URL('../vectors/', import.meta.url))
 const NOT_A_CLAIM_SET = 'the JWT payload is not a JSON object'
@@ -115,6 +117,65 @@ test('Wycheproof JWS through jwtCodec', async (context) => {
   }
   report(context, t)
   assert.ok(t.passed >= 380)
+})
+
+function headerAlg(jws: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(decodeBase64url(jws.split('.')[0]!))).alg
+  } catch {
+    return undefined
+  }
+}
+
+test('Wycheproof ECDSA JWS: a high-S token reads as its low-S spelling; r or s out of range is malformed', async () => {
+  const file = load<WycheproofFile<{ tcId: number; jws: unknown; result: string }>>(
+    'wycheproof/json_web_signature_test.json',
+  )
+  const { n } = CURVES.ES256
+  let high = 0
+  let malformed = 0
+  for (const group of file.testGroups) {
+    const key = group.public ?? group.private!
+    if (key.crv !== 'P-256' || key.alg !== 'ES256') continue
+    for (const { tcId, jws, result } of group.tests) {
+      if (typeof jws !== 'string' || jws.split('.').length !== 3) continue
+      const codec = jwtCodec({ key: key as JsonWebKey, algorithms: ['ES256'] })
+      const signature = decodeBase64url(jws.split('.')[2]!)
+      const { r, s } = signature?.length === 64 ? signatureOf('ES256', jws) : { r: 0n, s: 0n }
+      const outOfRange = headerAlg(jws) === 'ES256' && (r === 0n || s === 0n || r >= n || s >= n)
+      if (result === 'valid') {
+        if (!isHighS('ES256', jws)) continue
+        high++
+        // Its payload is no claim set: both spellings verify to it, with one signature check.
+        const twin = twinOf('ES256', jws)
+        const checks = await countVerifies(async () => {
+          for (const token of [jws, twin, jws]) {
+            await assert.rejects(codec.decode(token), { message: NOT_A_CLAIM_SET })
+          }
+        })
+        assert.equal(checks, 1, `tcId ${tcId}`)
+        continue
+      }
+      let reason = 'accepted'
+      const checks = await countVerifies(() =>
+        codec.decode(jws).catch((error: unknown) => {
+          reason = error instanceof DecodeError ? error.reason : String(error)
+        }),
+      )
+      assert.notEqual(reason, 'accepted', `tcId ${tcId}`)
+      // A signature of the wrong length, or with r or s out of range, never reaches the check.
+      if (signature !== undefined && outOfRange) {
+        assert.deepEqual([reason, checks], ['malformed', 0], `tcId ${tcId}`)
+        malformed++
+      }
+    }
+  }
+  assert.equal(high, 1, 'tcId 18, the valid token, has a high S')
+  assert.equal(
+    malformed,
+    20,
+    'tcId 20, 379 to 385, and 386 to 401 but the four with r, s of 1 or n − 1',
+  )
 })
 
 test('RFC 7520 JWS cookbook examples through jwtCodec', async (context) => {

@@ -1,10 +1,10 @@
 /** jwtCodec's times: iat, sst, exp, nbf, idleTimeout, clock tolerance; and its claims: iss, aud. */
 import assert from 'node:assert/strict'
 import { compactVerify, jwtVerify } from 'jose'
-import { type DecodeError, SessionError } from '../../../src/index.ts'
+import { cookie, type DecodeError, SessionError } from '../../../src/index.ts'
 import { utf8 } from '../../../src/lib/base64url.ts'
 import { hs256, hsCodec, NOW, rejection, T0, verdict } from '../../fixtures/jwt.ts'
-import { clock, SECRET } from '../../fixtures/suite.ts'
+import { clock, counter, request, SECRET } from '../../fixtures/suite.ts'
 import { suite } from '../../harness.ts'
 
 const test = suite('jwtCodec')
@@ -145,6 +145,37 @@ test('a token without sst (0.1, another issuer) started no later than its iat an
   assert.equal((await codec.decodeSession(foreign)).started, NOW - 10)
   const timeless = await hs256({ alg: 'HS256' }, JSON.stringify({ a: 1 }))
   assert.equal((await hsCodec().decodeSession(timeless)).started, undefined)
+})
+
+test('sst without iat leaves the start unknown, so validAfter revokes the token at any time', async () => {
+  const time = clock()
+  const codec = hsCodec({ now: time.now })
+  const cutOff = { value: undefined as number | undefined }
+  const { handler, invalid } = counter({ codec, ...cookie() }, { validAfter: () => cutOff.value })
+  const read = async (token: string) =>
+    (await handler(request(`session=${token}`, {}, 'http://localhost/read'))).text()
+  const ahead = await hs256({ alg: 'HS256' }, JSON.stringify({ count: 4, sst: NOW + 10 ** 6 }))
+  const behind = await hs256({ alg: 'HS256' }, JSON.stringify({ count: 5, sst: NOW - 60 }))
+  const stamped = await hs256(
+    { alg: 'HS256' },
+    JSON.stringify({ count: 6, sst: NOW - 60, iat: NOW - 30 }),
+  )
+  for (const token of [ahead, behind])
+    assert.equal((await codec.decodeSession(token)).started, undefined)
+  assert.equal((await codec.decodeSession(stamped)).started, NOW - 60)
+  assert.deepEqual([await read(ahead), await read(behind), await read(stamped)], ['4', '5', '6'])
+  // A user who logged out everywhere an hour before: none of these began before that, as far as
+  // their times tell, but only the one with iat can tell.
+  cutOff.value = T0 - 3600_000
+  for (const step of [0, 86_400, 10 ** 7]) {
+    time.advance(step)
+    const seen = [await read(ahead), await read(behind), await read(stamped)]
+    assert.deepEqual(seen, ['0', '0', '6'], `after ${step} s`)
+  }
+  assert.deepEqual(
+    invalid.map((e) => e.reason),
+    ['revoked', 'revoked', 'revoked', 'revoked', 'revoked', 'revoked'],
+  )
 })
 
 test('idleTimeout: no iat is a claim error, a non-number sst malformed, sst after iat future', async () => {
