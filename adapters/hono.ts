@@ -1,5 +1,5 @@
 /** A Hono middleware over withSession, with a typed context variable. @module fetch-session/hono */
-import type { Context, Env, MiddlewareHandler, Next } from 'hono'
+import type { Context, ContextVariableMap, Env, MiddlewareHandler, Next } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import {
@@ -17,34 +17,13 @@ import {
 /** Loads the session on first call; later calls return the same one. */
 export type SessionLoader<Data extends JsonData<Data> = SessionData> = () => Promise<Session<Data>>
 
-/** Context variables the middleware sets: `new Hono<{ Variables: SessionVariables<MyData> }>()`. */
+/**
+ * Context variables the middleware sets: `new Hono<{ Variables: SessionVariables<MyData> }>()`, or
+ * for every app of a program, as Hono's own middlewares type theirs:
+ * `declare module 'hono' { interface ContextVariableMap extends SessionVariables<MyData> {} }`.
+ */
 export interface SessionVariables<Data extends JsonData<Data> = SessionData> {
   session: SessionLoader<Data>
-}
-
-/**
- * Declares the session data of apps that call `app.use(session(backends))` without chaining, once
- * for the whole program, as Hono's own middlewares declare their variables:
- * `declare module 'fetch-session/hono' { interface Register { data: { user?: string } } }`.
- * Then `c.var.session()` and `getSession(c)` are typed by it in every route.
- */
-// biome-ignore lint/suspicious/noEmptyInterface: users fill it in by declaration merging
-export interface Register {}
-
-/** What an app without `Register` sees: a type error that says what to declare. */
-export interface UndeclaredSession {
-  'declare the session data: interface Register { data: YourData } in fetch-session/hono, or chain app.use(session<YourData>(…))': never
-}
-
-/** The loader `c.var.session` has in an app whose variables do not name one. */
-export type RegisteredSession = Register extends { data: infer Data extends JsonData<Data> }
-  ? SessionLoader<Data>
-  : UndeclaredSession
-
-declare module 'hono' {
-  interface ContextVariableMap {
-    session: RegisteredSession
-  }
 }
 
 /** A backend set, or a function that builds one from the context (to read secrets in `c.env`). */
@@ -132,7 +111,7 @@ export function session<Data extends JsonData<Data> = SessionData, E extends Env
 /** What `getSession(c)` resolves to: the session type the app's `Variables` declare. */
 export type SessionOf<E extends Env> = E extends { Variables: { session: () => infer Loaded } }
   ? Loaded
-  : RegisteredSession extends () => infer Loaded
+  : ContextVariableMap extends { session: () => infer Loaded }
     ? Loaded
     : Promise<Session>
 

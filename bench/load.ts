@@ -17,7 +17,11 @@ import autocannon, { type Result } from 'autocannon'
 const root = fileURLToPath(new URL('../', import.meta.url))
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 8)
 const CONNECTIONS = Number(process.env.LOAD_CONNECTIONS ?? 10)
-const bin = (name: string) => `${root}node_modules/.bin/${name}`
+// Bun and Deno come with the tests' own install (npm run install:tests).
+const bin = (name: string) =>
+  [`${root}node_modules/.bin/${name}`, `${root}tests/node_modules/.bin/${name}`].find((path) =>
+    existsSync(path),
+  ) ?? name
 
 interface Server {
   name: string

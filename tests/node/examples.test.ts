@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { bin } from '../fixtures/frameworks.ts'
 import { nextCookie } from '../fixtures/suite.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -91,7 +92,6 @@ function check(command: string, args: string[]): void {
   })
   assert.equal(result.status, 0, `${args.join(' ')}:\n${result.stdout}\n${result.stderr}`)
 }
-const bin = (name: string) => `${root}node_modules/.bin/${name}`
 
 test('examples type-check against each runtime’s own types: @types/bun, workers types, deno check', () => {
   check(bin('tsc'), ['-p', 'tsconfig.examples-bun.json'])

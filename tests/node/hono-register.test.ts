@@ -1,7 +1,8 @@
 /**
- * fetch-session/hono's `Register`: an app that declares its session data types `c.var.session()`
- * in the plain pattern (`app.use(session(backends))` without chaining), and a wrong value type is
- * still a compile error. A program of its own, because the declaration is global to a program.
+ * fetch-session/hono in the plain pattern (`app.use(session(backends))` without chaining): a program
+ * that declares its session data in Hono's `ContextVariableMap` gets `c.var.session()` and
+ * `getSession(c)` typed by it, and a wrong value type is still a compile error. A program of its
+ * own, because the declaration is global to a program.
  */
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { bin } from '../fixtures/frameworks.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const json = (file: string) => JSON.parse(readFileSync(`${root}${file}`, 'utf8'))
@@ -36,7 +37,6 @@ function run(command: string, args: string[]): string {
   assert.equal(result.status, 0, `${command} ${args.join(' ')} failed:\n${output.slice(-6000)}`)
   return result.stdout
 }
-const bin = (name: string) => `${root}node_modules/.bin/${name}`
 
 test('package.json exports the core and every adapter, each with types, all built', () => {
   assert.deepEqual(

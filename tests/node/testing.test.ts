@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { bin } from '../fixtures/frameworks.ts'
 import { skipUnless } from '../fixtures/requirements.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const bin = (name: string) => `${root}node_modules/.bin/${name}`
 
 const runners: { name: string; command: string; args: string[]; passed: RegExp }[] = [
   {
