@@ -1,6 +1,7 @@
 /** Middleware that puts the session on context.locals. @module fetch-session/astro */
 import type { APIContext, MiddlewareHandler, MiddlewareNext } from 'astro'
 import {
+  adaptBackends,
   getSession,
   type JsonData,
   type Session,
@@ -24,6 +25,12 @@ export interface SessionLocals<Data extends JsonData<Data> = SessionData> {
  * An `onRequest` middleware: `await Astro.locals.session()` in pages and endpoints. A changed
  * session is written onto the response `next()` returns; combine with others through `sequence()`.
  *
+ * What withSession answers on its own reaches the client as it is: when `onInvalid` returns a
+ * Response for a rejected token, or a store fails (503 with `Retry-After`, or what
+ * `onStoreError` returns), `locals.session()` throws the `SessionError` carrying it; Astro passes
+ * a page's or endpoint's error on through `next()`, and this middleware answers with the carried
+ * Response. A page or endpoint that catches the error answers as it likes.
+ *
  * @example
  * // src/middleware.ts
  * export const onRequest = session((context) => ({
@@ -40,10 +47,7 @@ export function session(
       ;(context.locals as Partial<SessionLocals>).session = () => getSession(request)
       return next()
     },
-    // An async builder goes to withSession as it is, which refuses it at once.
-    typeof backends !== 'function' || backends.constructor.name === 'AsyncFunction'
-      ? (backends as SessionBackends)
-      : (_request, context) => backends(context),
+    adaptBackends(backends, (_request, context: APIContext, _next: MiddlewareNext) => [context]),
     options,
   )
   return function sessionMiddleware(context, next) {

@@ -1,5 +1,6 @@
 /** A Workers handler with sessions, backends built from env. @module fetch-session/cloudflare */
 import {
+  adaptBackends,
   type SessionBackends,
   SessionError,
   type SessionOptions,
@@ -57,10 +58,7 @@ export function withSession<Env, Other extends object = object>(
   const fetch = withRequestSession(
     // Keep `this`: a handler may call its own methods.
     (request: Request, env: Env, ctx: WorkerContext) => handler.fetch(request, env, ctx),
-    // An async builder goes to withSession as it is, which refuses it at once.
-    typeof backends !== 'function' || backends.constructor.name === 'AsyncFunction'
-      ? (backends as SessionBackends)
-      : (request: Request, env: Env, ctx: WorkerContext) => backends(env, request, ctx),
+    adaptBackends(backends, (request, env: Env, ctx: WorkerContext) => [env, request, ctx]),
     options,
   )
   return { ...handler, fetch }

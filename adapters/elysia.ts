@@ -7,6 +7,7 @@ import {
   type Session,
   type SessionBackends,
   type SessionData,
+  SessionError,
   type SessionOptions,
   withSession,
 } from '../src/index.ts'
@@ -20,7 +21,10 @@ export type SessionPlugin<Data extends JsonData<Data> = SessionData> = Elysia<
 /**
  * Gives every route of the app that uses it `await session()`, typed by `Data`. A changed session
  * is written onto the route's response (Elysia maps plain values first); a route that throws
- * commits nothing.
+ * commits nothing. What withSession answers on its own reaches the client as it is: when
+ * `onInvalid` returns a Response for a rejected token, or a store fails (503 with `Retry-After`,
+ * or what `onStoreError` returns), `session()` throws the `SessionError` carrying it, and the
+ * plugin's error hook answers with that Response when the error leaves the route.
  *
  * @example
  * new Elysia()
@@ -36,21 +40,30 @@ export function session<Data extends JsonData<Data> = SessionData>(
   backends: SessionBackends,
   options?: SessionOptions,
 ): SessionPlugin<Data> {
-  const pending = new WeakMap<Request, (response: Response) => void>()
-  const committed = new WeakMap<Request, Promise<Response>>()
-  // The route's response arrives later, in mapResponse: until then the wrapped handler waits.
+  const pending = new WeakMap<Request, Route>()
+  const committed = new WeakMap<Request, Promise<Response | undefined>>()
+  // The route's response arrives later, in mapResponse or onError: until then the handler waits.
   const handler = withSession(
-    (request: Request) => new Promise<Response>((resolve) => pending.set(request, resolve)),
+    (request: Request) =>
+      new Promise<Response | undefined>((resolve, reject) =>
+        pending.set(request, { resolve, reject }),
+      ),
     backends,
     options,
   )
+  /** The waiting handler of `request`, handed its outcome once. */
+  const take = (request: Request): Route | undefined => {
+    const route = pending.get(request)
+    pending.delete(request)
+    return route
+  }
   return new Elysia()
     .derive({ as: 'global' }, ({ request }) => {
       committed.set(request, handler(request))
       return { session: (): Promise<Session<Data>> => getSession<Data>(request) }
     })
     .mapResponse({ as: 'global' }, ({ request, responseValue, set }) => {
-      const resolve = pending.get(request)
+      const resolve = take(request)?.resolve
       if (resolve === undefined) return
       if (responseValue instanceof Response) resolve(responseValue)
       else {
@@ -60,5 +73,21 @@ export function session<Data extends JsonData<Data> = SessionData>(
         set.status = 200
       }
       return committed.get(request)
+    })
+    .onError({ as: 'global' }, ({ request, error }) => {
+      const route = take(request)
+      if (route === undefined) return
+      if (error instanceof SessionError && error.response !== undefined) {
+        // Thrown by session(): withSession answers it, through the commit's door.
+        route.reject(error)
+        return committed.get(request)
+      }
+      // A route that throws commits nothing; Elysia answers its error.
+      route.resolve(undefined)
     }) as unknown as SessionPlugin<Data>
+}
+
+interface Route {
+  resolve(response: Response | undefined): void
+  reject(error: unknown): void
 }

@@ -3,7 +3,7 @@ import type { Context, ContextVariableMap, Env, MiddlewareHandler, Next } from '
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import {
-  type DecodeError,
+  adaptBackends,
   getSession as getRequestSession,
   type JsonData,
   type Session,
@@ -31,17 +31,15 @@ export type HonoBackendsInit<E extends Env = Env> =
   | SessionBackends
   | ((c: Context<E>) => SessionBackends)
 
-/** The Response each rejected token's `onInvalid` chose, to answer with instead of the route's. */
-const answers = new WeakMap<object, Response>()
-
 /**
- * The session of a raw request, with a rejected token whose `onInvalid` chose a Response turned
- * into an `HTTPException` carrying that Response: Hono's error handler answers with it as is, and
- * logs nothing, where a bare error would be logged and answered with a 500.
+ * The session of a raw request, with an error that carries withSession's answer (a rejected
+ * token's `onInvalid` Response, a store failure's 503) turned into an `HTTPException` carrying
+ * that Response: Hono's error handler answers with it as is, and logs nothing, where a bare error
+ * would be logged and answered with a 500.
  */
 function load<Data extends JsonData<Data>>(request: Request): Promise<Session<Data>> {
   return getRequestSession<Data>(request).catch((error: unknown) => {
-    const answer = typeof error === 'object' && error !== null ? answers.get(error) : undefined
+    const answer = error instanceof SessionError ? error.response : undefined
     if (answer === undefined) throw error
     throw new HTTPException(answer.status as ContentfulStatusCode, { res: answer, cause: error })
   })
@@ -50,9 +48,11 @@ function load<Data extends JsonData<Data>>(request: Request): Promise<Session<Da
 /**
  * Gives every request behind it a session: `await c.var.session()` or `await getSession(c)`.
  * A changed session is written onto the final response; a handler that throws commits nothing.
- * When `onInvalid` returns a Response, the session throws an `HTTPException` carrying it: Hono's
- * default error handler sends that Response; a custom `app.onError` should return
- * `err.getResponse()` for an `HTTPException`, as Hono's documentation advises.
+ * When withSession would answer on its own (`onInvalid` returned a Response; a store failed: 503
+ * with `Retry-After`, or what `onStoreError` returned), the session throws an `HTTPException`
+ * carrying that Response (its `cause` is the `SessionError`): Hono's default error handler sends
+ * it; a custom `app.onError` should return `err.getResponse()` for an `HTTPException`, as Hono's
+ * documentation advises.
  *
  * The middleware's type carries `Data`: chained, `app.use()` adds `session` to the app's
  * variables, so `c.var.session` and `getSession(c)` are typed without spelling `Variables`.
@@ -73,7 +73,6 @@ export function session<Data extends JsonData<Data> = SessionData, E extends Env
   if (options.onInvalid !== undefined && typeof options.onInvalid !== 'function') {
     throw new SessionError('ERR_SESSION_CONFIG', 'session() onInvalid must be a function')
   }
-  const onInvalid = options.onInvalid
   const handler = withSession(
     async (_request: Request, c: Context<E>, next: Next): Promise<Response | undefined> => {
       await next()
@@ -81,20 +80,8 @@ export function session<Data extends JsonData<Data> = SessionData, E extends Env
       return c.error === undefined ? c.res : undefined
     },
     // withSession checks a plain backend set now, and a built one on first use.
-    // An async builder goes to withSession as it is, which refuses it at once.
-    typeof backends !== 'function' || backends.constructor.name === 'AsyncFunction'
-      ? (backends as SessionBackends)
-      : (_request, c) => backends(c),
-    onInvalid === undefined
-      ? options
-      : {
-          ...options,
-          onInvalid(error: DecodeError, request: Request): unknown {
-            const answer = onInvalid(error, request)
-            if (answer instanceof Response) answers.set(error, answer)
-            return answer
-          },
-        },
+    adaptBackends(backends, (_request, c: Context<E>) => [c]),
+    options,
   )
 
   return async function sessionMiddleware(c: Context, next: Next): Promise<void> {

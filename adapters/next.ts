@@ -1,5 +1,7 @@
 /** Next.js route handlers, proxy, Server Components and Actions. @module fetch-session/next */
 import { cookies, headers } from 'next/headers.js'
+import { after } from 'next/server.js'
+import { cache } from 'react'
 import {
   getSession,
   type JsonData,
@@ -14,6 +16,8 @@ import {
 /**
  * Wraps an App Router route handler or `proxy` (middleware) so that `getSession(request)` works
  * inside it; the request keeps its own type (`NextRequest`), the returned handler its parameters.
+ * What withSession answers on its own (`onInvalid`'s Response, a store failure's 503) is the
+ * handler's answer, as Next.js sends it.
  *
  * @example
  * export const POST = withSession(async (request: NextRequest) => {
@@ -30,29 +34,118 @@ export function withSession<Req extends Request, Rest extends unknown[], Res ext
   return withRequestSession(handler as never, backends as never, options) as never
 }
 
-/** Runs `use` on the session of the request being rendered, and returns its response's headers. */
+/**
+ * Runs `use` on the session of the request being rendered, through withSession, and returns what
+ * it returns with the response withSession made (its Set-Cookie). When withSession answers on its
+ * own instead, throws the `SessionError` carrying that answer in `error.response`.
+ */
 async function run<T>(
   backends: SessionBackends,
   options: SessionOptions | undefined,
   use: (session: Session) => T | Promise<T>,
 ): Promise<{ result: T; response: Response }> {
   const request = new Request('http://localhost/', { headers: new Headers(await headers()) })
+  const own = new Response(null)
   let result: T | undefined
+  let failure: unknown
   const handler = withRequestSession(
     async (request: Request) => {
-      result = await use(await getSession(request))
-      return new Response(null)
+      try {
+        result = await use(await getSession(request))
+      } catch (error) {
+        failure = error
+        throw error
+      }
+      return own
     },
     backends,
     options,
   )
   const response = await handler(request)
+  if (response !== own) {
+    // onInvalid's Response or a store failure's: the error carries it, never a silent result.
+    if (failure instanceof SessionError && failure.response === response) throw failure
+    const cause = failure instanceof SessionError ? failure : undefined
+    throw new SessionError(
+      cause?.code ?? 'ERR_SESSION_STORE',
+      cause?.message ?? 'session store failed',
+      {
+        cause,
+        response,
+      },
+    )
+  }
   return { result: result as T, response }
 }
+
+/** What a Server Component may not do to its session. */
+const CHANGES = new Set(['set', 'delete', 'clear', 'flash', 'setMaxAge', 'regenerate', 'destroy'])
+
+function readOnly(): never {
+  throw new SessionError(
+    'ERR_SESSION_COMMITTED',
+    'readSession: a Server Component cannot set cookies, so its session is read-only; change it in a Server Action or route handler with updateSession',
+  )
+}
+
+/**
+ * The session seen read-only: every change throws, and values are handed out as copies, so that
+ * nothing but the flash values it reads reaches the commit after the render.
+ */
+function view(session: Session): Session {
+  return new Proxy(session, {
+    get(target, key) {
+      if (typeof key === 'string' && CHANGES.has(key)) return readOnly
+      if (key === 'get') return (name: string) => structuredClone(target.get(name as never))
+      if (key === 'toJSON') return () => structuredClone(target.toJSON())
+      const value = Reflect.get(target, key, target)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+}
+
+/**
+ * Decodes the session of the request being rendered, once per request (React's `cache`: the
+ * layout and the page share it), and commits it after the response (`after()`): a storeCodec
+ * flash that the render read is gone from the store, one it did not read is put back.
+ */
+const load = cache(
+  (backends: SessionBackends, options: SessionOptions | undefined): Promise<Session> =>
+    new Promise((resolve, reject) => {
+      let rendered = (): void => undefined
+      const done = new Promise<void>((release) => (rendered = release))
+      let delivered = false
+      const committed = run(backends, options, async (session) => {
+        delivered = true
+        resolve(view(session))
+        await done
+      })
+      committed.catch(reject)
+      try {
+        // Reported by Next.js, as after() reports its callbacks' failures; a load failure
+        // was already thrown to the caller.
+        after(() => {
+          rendered()
+          return delivered ? committed.then(() => undefined) : undefined
+        })
+      } catch {
+        // Outside a request's render: nothing comes after it, so commit at once.
+        rendered()
+      }
+    }),
+)
 
 /**
  * The session in a Server Component, read-only (a component cannot set cookies): a change throws
  * `ERR_SESSION_COMMITTED`. Change it in a Server Action or route handler with `updateSession`.
+ * Decoded once per request (the layout and the page share it). A flash value is consumed when it
+ * is read, with a server-side codec (`storeCodec`); a cookie codec's flash stays until a route
+ * handler, an action or the proxy reads it, since only they can rewrite the cookie.
+ *
+ * When withSession would answer on its own (`onInvalid` returned a Response for a rejected token;
+ * a store failed: 503, or what `onStoreError` returned), no session is given: it throws the
+ * `SessionError` carrying that answer in `error.response`. A route handler returns it; in a
+ * component it reaches the nearest `error.tsx`.
  *
  * @example
  * export default async function Page() {
@@ -60,17 +153,19 @@ async function run<T>(
  *   return <p>hello {session.get('user') ?? 'guest'}</p>
  * }
  */
-export async function readSession<Data extends JsonData<Data> = SessionData>(
+export function readSession<Data extends JsonData<Data> = SessionData>(
   backends: SessionBackends,
   options?: SessionOptions,
 ): Promise<Session<Data>> {
-  return (await run(backends, options, (session) => session)).result as unknown as Session<Data>
+  return load(backends, options) as unknown as Promise<Session<Data>>
 }
 
 /**
  * Changes the session in a Server Action or route handler and writes it through `cookies()` from
  * `next/headers`; returns what `update` returns. Cookie storage only: an action has no response
- * headers of its own.
+ * headers of its own. When withSession would answer on its own (`onInvalid`'s Response, a store
+ * failure), `update` is not called: it throws the `SessionError` carrying that answer in
+ * `error.response`, as `readSession` does.
  *
  * @example
  * export async function login(form: FormData) {

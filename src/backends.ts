@@ -7,7 +7,7 @@ export type SessionData = Record<string, unknown>
  * What a codec reports about a token besides its data, from `decodeSession`. Times are seconds
  * since the epoch, as in JWT claims.
  */
-export interface DecodedSession {
+export interface DecodedSession<State = unknown> {
   /** The session data. */
   data: SessionData
   /**
@@ -21,17 +21,17 @@ export interface DecodedSession {
   id?: string
   /** The per-session lifetime in seconds that the token carries (`session.setMaxAge`). */
   maxAge?: number
-  /** Anything the codec wants back in `encodeSession`: `withSession` never reads it. */
-  state?: unknown
+  /** What the codec wants back in `encodeSession` (`write.previous.state`): `withSession` never reads it. */
+  state?: State
 }
 
 /** What `withSession` asks a codec to write, besides the data (`encodeSession`'s second argument). */
-export interface SessionWrite {
+export interface SessionWrite<State = unknown> {
   /**
    * The decoded session this token continues. Absent for a new session and after `regenerate()`:
    * the codec then starts a new session (a new start time, a new id).
    */
-  previous?: DecodedSession
+  previous?: DecodedSession<State>
   /** The server-side id to write under: `previous.id`, or `createId()`'s for a new session. */
   id?: string
   /** The per-session lifetime in seconds (`session.setMaxAge`), within the codec's own maximum. */
@@ -87,11 +87,11 @@ export interface CodecBackend {
 }
 
 /** What the built-in codecs return: every method of the contract there, and async. */
-export interface SessionCodec extends CodecBackend {
+export interface SessionCodec<State = unknown> extends CodecBackend {
   encode(data: SessionData): Promise<string>
   decode(token: string): Promise<SessionData>
-  decodeSession(token: string): Promise<DecodedSession>
-  encodeSession(data: SessionData, write: SessionWrite): Promise<EncodedSession>
+  decodeSession(token: string): Promise<DecodedSession<State>>
+  encodeSession(data: SessionData, write: SessionWrite<State>): Promise<EncodedSession>
 }
 
 /** What `persist` needs besides the token. */

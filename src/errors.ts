@@ -30,12 +30,28 @@ export type SessionErrorCode =
  */
 export class SessionError extends Error {
   readonly code: SessionErrorCode
+  /**
+   * The Response `withSession` answers with for this error, as Hono's `HTTPException` carries its
+   * own: on what `getSession` throws when `onInvalid` chose a Response for a rejected token, or a
+   * store failed (`503` with `Retry-After`, or what `onStoreError` returned). A handler or an
+   * adapter whose framework catches the error first sends it as it is. `undefined`: the error
+   * propagates.
+   */
+  readonly response: Response | undefined
 
-  constructor(code: SessionErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: SessionErrorCode, message: string, options?: SessionErrorOptions) {
     super(message, options)
     this.name = 'SessionError'
     this.code = code
+    this.response = options?.response
   }
+}
+
+/** What a `SessionError` may carry besides its message. */
+export interface SessionErrorOptions {
+  cause?: unknown
+  /** The Response `withSession` answers with when this error leaves the handler. */
+  response?: Response
 }
 
 /** Why a token was turned down; `onInvalid` receives it. */
@@ -75,7 +91,7 @@ export type DecodeErrorReason =
 export class DecodeError extends SessionError {
   readonly reason: DecodeErrorReason
 
-  constructor(reason: DecodeErrorReason, message?: string, options?: { cause?: unknown }) {
+  constructor(reason: DecodeErrorReason, message?: string, options?: SessionErrorOptions) {
     super('ERR_SESSION_INVALID', message ?? `session token is not valid (${reason})`, options)
     this.name = 'DecodeError'
     this.reason = reason

@@ -13,12 +13,22 @@ export type {
   StorageBackend,
 } from './backends.ts'
 export { FLASH_KEY } from './backends.ts'
+export type {
+  CodecFormat,
+  DefineCodecOptions,
+  KernelState,
+  LifetimeRule,
+  OpenedToken,
+  ReadSession,
+  SealedToken,
+  SealStamp,
+  TokenTimes,
+} from './codecs/define-codec.ts'
+export { defineCodec } from './codecs/define-codec.ts'
 export type { DjangoCodecOptions } from './codecs/django.ts'
 export { djangoCodec } from './codecs/django.ts'
 export type { EncryptedCodecOptions } from './codecs/encrypted.ts'
 export { encryptedCodec } from './codecs/encrypted.ts'
-export type { ExpressSessionCodecOptions } from './codecs/express.ts'
-export { expressSessionCodec } from './codecs/express.ts'
 export type { FlaskCodecOptions } from './codecs/flask.ts'
 export { flaskCodec } from './codecs/flask.ts'
 export type {
@@ -34,11 +44,12 @@ export type { SignedCodecOptions } from './codecs/signed.ts'
 export { signedCodec } from './codecs/signed.ts'
 export type { StarletteCodecOptions } from './codecs/starlette.ts'
 export { starletteCodec } from './codecs/starlette.ts'
+export { adaptBackends } from './core/adapt-backends.ts'
 export type { JsonData, JsonSafe } from './core/session.ts'
 export { Session } from './core/session.ts'
 export type { BackendsInit, SessionOptions } from './core/with-session.ts'
 export { getSession, withSession } from './core/with-session.ts'
-export type { DecodeErrorReason, SessionErrorCode } from './errors.ts'
+export type { DecodeErrorReason, SessionErrorCode, SessionErrorOptions } from './errors.ts'
 export { DecodeError, SessionError } from './errors.ts'
 export type { KvNamespaceLike, KvStoreOptions } from './server/cloudflare-kv.ts'
 export { kvStore } from './server/cloudflare-kv.ts'
@@ -50,6 +61,8 @@ export type {
   DurableObjectStubLike,
 } from './server/durable-object.ts'
 export { durableObjectStore } from './server/durable-object.ts'
+export type { ExpressSessionCodecOptions } from './server/express.ts'
+export { expressSessionCodec } from './server/express.ts'
 export type { MemoryStoreOptions } from './server/memory.ts'
 export { memoryStore } from './server/memory.ts'
 export type {

@@ -1,18 +1,11 @@
 /** @module djangoCodec: the session cookie of Django's signed_cookies session engine. */
-import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
+import type { SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { sessionData } from '../lib/json.ts'
 import { secretList } from '../lib/keys.ts'
-import { DEFAULT_CLOCK_TOLERANCE } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
-import {
-  clockOption,
-  configError,
-  optionsObject,
-  secondsOption,
-  toleranceOption,
-} from '../lib/options.ts'
+import { configError, optionsObject, secondsOption, toleranceOption } from '../lib/options.ts'
+import { defineCodec } from './define-codec.ts'
 import {
   type ClockOptions,
   derivedKeys,
@@ -42,8 +35,9 @@ export interface DjangoCodecOptions extends ClockOptions {
   /** The HMAC hash that signs: Django 3.1+'s `sha256` (default), or `sha1` for Django 3.0 and older. */
   algorithm?: 'sha256' | 'sha1'
   /**
-   * Also accept SHA-1 signatures, as Django 3.1 and 3.2 do during their transition (default true).
-   * Django 4.0 dropped them: set false when no older Django writes the cookie any more.
+   * Also accept SHA-1 signatures, as Django 3.1 and 3.2 do during their transition, and re-issue
+   * them under SHA-256. Default false, as in Django 4.0+: turn it on only while a Django older than
+   * 3.1 (or one with `DEFAULT_HASHING_ALGORITHM = 'sha1'`) still writes the cookie.
    */
   legacySha1?: boolean
   /** Compress with zlib when that is shorter, as signed_cookies does; default true. */
@@ -62,7 +56,7 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 /**
  * Reads and writes the cookie of `django.contrib.sessions.backends.signed_cookies` byte for byte:
  * `django.core.signing.dumps(session, compress=True, salt=...)` with the JSON serializer, a base62
- * timestamp and an HMAC-SHA256 signature (SHA-1 ones accepted, as Django 3.x accepts them). The
+ * timestamp and an HMAC-SHA256 signature (SHA-1 ones too with `legacySha1`, as Django 3.x). The
  * data is signed, not encrypted. Django re-signs the cookie only when the session changes, so
  * `maxAge` counts from the last change; a token under an older secret or SHA-1 is re-issued.
  *
@@ -87,8 +81,7 @@ export function djangoCodec(options: DjangoCodecOptions): SessionCodec {
     clockTolerance: 1,
     now: 1,
   })
-  const now = clockOption(owner, options.now)
-  const tolerance = toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
+  const skew = toleranceOption(owner, options.clockTolerance, 0)
   const secrets = secretList(options.secretKey, owner, 1, 'secretKey')
   const salt = options.salt ?? DEFAULT_SALT
   if (typeof salt !== 'string') fail('salt must be a string')
@@ -96,7 +89,7 @@ export function djangoCodec(options: DjangoCodecOptions): SessionCodec {
   const algorithm = options.algorithm ?? 'sha256'
   if (algorithm !== 'sha256' && algorithm !== 'sha1') fail("algorithm must be 'sha256' or 'sha1'")
   const flags = {
-    legacySha1: options.legacySha1 ?? true,
+    legacySha1: options.legacySha1 ?? false,
     compress: options.compress ?? true,
     expireAtBrowserClose: options.expireAtBrowserClose ?? false,
   }
@@ -108,34 +101,37 @@ export function djangoCodec(options: DjangoCodecOptions): SessionCodec {
   if (flags.legacySha1 && hashes[0] !== 'SHA-1') verifying.push('SHA-1')
   // The signing key first, then every other pair: a token under any but the first is re-issued.
   const keys = derivedKeys(secrets, salt, 'concat', verifying, options.webCrypto)
+  // Django: age = time.time() - timestamp, refused when age > max_age; time.time() has a fraction.
+  const rule = { boundary: 'age', skew } as const
 
-  async function encodeSession(data: SessionData, _write: SessionWrite): Promise<EncodedSession> {
-    const json = latin1(pythonJsonCompact(data))
-    const time = base62(Math.floor(now() / 1000))
-    const value = `${await dumpPayload(json, flags.compress)}:${time}`
-    const token = `${value}:${await signature(keys, value)}`
-    return flags.expireAtBrowserClose ? { token } : { token, maxAge }
-  }
-
-  async function decodeSession(token: string): Promise<DecodedSession> {
-    const last = token.length <= MAX_TOKEN_LENGTH ? token.lastIndexOf(':') : -1
-    const middle = last > 0 ? token.lastIndexOf(':', last - 1) : -1
-    if (middle < 0) throw new DecodeError('malformed')
-    const index = await verifyingKey(keys, token.slice(0, last), token.slice(last + 1))
-    if (index < 0) throw new DecodeError('signature')
-    const stamp = token.slice(middle + 1, last)
-    if (!/^[0-9A-Za-z]{1,11}$/.test(stamp)) throw new DecodeError('malformed')
-    let timestamp = 0
-    for (const char of stamp) timestamp = timestamp * 62 + BASE62.indexOf(char)
-    // Django: age = time.time() - timestamp, refused when age > max_age; time.time() has a fraction.
-    const current = now() / 1000
-    if (current - timestamp > maxAge) throw new DecodeError('expired')
-    if (timestamp > current + tolerance) throw new DecodeError('future')
-    const data = parse(await loadPayload(token.slice(0, middle)))
-    return index > 0 ? { data, renew: true } : { data }
-  }
-
-  return sessionCodec({ encodeSession, decodeSession })
+  return defineCodec<{ timestamp: number; payload: string }>(
+    {
+      name: owner,
+      async open(token) {
+        const last = token.length <= MAX_TOKEN_LENGTH ? token.lastIndexOf(':') : -1
+        const middle = last > 0 ? token.lastIndexOf(':', last - 1) : -1
+        if (middle < 0) throw new DecodeError('malformed')
+        const key = await verifyingKey(keys, token.slice(0, last), token.slice(last + 1))
+        if (key < 0) throw new DecodeError('signature')
+        const stamp = token.slice(middle + 1, last)
+        if (!/^[0-9A-Za-z]{1,11}$/.test(stamp)) throw new DecodeError('malformed')
+        let timestamp = 0
+        for (const char of stamp) timestamp = timestamp * 62 + BASE62.indexOf(char)
+        return { payload: { timestamp, payload: token.slice(0, middle) }, key }
+      },
+      read: async ({ timestamp, payload }) => ({
+        data: parse(await loadPayload(payload)),
+        times: { issued: timestamp },
+      }),
+      async seal(data, { now }) {
+        const json = latin1(pythonJsonCompact(data))
+        const value = `${await dumpPayload(json, flags.compress)}:${base62(now)}`
+        const token = `${value}:${await signature(keys, value)}`
+        return { token, maxAge: flags.expireAtBrowserClose ? null : maxAge }
+      },
+    },
+    { maxAge, now: options.now, cache: false, rule },
+  )
 }
 
 function base62(value: number): string {

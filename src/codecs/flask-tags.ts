@@ -1,6 +1,6 @@
 /** @module Flask's tagged JSON (flask.json.tag) to JSON data with `$`-tagged objects and back. Internal. */
 import { DecodeError } from '../errors.ts'
-import { decodeBase64 } from './python-json.ts'
+import { decodeBase64 } from '../lib/base64url.ts'
 
 /** The one-key objects that stand for Python values JSON has no word for. */
 const OURS = new Set(['$tuple', '$bytes', '$datetime', '$uuid', '$markup', '$dict'])
@@ -77,24 +77,32 @@ function escapeOurs(dict: { [key: string]: Json }): Json {
 }
 
 /**
- * The value Flask's `TaggedJSONSerializer.tag` would make of the Python value `untag` stands for.
- * Throws a `TypeError` for a `$`-tagged object whose value is not of its kind.
+ * The value Flask's `TaggedJSONSerializer.tag` would make of the Python value `untag` stands for,
+ * for a session: `trusted` names the top-level keys under which `{ $markup }` is Flask's `Markup`
+ * (HTML that Jinja renders unescaped). Anywhere else it is a plain dict, so HTML shaped by users
+ * never becomes trusted. Throws a `TypeError` for a `$`-tagged object whose value is not of its kind.
  */
-export function tag(value: unknown): unknown {
+export function tag(value: unknown, trusted: ReadonlySet<string> = new Set()): unknown {
+  return walk(value, false, trusted)
+}
+
+/** `markup`: inside a trusted key; `keys`: the trusted keys, for the session object only. */
+function walk(value: unknown, markup: boolean, keys?: ReadonlySet<string>): unknown {
   if (value === null || typeof value !== 'object') return value
-  if (Array.isArray(value)) return value.map(tag)
+  if (Array.isArray(value)) return value.map((item) => walk(item, markup))
   const record = value as Record<string, unknown>
   const key = only(record)
   const inner = key === undefined ? undefined : record[key]
   switch (key) {
     case '$tuple':
       if (!Array.isArray(inner)) refuse(key, 'an array')
-      return { ' t': inner.map(tag) }
+      return { ' t': inner.map((item) => walk(item, markup)) }
     case '$bytes':
       if (typeof inner !== 'string' || decodeBase64(inner) === undefined)
         refuse(key, 'padded base64')
       return { ' b': inner }
     case '$markup':
+      if (!markup) return plain(record, markup, keys)
       if (typeof inner !== 'string') refuse(key, 'a string')
       return { ' m': inner }
     case '$uuid': {
@@ -111,21 +119,24 @@ export function tag(value: unknown): unknown {
     case '$dict':
       if (typeof inner !== 'object' || inner === null || Array.isArray(inner))
         refuse(key, 'an object')
-      return plain(inner as Record<string, unknown>)
+      return plain(inner as Record<string, unknown>, markup, keys)
     default:
-      return plain(record)
+      return plain(record, markup, keys)
   }
 }
 
 /** Flask's TagDict, then PassDict. */
-function plain(record: Record<string, unknown>): unknown {
+function plain(record: Record<string, unknown>, markup: boolean, keys?: ReadonlySet<string>) {
+  const within = (name: string): boolean => markup || keys?.has(name) === true
   const key = only(record)
-  if (key !== undefined && FLASKS.has(key)) return { ' di': { [`${key}__`]: tag(record[key]) } }
+  if (key !== undefined && FLASKS.has(key)) {
+    return { ' di': { [`${key}__`]: walk(record[key], within(key)) } }
+  }
   const out: Record<string, unknown> = {}
   for (const [name, item] of Object.entries(record)) {
     if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue
     Object.defineProperty(out, name, {
-      value: tag(item),
+      value: walk(item, within(name)),
       enumerable: true,
       writable: true,
       configurable: true,

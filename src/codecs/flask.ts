@@ -1,19 +1,12 @@
 /** @module flaskCodec: the signed session cookie of Flask's default session interface. */
-import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
+import type { SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
-import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { payloadText, sessionData } from '../lib/json.ts'
 import { secretList } from '../lib/keys.ts'
-import { DEFAULT_CLOCK_TOLERANCE } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
-import {
-  clockOption,
-  configError,
-  optionsObject,
-  secondsOption,
-  toleranceOption,
-} from '../lib/options.ts'
+import { configError, optionsObject, secondsOption, toleranceOption } from '../lib/options.ts'
+import { defineCodec } from './define-codec.ts'
 import { tag, untag } from './flask-tags.ts'
 import {
   bytesToInt,
@@ -43,6 +36,14 @@ export interface FlaskCodecOptions extends ClockOptions {
   maxAge?: number
   /** Flask's `SESSION_REFRESH_EACH_REQUEST` (default true): re-sign a permanent session on every request. */
   refreshEachRequest?: boolean
+  /**
+   * Top-level session keys under which `{ $markup: html }` is written as Flask's `Markup`, HTML
+   * that Jinja renders unescaped (for Markup in flashed messages: `['_flashes']`). Under every
+   * other key `{ $markup }` is written as a plain dict, which Jinja escapes, so HTML shaped by
+   * users (their JSON saved in the session) never becomes trusted. Default: none. Reading is not
+   * affected: Flask's own `Markup` always arrives as `{ $markup: html }`.
+   */
+  trustedMarkup?: readonly string[]
   /** `SecureCookieSessionInterface.salt`; default `cookie-session`. */
   salt?: string
   /**
@@ -52,6 +53,7 @@ export interface FlaskCodecOptions extends ClockOptions {
   webCrypto?: boolean
 }
 
+const OWNER = 'flaskCodec'
 const DEFAULT_MAX_AGE = 31 * 24 * 60 * 60
 const SIGNATURE_BYTES = 20 // HMAC-SHA1
 
@@ -60,7 +62,8 @@ const SIGNATURE_BYTES = 20 // HMAC-SHA1
  * Flask service and a fetch-session service share one login: itsdangerous'
  * `URLSafeTimedSerializer` (salt `cookie-session`, HMAC key derivation, SHA-1) over Flask's tagged
  * JSON, zlib-compressed when that is shorter. The data is signed, not encrypted. Tuples, bytes,
- * datetimes, UUIDs and Markup come as one-key objects (`{ $tuple: [...] }`, …), see the guide.
+ * datetimes, UUIDs and Markup come as one-key objects (`{ $tuple: [...] }`, …), see the guide;
+ * `{ $markup }` goes back as Markup only under the keys named in `trustedMarkup`.
  *
  * @example
  * const backends = {
@@ -69,57 +72,60 @@ const SIGNATURE_BYTES = 20 // HMAC-SHA1
  * }
  */
 export function flaskCodec(options: FlaskCodecOptions): SessionCodec {
-  const owner = 'flaskCodec'
-  const fail = (message: string): never => configError(owner, message)
-  optionsObject(owner, options ?? null, {
-    secretKey: 1,
-    maxAge: 1,
-    refreshEachRequest: 1,
-    salt: 1,
-    webCrypto: 1,
-    clockTolerance: 1,
-    now: 1,
+  const fail = (message: string): never => configError(OWNER, message)
+  optionsObject(OWNER, options ?? null, {
+    ...{ secretKey: 1, maxAge: 1, refreshEachRequest: 1, salt: 1, trustedMarkup: 1, webCrypto: 1 },
+    ...{ clockTolerance: 1, now: 1 },
   })
-  const now = clockOption(owner, options.now)
-  const tolerance = toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
-  const secrets = secretList(options.secretKey, owner, 1, 'secretKey')
-  const maxAge = secondsOption(owner, 'maxAge', options.maxAge, false, 0) ?? DEFAULT_MAX_AGE
+  const skew = toleranceOption(OWNER, options.clockTolerance, 0)
+  const secrets = secretList(options.secretKey, OWNER, 1, 'secretKey')
+  const maxAge = secondsOption(OWNER, 'maxAge', options.maxAge, false, 0) ?? DEFAULT_MAX_AGE
   const salt = options.salt ?? 'cookie-session'
   if (typeof salt !== 'string') fail('salt must be a string')
   const refresh = options.refreshEachRequest ?? true
   if (typeof refresh !== 'boolean') fail('refreshEachRequest must be a boolean')
+  const markupKeys: unknown = options.trustedMarkup ?? []
+  if (!Array.isArray(markupKeys) || markupKeys.some((key) => typeof key !== 'string')) {
+    fail('trustedMarkup must be a list of session keys')
+  }
+  const trusted = new Set(markupKeys as string[])
   const keys = derivedKeys(secrets, salt, 'hmac', ['SHA-1'], options.webCrypto)
-  const seconds = (): number => Math.floor(now() / 1000)
-
-  async function encodeSession(data: SessionData, _write: SessionWrite): Promise<EncodedSession> {
-    const json = utf8(pythonJsonCompact(tag(data), true))
-    const value = `${await dumpPayload(json, true)}.${encodeBase64url(intToBytes(seconds()))}`
-    const token = `${value}.${await signature(keys, value)}`
-    // Flask gives the cookie an expiry only for a permanent session.
-    return data._permanent === true ? { token, maxAge } : { token }
-  }
-
-  async function decodeSession(token: string): Promise<DecodedSession> {
-    const last = token.length <= MAX_TOKEN_LENGTH ? token.lastIndexOf('.') : -1
-    const middle = last > 0 ? token.lastIndexOf('.', last - 1) : -1
-    if (middle < 0) throw new DecodeError('malformed')
-    const timestamp = bytesToInt(decodeBase64url(token.slice(middle + 1, last)))
-    const mac = decodeBase64url(token.slice(last + 1))
-    if (timestamp === undefined || mac?.length !== SIGNATURE_BYTES) {
-      throw new DecodeError('malformed')
-    }
-    const index = await verifyingKey(keys, token.slice(0, last), token.slice(last + 1))
-    if (index < 0) throw new DecodeError('signature')
-    // itsdangerous: refused when age > max_age, so accepted at exactly max_age.
-    const current = seconds()
-    if (current - timestamp > maxAge) throw new DecodeError('expired')
-    if (timestamp > current + tolerance) throw new DecodeError('future')
-    const data = parse(await loadPayload(token.slice(0, middle)))
-    const renew = index > 0 || (refresh && data._permanent === true && timestamp < current)
-    return renew ? { data, renew } : { data }
-  }
-
-  return sessionCodec({ encodeSession, decodeSession })
+  // itsdangerous: refused when age > max_age (so accepted at exactly max_age) or age < 0.
+  const rule = { boundary: 'age', wholeSeconds: true, skew } as const
+  return defineCodec<{ timestamp: number; payload: string }>(
+    {
+      name: OWNER,
+      async open(token) {
+        const last = token.length <= MAX_TOKEN_LENGTH ? token.lastIndexOf('.') : -1
+        const middle = last > 0 ? token.lastIndexOf('.', last - 1) : -1
+        if (middle < 0) throw new DecodeError('malformed')
+        const timestamp = bytesToInt(decodeBase64url(token.slice(middle + 1, last)))
+        const mac = decodeBase64url(token.slice(last + 1))
+        if (timestamp === undefined || mac?.length !== SIGNATURE_BYTES) {
+          throw new DecodeError('malformed')
+        }
+        const key = await verifyingKey(keys, token.slice(0, last), token.slice(last + 1))
+        if (key < 0) throw new DecodeError('signature')
+        return { payload: { timestamp, payload: token.slice(0, middle) }, key }
+      },
+      async read({ timestamp, payload }) {
+        const data = parse(await loadPayload(payload))
+        // Flask re-signs a permanent session on every request with SESSION_REFRESH_EACH_REQUEST.
+        const renewAfter = refresh && data._permanent === true ? 1 : undefined
+        return { data, times: { issued: timestamp, renewAfter } }
+      },
+      async seal(data, { now }) {
+        const json = utf8(pythonJsonCompact(tag(data, trusted), true))
+        const value = `${await dumpPayload(json, true)}.${encodeBase64url(intToBytes(now))}`
+        // Flask gives the cookie an expiry only for a permanent session.
+        return {
+          token: `${value}.${await signature(keys, value)}`,
+          maxAge: data._permanent === true ? maxAge : null,
+        }
+      },
+    },
+    { maxAge, now: options.now, cache: false, rule },
+  )
 }
 
 function parse(bytes: Uint8Array): SessionData {

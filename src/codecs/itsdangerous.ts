@@ -133,7 +133,10 @@ export async function loadPayload(payload: string): Promise<Uint8Array> {
 
 /** The options every Python-compatible codec takes for time. */
 export interface ClockOptions {
-  /** Seconds a timestamp may lie in the future and still be accepted (clock skew). Default 5. */
+  /**
+   * Seconds a timestamp may lie in the future and still be accepted (clock skew between servers).
+   * Default 0: the framework's own rule, which refuses a timestamp ahead of its clock.
+   */
   clockTolerance?: number
   /** The clock, in milliseconds like `Date.now`. */
   now?: () => number

@@ -1,5 +1,4 @@
-/** @module JSON text exactly as Python's `json.dumps` writes it, and standard base64. Internal. */
-import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts'
+/** @module JSON text exactly as Python's `json.dumps` writes it. Internal. */
 
 /**
  * `json.dumps(value)` with Python's defaults: separators `', '` and `': '`, `ensure_ascii=True`
@@ -80,19 +79,4 @@ export function pythonNumber(value: number): string {
   if (exponent < 0) return `${sign}0.${'0'.repeat(-exponent - 1)}${digits}`
   // Not a whole number, so some digits fall after the point.
   return `${sign}${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`
-}
-
-/** Standard base64 with padding (Python's `b64encode`). */
-export function encodeBase64(bytes: Uint8Array): string {
-  const url = encodeBase64url(bytes)
-  return url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (url.length % 4)) % 4)
-}
-
-/**
- * Decodes canonical padded standard base64, or returns `undefined`: stricter than Python's
- * `b64decode`, which skips characters outside the alphabet, but Python never writes those.
- */
-export function decodeBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined
-  return decodeBase64url(text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'))
 }

@@ -1,15 +1,14 @@
 /** @module signedCodec: the session as base64url JSON with an HMAC-SHA256 tag. */
-import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
+import type { SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, encodeBase64urlText } from '../lib/base64url.ts'
-import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { payloadText } from '../lib/json.ts'
 import { secretList } from '../lib/keys.ts'
-import { isSessionMaxAge, type LifetimeOptions, lifetime } from '../lib/lifetime.ts'
+import { isSessionMaxAge, type LifetimeOptions } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
 import { isPlainObject, optionsObject } from '../lib/options.ts'
-import { tokenCache } from '../lib/token-cache.ts'
+import { defineCodec } from './define-codec.ts'
 
 export interface SignedCodecOptions extends LifetimeOptions {
   /** HMAC secrets of at least 32 bytes, newest first: the first signs, every one verifies. */
@@ -51,57 +50,34 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
     webCrypto: 1,
   })
   const keys = hmacKeys(secretList(options?.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
-  const life = lifetime(options, OWNER)
-  const cache = tokenCache<Verified>(OWNER, options.cache, (v) => v.text.length)
-
-  /** The payload text behind a token whose tag checks out, and the index of its secret. */
-  async function verify(token: string): Promise<Verified> {
-    const hit = cache?.get(token)
-    if (hit !== undefined) return hit
-    const dot = token.length <= MAX_TOKEN_LENGTH ? token.indexOf('.') : -1
-    if (dot < 0 || token.length - dot - 1 !== TAG_LENGTH) throw new DecodeError('malformed')
-    const payload = token.slice(0, dot)
-    const tag = decodeBase64url(token.slice(dot + 1))
-    const bytes = decodeBase64url(payload)
-    if (tag === undefined || bytes === undefined) throw new DecodeError('malformed')
-    const signer = await keys.verify(tag, payload)
-    if (signer < 0) throw new DecodeError('signature')
-    const verified = { text: payloadText(bytes), signer }
-    cache?.set(token, verified)
-    return verified
-  }
-
-  return sessionCodec({
-    reportsStart: true,
-    async encodeSession(data: SessionData, write: SessionWrite): Promise<EncodedSession> {
-      const now = life.stamp()
-      const started = Math.min(write.previous?.started ?? now, now)
-      const own = write.maxAge
-      const json = write.json ?? JSON.stringify(data)
-      const text = `[${started},${now},${json}${own === undefined ? '' : `,${own}`}]`
-      const payload = encodeBase64urlText(text)
-      const token = `${payload}.${encodeBase64url(await keys.sign(payload))}`
-      if (cache !== undefined) {
-        // The token replaced goes; the one issued comes in as verified.
-        if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)
-        cache.set(token, { text, signer: 0 })
-      }
-      return { token, started, maxAge: life.remaining(started, now, own) }
+  const { maxAge, idleTimeout, clockTolerance, now, cache } = options
+  return defineCodec(
+    {
+      name: OWNER,
+      reportsStart: true,
+      async open(token) {
+        const dot = token.length <= MAX_TOKEN_LENGTH ? token.indexOf('.') : -1
+        if (dot < 0 || token.length - dot - 1 !== TAG_LENGTH) throw new DecodeError('malformed')
+        const payload = token.slice(0, dot)
+        const tag = decodeBase64url(token.slice(dot + 1))
+        const bytes = decodeBase64url(payload)
+        if (tag === undefined || bytes === undefined) throw new DecodeError('malformed')
+        const key = await keys.verify(tag, payload)
+        if (key < 0) throw new DecodeError('signature')
+        return { payload: payloadText(bytes), key }
+      },
+      read(text) {
+        const [started, issued, data, maxAge] = parsePayload(text)
+        return { data, times: { started, issued, maxAge } }
+      },
+      async seal(_data, { started, now, maxAge, json }) {
+        const text = `[${started},${now},${json}${maxAge === undefined ? '' : `,${maxAge}`}]`
+        const payload = encodeBase64urlText(text)
+        return { token: `${payload}.${encodeBase64url(await keys.sign(payload))}`, payload: text }
+      },
     },
-
-    async decodeSession(token: string): Promise<DecodedSession> {
-      const { text, signer } = await verify(token)
-      const [started, issued, data, maxAge] = parsePayload(text)
-      // A token an older secret signed is issued again under the newest, so old secrets can go.
-      const renew = life.check(started, issued, maxAge) || signer > 0
-      return { data, started, renew, maxAge, state: token }
-    },
-  })
-}
-
-interface Verified {
-  text: string
-  signer: number
+    { maxAge, idleTimeout, clockTolerance, now, cache },
+  )
 }
 
 function parsePayload(text: string): [number, number, SessionData, number | undefined] {

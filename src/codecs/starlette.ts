@@ -1,22 +1,20 @@
 /** @module starletteCodec: the signed session cookie of Starlette's SessionMiddleware. */
-import type { DecodedSession, EncodedSession, SessionData, SessionWrite } from '../backends.ts'
+import type { SessionCodec } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
-import { type SessionCodec, sessionCodec } from '../lib/codec.ts'
+import {
+  decodeBase64,
+  decodeBase64url,
+  encodeBase64,
+  encodeBase64url,
+  utf8,
+} from '../lib/base64url.ts'
 import { payloadText, sessionData } from '../lib/json.ts'
 import { secretList } from '../lib/keys.ts'
-import { DEFAULT_CLOCK_TOLERANCE } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
-import {
-  clockOption,
-  configError,
-  MAX_LIFETIME,
-  optionsObject,
-  toleranceOption,
-} from '../lib/options.ts'
-import { tokenCache } from '../lib/token-cache.ts'
+import { optionsObject, toleranceOption } from '../lib/options.ts'
+import { defineCodec } from './define-codec.ts'
 import { bytesToInt, derivedKeys, intToBytes } from './itsdangerous.ts'
-import { decodeBase64, encodeBase64, pythonJsonDumps } from './python-json.ts'
+import { pythonJsonDumps } from './python-json.ts'
 
 export interface StarletteCodecOptions {
   /**
@@ -34,7 +32,7 @@ export interface StarletteCodecOptions {
   maxAge?: number | null
   /**
    * Seconds a token's timestamp may lie ahead of this server's clock (skew between servers).
-   * Default 5; itsdangerous itself allows none.
+   * Default 0, as itsdangerous, which refuses any timestamp in the future.
    */
   clockTolerance?: number
   /** The clock, in milliseconds like `Date.now`. */
@@ -52,6 +50,7 @@ export interface StarletteCodecOptions {
 }
 
 /** itsdangerous' default salt; its 'django-concat' key is SHA-1(salt + 'signer' + secret_key). */
+const OWNER = 'starletteCodec'
 const SALT = 'itsdangerous.Signer'
 const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
 const SIGNATURE_BYTES = 20 // HMAC-SHA1
@@ -75,8 +74,7 @@ const SIGNATURE_BYTES = 20 // HMAC-SHA1
  * }
  */
 export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
-  const owner = 'starletteCodec'
-  optionsObject(owner, options ?? null, {
+  optionsObject(OWNER, options ?? null, {
     secretKey: 1,
     maxAge: 1,
     clockTolerance: 1,
@@ -85,66 +83,44 @@ export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
     cache: 1,
   })
   // Interop outranks our minimum: any non-empty secret the Python service already uses.
-  const secrets = secretList(options.secretKey, owner, 1, 'secretKey')
+  const secrets = secretList(options.secretKey, OWNER, 1, 'secretKey')
   const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : options.maxAge
-  if (maxAge !== null && (!Number.isSafeInteger(maxAge) || maxAge < 0 || maxAge > MAX_LIFETIME)) {
-    configError(owner, `maxAge must be a whole number of seconds up to ${MAX_LIFETIME}, or null`)
-  }
-  const tolerance = toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
-  const clock = clockOption(owner, options.now)
-  const seconds = (): number => Math.floor(clock() / 1000)
+  const skew = toleranceOption(OWNER, options.clockTolerance, 0)
   const keys = derivedKeys(secrets, SALT, 'concat', ['SHA-1'], options.webCrypto)
-  const cache = tokenCache<Verified>(owner, options.cache, (v) => v.text.length)
-
-  /** The signing time and JSON text behind a token whose signature checks out, and its key. */
-  async function verify(token: string): Promise<Verified> {
-    const hit = cache?.get(token)
-    if (hit !== undefined) return hit
-    const last = token.length <= MAX_TOKEN_LENGTH ? token.lastIndexOf('.') : -1
-    const middle = last > 0 ? token.lastIndexOf('.', last - 1) : -1
-    if (middle < 0) throw new DecodeError('malformed')
-    const signature = decodeBase64url(token.slice(last + 1))
-    const timestamp = bytesToInt(decodeBase64url(token.slice(middle + 1, last)))
-    if (signature?.length !== SIGNATURE_BYTES || timestamp === undefined) {
-      throw new DecodeError('malformed')
-    }
-    const signer = await keys.verify(signature, token.slice(0, last))
-    if (signer < 0) throw new DecodeError('signature')
-    const verified = { timestamp, text: base64Text(token.slice(0, middle)), signer }
-    cache?.set(token, verified)
-    return verified
-  }
-
-  return sessionCodec({
-    reportsStart: false,
-    async encodeSession(data: SessionData, write: SessionWrite): Promise<EncodedSession> {
-      const text = pythonJsonDumps(data)
-      const timestamp = seconds()
-      const value = `${encodeBase64(utf8(text))}.${encodeBase64url(intToBytes(timestamp))}`
-      const token = `${value}.${encodeBase64url(await keys.sign(value))}`
-      if (cache !== undefined) {
-        // The token replaced goes; the one issued comes in as verified.
-        if (typeof write.previous?.state === 'string') cache.delete(write.previous.state)
-        cache.set(token, { timestamp, text, signer: 0 })
-      }
-      // Starlette writes Max-Age only for a truthy max_age.
-      return { token, maxAge: maxAge ? maxAge : undefined }
+  const rule = { boundary: 'age', wholeSeconds: true, skew, defaultMaxAge: null } as const
+  return defineCodec<Verified>(
+    {
+      name: OWNER,
+      size: (v) => v.text.length,
+      async open(token) {
+        const last = token.length <= MAX_TOKEN_LENGTH ? token.lastIndexOf('.') : -1
+        const middle = last > 0 ? token.lastIndexOf('.', last - 1) : -1
+        if (middle < 0) throw new DecodeError('malformed')
+        const signature = decodeBase64url(token.slice(last + 1))
+        const timestamp = bytesToInt(decodeBase64url(token.slice(middle + 1, last)))
+        if (signature?.length !== SIGNATURE_BYTES || timestamp === undefined) {
+          throw new DecodeError('malformed')
+        }
+        const key = await keys.verify(signature, token.slice(0, last))
+        if (key < 0) throw new DecodeError('signature')
+        return { payload: { timestamp, text: base64Text(token.slice(0, middle)) }, key }
+      },
+      read: ({ timestamp, text }) => ({
+        data: sessionData(text),
+        // itsdangerous checks neither age nor a future timestamp without max_age. Starlette
+        // re-signs on every response: a token a second old is renewed.
+        times: maxAge === null ? undefined : { issued: timestamp, renewAfter: 1 },
+      }),
+      async seal(data, { now }) {
+        const text = pythonJsonDumps(data)
+        const value = `${encodeBase64(utf8(text))}.${encodeBase64url(intToBytes(now))}`
+        const token = `${value}.${encodeBase64url(await keys.sign(value))}`
+        // Starlette writes Max-Age only for a truthy max_age.
+        return { token, payload: { timestamp: now, text }, maxAge: maxAge || null }
+      },
     },
-
-    async decodeSession(token: string): Promise<DecodedSession> {
-      const { timestamp, text, signer } = await verify(token)
-      // itsdangerous checks neither age nor a future timestamp without max_age.
-      const now = clock() / 1000
-      // A token an older key signed is issued again under the newest.
-      let renew = signer > 0
-      if (maxAge !== null) {
-        if (Math.floor(now) - timestamp > maxAge) throw new DecodeError('expired')
-        if (timestamp > now + tolerance) throw new DecodeError('future')
-        renew ||= timestamp < Math.floor(now)
-      }
-      return { data: sessionData(text), renew, state: token }
-    },
-  })
+    { maxAge, now: options.now, cache: options.cache, rule },
+  )
 }
 
 /** The JSON text of a base64 payload. */
@@ -157,5 +133,4 @@ function base64Text(payload: string): string {
 interface Verified {
   timestamp: number
   text: string
-  signer: number
 }

@@ -25,6 +25,11 @@ export const ASYNC_BUILDER: string =
   'the backends function must return { codec, storage, authorization } itself, not a Promise: ' +
   'await what it needs (a Redis client) once, before withSession(), and return backends that use it'
 
+/** Refuses an `async` backends builder at construction, naming the fix. */
+export function checkBuilder(builder: (...args: never[]) => unknown): void {
+  if (builder.constructor?.name === 'AsyncFunction') configError('withSession', ASYNC_BUILDER)
+}
+
 /** Checks a backend set at construction; `needsStart`: `validAfter` is on, so the codec must report starts. */
 export function checkBackends(backends: SessionBackends, needsStart: boolean): SessionBackends {
   if (typeof (backends as { then?: unknown })?.then === 'function') {

@@ -1,5 +1,4 @@
 /** @module Writing our headers onto the handler's response: in place when safe, else a copy. Internal. */
-import type { AuthorizationBackend } from '../backends.ts'
 
 /**
  * Which request first returned a Response object, and its headers before that request wrote its
@@ -88,52 +87,4 @@ function copyResponse(response: Response, headers: Headers): Response {
     statusText: response.statusText,
     headers,
   })
-}
-
-/** Directives that let a shared cache keep a response, which must never happen to a token. */
-const SHARED_CACHE = /(?:^|,)\s*(?:public|s-maxage|max-age)\b/i
-/**
- * `private` with no field names, or `no-store`: kept from shared caches. A qualified
- * `private="x"` only withholds the named fields, so a shared cache may still store the rest.
- */
-const PRIVATE = /(?:^|,)\s*(?:private|no-store)\s*(?:,|$)/i
-/** Cache-Control for one kind of cache (RFC 9213's `CDN-Cache-Control`, `Surrogate-Control`). */
-const TARGETED = /^(?:(?:[a-z0-9-]+-)?cdn-cache-control|surrogate-control)$/i
-
-/**
- * A response that carries a token is for this client only: `private, no-store` unless the handler
- * already kept it out of shared caches, and `Vary` names the request header the token came from.
- */
-export function privateResponse(
-  headers: Headers,
-  authorization: AuthorizationBackend | readonly AuthorizationBackend[],
-): void {
-  const control = headers.get('cache-control')
-  const shared = control !== null && /public|s-maxage/i.test(control)
-  if (control === null || shared || (SHARED_CACHE.test(control) && !PRIVATE.test(control))) {
-    headers.set('cache-control', 'private, no-store')
-  }
-  // A CDN obeys its own header over Cache-Control: one naming a lifetime would keep the token.
-  const targeted: string[] = []
-  headers.forEach((_, name) => {
-    if (TARGETED.test(name)) targeted.push(name)
-  })
-  for (const name of targeted) headers.set(name, 'no-store')
-  const list = Array.isArray(authorization) ? authorization : [authorization]
-  for (const backend of list as readonly AuthorizationBackend[]) {
-    if (backend.header !== undefined) addVary(headers, backend.header)
-  }
-}
-
-/** Adds `name` to `Vary` unless it is there (or `*` is). */
-function addVary(headers: Headers, name: string): void {
-  const vary = headers.get('vary')
-  if (vary === null) headers.set('vary', name)
-  else if (
-    !vary
-      .split(',')
-      .some((item) => /^\s*\*\s*$/.test(item) || item.trim().toLowerCase() === name.toLowerCase())
-  ) {
-    headers.set('vary', `${vary}, ${name}`)
-  }
 }

@@ -157,3 +157,18 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
 export function fromUtf8(bytes: Uint8Array): string {
   return decoder.decode(bytes)
 }
+
+/** Standard base64 with padding (Python's `b64encode`). */
+export function encodeBase64(bytes: Uint8Array): string {
+  const url = encodeBase64url(bytes)
+  return url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (url.length % 4)) % 4)
+}
+
+/**
+ * Decodes canonical padded standard base64, or returns `undefined`: stricter than Python's
+ * `b64decode`, which skips characters outside the alphabet, but Python never writes those.
+ */
+export function decodeBase64(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return undefined
+  return decodeBase64url(text.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_'))
+}

@@ -1,4 +1,7 @@
-/** @module The lifetime engine: one deadline rule, in seconds, for every codec and store. Internal. */
+/**
+ * @module The lifetime engine: one judgement of a token's times, in seconds, for every codec and
+ * store. The boundary rule and the tolerances are parameters, not copies. Internal.
+ */
 import { DecodeError } from '../errors.ts'
 import { clockOption, secondsOption, toleranceOption } from './options.ts'
 
@@ -11,7 +14,7 @@ export interface LifetimeOptions {
   /** Inactivity limit in whole seconds; the token is re-issued at most once per half window. */
   idleTimeout?: number
   /**
-   * Seconds a time that lies in the future (a token's issue time, a session's start, `nbf`) may be
+   * Seconds a time that lies in the future (a token's issue time, a session's start) may be
    * ahead of this server's clock, to absorb ordinary skew between servers. Default 5. Deadlines are
    * exact: a token is refused at exactly its expiry.
    */
@@ -20,69 +23,140 @@ export interface LifetimeOptions {
   now?: () => number
 }
 
+/**
+ * How a codec's times are judged. `deadline` is RFC 7519's rule (a deadline is the first instant a
+ * token is no longer valid); `age` is itsdangerous' and Django's (`age > max_age` is refused, so a
+ * token exactly `maxAge` old is still valid).
+ */
+export interface LifetimeRule {
+  boundary?: 'deadline' | 'age'
+  /** The clock in whole seconds, as itsdangerous' `int(time.time())`. Default false. */
+  wholeSeconds?: boolean
+  /** Seconds the codec's own times (issue, start) may lie ahead of the clock. */
+  skew?: number
+  /**
+   * jose's `clockTolerance`, PyJWT's `leeway`: extends every deadline and forgives `nbf` and a
+   * foreign issue time. Default 0.
+   */
+  leeway?: number
+  /** The absolute lifetime when the options give none; default 14 days. */
+  defaultMaxAge?: number | null
+}
+
+/** A token's times in seconds since the epoch, as the codec read them; all optional. */
+export interface TokenTimes {
+  /** When the session began. The absolute lifetime counts from it (from `issued` without it). */
+  started?: number
+  /** When this token was issued; the idle window counts from it. */
+  issued?: number
+  /** A deadline the token itself carries (a JWT's `exp`). */
+  expires?: number
+  /** Not valid before (a JWT's `nbf`). */
+  notBefore?: number
+  /** The session's own lifetime in seconds (`session.setMaxAge`), within the codec's maximum. */
+  maxAge?: number
+  /** The issue time was written by another issuer: judged with `leeway`, not `skew`. */
+  foreign?: boolean
+  /** Renew a token this many seconds old (Starlette re-signs on every response). */
+  renewAfter?: number
+}
+
 /** Default absolute lifetime: 14 days, as in Starlette. */
 export const DEFAULT_MAX_AGE: number = 14 * 24 * 60 * 60
-/** Default clock tolerance in seconds: more than ordinary NTP skew, far less than any lifetime. */
+/** Default skew for a codec's own times: more than ordinary NTP skew, far less than any lifetime. */
 export const DEFAULT_CLOCK_TOLERANCE = 5
 
-/**
- * The rule, after RFC 7519: a deadline is the first instant a token is no longer valid. A session
- * that started at `started` and was last issued at `issued` is valid while
- * `now < started + maxAge` and `now < issued + idleTimeout`, judged against the unrounded clock.
- * Times ahead of the clock by more than the tolerance are `future`.
- */
 export interface Lifetime {
   readonly maxAge: number | null
   readonly idleTimeout: number | undefined
-  readonly tolerance: number
   /** The current time in seconds, with its fraction. */
   now(): number
   /** The current time in whole seconds, for stamping a token. */
   stamp(): number
   /**
-   * Throws `DecodeError` (`future`, `expired`, `idle`) for a session that is not valid now, with
-   * `sessionMaxAge` the per-session lifetime it carries; returns whether it is due for renewal.
+   * Throws `DecodeError` (`future`, `expired`, `idle`) for times that are not valid now; returns
+   * whether the token is due for renewal.
    */
+  judge(times: TokenTimes): boolean
+  /** `judge` for a session started at `started`, last issued at `issued`. */
   check(started: number, issued: number, sessionMaxAge?: number): boolean
   /** The absolute lifetime of one session: the configured one, or a shorter per-session one. */
   absolute(sessionMaxAge?: number): number | null
-  /** Seconds a token issued now (`now` = `stamp()`) stays valid, or `undefined` for no limit. */
-  remaining(started: number, now: number, sessionMaxAge?: number): number | undefined
+  /**
+   * Seconds a token issued at `now` stays valid (bounded by a deadline `expires` it carries), or
+   * `undefined` for no limit.
+   */
+  remaining(
+    started: number,
+    now: number,
+    sessionMaxAge?: number,
+    expires?: number,
+  ): number | undefined
 }
 
 export function lifetime(
   options: LifetimeOptions,
   owner: string,
-  defaultMaxAge: number | null = DEFAULT_MAX_AGE,
+  rule: LifetimeRule = {},
 ): Lifetime {
-  const configured = secondsOption(owner, 'maxAge', options.maxAge, true)
-  const maxAge = configured === undefined ? defaultMaxAge : configured
+  const configured = secondsOption(
+    owner,
+    'maxAge',
+    options.maxAge,
+    true,
+    rule.boundary === 'age' ? 0 : 1,
+  )
+  const maxAge = configured === undefined ? (rule.defaultMaxAge ?? DEFAULT_MAX_AGE) : configured
   const idle = secondsOption(owner, 'idleTimeout', options.idleTimeout) ?? undefined
-  const tolerance = toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
+  const skew = rule.skew ?? toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
+  const leeway = rule.leeway ?? 0
   const clock = clockOption(owner, options.now)
+  const age = rule.boundary === 'age'
   const absolute = (session?: number) =>
     session === undefined ? maxAge : maxAge === null ? session : Math.min(maxAge, session)
+  const seconds = rule.wholeSeconds ? () => Math.floor(clock() / 1000) : () => clock() / 1000
+  /** Past `deadline` (a start plus a lifetime) by the rule, leeway included. */
+  const past = (now: number, from: number, span: number) =>
+    age ? now - from > span + leeway : now >= from + span + leeway
+
+  function judge(times: TokenTimes): boolean {
+    const { started, issued, expires, notBefore, renewAfter } = times
+    const now = seconds()
+    const ahead = times.foreign ? leeway : Math.max(skew, leeway)
+    if (issued !== undefined && issued > now + ahead) throw new DecodeError('future')
+    if (started !== undefined && issued !== undefined && started > issued) {
+      throw new DecodeError('future')
+    }
+    if (notBefore !== undefined && notBefore > now + leeway) throw new DecodeError('future')
+    const from = started ?? issued
+    const max = absolute(times.maxAge)
+    if (max !== null && from !== undefined && past(now, from, max)) throw new DecodeError('expired')
+    if (idle !== undefined && issued !== undefined && past(now, issued, idle)) {
+      throw new DecodeError('idle')
+    }
+    if (expires !== undefined && now >= expires + leeway) throw new DecodeError('expired')
+    if (issued === undefined) return false
+    return (
+      (idle !== undefined && (now - issued) * 2 >= idle) ||
+      (renewAfter !== undefined && now - issued >= renewAfter)
+    )
+  }
 
   return {
     maxAge,
     idleTimeout: idle,
-    tolerance,
     now: () => clock() / 1000,
     stamp: () => Math.floor(clock() / 1000),
     absolute,
-    check(started, issued, sessionMaxAge) {
-      const now = clock() / 1000
-      if (issued > now + tolerance || started > issued) throw new DecodeError('future')
+    judge,
+    check: (started, issued, sessionMaxAge) => judge({ started, issued, maxAge: sessionMaxAge }),
+    remaining(started, now, sessionMaxAge, expires) {
       const max = absolute(sessionMaxAge)
-      if (max !== null && now >= started + max) throw new DecodeError('expired')
-      if (idle !== undefined && now >= issued + idle) throw new DecodeError('idle')
-      return idle !== undefined && (now - issued) * 2 >= idle
-    },
-    remaining(started, now, sessionMaxAge) {
-      const max = absolute(sessionMaxAge)
-      const left = max === null ? undefined : started + max - now
-      if (idle === undefined) return left
-      return left === undefined ? idle : Math.min(left, idle)
+      let left = max === null ? undefined : started + max - now
+      if (idle !== undefined) left = left === undefined ? idle : Math.min(left, idle)
+      if (expires !== undefined)
+        left = left === undefined ? expires - now : Math.min(left, expires - now)
+      return left
     },
   }
 }

@@ -211,10 +211,15 @@ export function clockOption(owner: string, value: unknown): () => number {
 }
 
 /** A clock tolerance: finite seconds from 0 to one hour. */
-export function toleranceOption(owner: string, value: unknown, fallback: number): number {
+export function toleranceOption(
+  owner: string,
+  value: unknown,
+  fallback: number,
+  name = 'clockTolerance',
+): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !(value >= 0 && value <= 3600)) {
-    configError(owner, 'clockTolerance must be a number of seconds from 0 to 3600')
+    configError(owner, `${name} must be a number of seconds from 0 to 3600`)
   }
   return value
 }

@@ -4,13 +4,11 @@ import { optionsObject } from '../lib/options.ts'
 import {
   applyPatch,
   checkDeadline,
-  isStoreRecord,
-  type SessionStore,
-  type StoreCall,
-  type StoreIndexEntry,
-  type StorePatch,
-  type StoreRecord,
-} from './types.ts'
+  indexEntryTtl,
+  parseStoreIndexEntry,
+  parseStoreRecord,
+} from '../store.ts'
+import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 /** The part of a Workers `KVNamespace` binding this store uses. */
 export interface KvNamespaceLike {
@@ -72,14 +70,8 @@ export function kvStore(namespace: KvNamespaceLike, options: KvStoreOptions = {}
 
   async function read(id: string): Promise<StoreRecord | undefined> {
     const text = await namespace.get(prefix + id)
-    if (text === null) return undefined
-    try {
-      const record: unknown = JSON.parse(text)
-      return isStoreRecord(record) ? record : undefined
-    } catch {
-      // Not ours or damaged: the codec treats the id as unknown and issues a fresh one.
-      return undefined
-    }
+    // Not ours or damaged: the codec treats the id as unknown and issues a fresh one.
+    return text === null ? undefined : parseStoreRecord(text)
   }
 
   const userKey = (user: string) => `${prefix}user:${encodeURIComponent(user)}/`
@@ -94,8 +86,7 @@ export function kvStore(namespace: KvNamespaceLike, options: KvStoreOptions = {}
     async patch(id: string, patch: StorePatch, ttl: number | undefined, call?: StoreCall) {
       const record = await read(id)
       if (record === undefined) return false
-      applyPatch(record.values, patch)
-      record.touched = patch.touched
+      applyPatch(record, patch)
       checkDeadline(call, 'patch')
       await put(id, record, ttl)
       return true
@@ -106,11 +97,11 @@ export function kvStore(namespace: KvNamespaceLike, options: KvStoreOptions = {}
     },
     async indexSet(user: string, entry: StoreIndexEntry, call?: StoreCall): Promise<void> {
       checkDeadline(call, 'indexSet')
-      const ttl = entry.expires === undefined ? undefined : entry.expires - Date.now() / 1000
+      const ttl = indexEntryTtl(entry)
       await namespace.put(
         userKey(user) + entry.id,
         JSON.stringify(entry),
-        ttl === undefined ? {} : { expirationTtl: Math.max(MIN_TTL, Math.ceil(ttl)) },
+        ttl === undefined ? {} : { expirationTtl: Math.max(MIN_TTL, ttl) },
       )
     },
     async indexDelete(user: string, id: string): Promise<void> {
@@ -124,7 +115,8 @@ export function kvStore(namespace: KvNamespaceLike, options: KvStoreOptions = {}
         const page = await namespace.list({ prefix: userKey(user), cursor })
         for (const { name } of page.keys) {
           const text = await namespace.get(name)
-          if (text !== null) entries.push(JSON.parse(text) as StoreIndexEntry)
+          const entry = text === null ? undefined : parseStoreIndexEntry(text)
+          if (entry !== undefined) entries.push(entry)
         }
         cursor = page.list_complete ? undefined : page.cursor
       } while (cursor !== undefined)

@@ -4,13 +4,12 @@ import { optionsObject } from '../lib/options.ts'
 import {
   applyPatch,
   checkDeadline,
+  indexEntryTtl,
+  isStoreIndexEntry,
   isStoreRecord,
-  type SessionStore,
-  type StoreCall,
-  type StoreIndexEntry,
-  type StorePatch,
-  type StoreRecord,
-} from './types.ts'
+  takeValue,
+} from '../store.ts'
+import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 type KvKey = readonly (string | number | bigint | boolean | Uint8Array)[]
 
@@ -125,8 +124,7 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): S
         id,
         'patch',
         (record) => {
-          applyPatch(record.values, patch)
-          record.touched = patch.touched
+          applyPatch(record, patch)
           record.expiresAt = kept(record, ttl).expiresAt
           if (ttl === undefined) delete record.expiresAt
         },
@@ -139,22 +137,17 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): S
       await kv.delete(key(id))
     },
     async take(id: string, field: string, call?: StoreCall): Promise<string | undefined> {
-      const done = await update(
-        id,
-        'take',
-        (record) => {
-          const value = Object.hasOwn(record.values, field) ? record.values[field] : undefined
-          delete record.values[field]
-          return value
-        },
-        call,
-      )
+      const done = await update(id, 'take', (record) => takeValue(record, field), call)
       return done?.result
     },
     async indexSet(user: string, entry: StoreIndexEntry, call?: StoreCall): Promise<void> {
       checkDeadline(call, 'indexSet')
-      const until = entry.expires === undefined ? undefined : entry.expires * 1000
-      await kv.set(userKey(user, entry.id), entry, expiry(until))
+      const ttl = indexEntryTtl(entry)
+      await kv.set(
+        userKey(user, entry.id),
+        entry,
+        ttl === undefined ? {} : { expireIn: ttl * 1000 },
+      )
     },
     async indexDelete(user: string, id: string): Promise<void> {
       await kv.delete(userKey(user, id))
@@ -163,7 +156,7 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): S
       if (typeof kv.list !== 'function') throw new Error('denoKvStore index needs kv.list')
       const entries: StoreIndexEntry[] = []
       for await (const { value } of kv.list({ prefix: userKey(user) })) {
-        entries.push(value as StoreIndexEntry)
+        if (isStoreIndexEntry(value)) entries.push(value)
       }
       return entries
     },

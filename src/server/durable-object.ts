@@ -1,13 +1,7 @@
 /** @module durableObjectStore: server-side sessions in Cloudflare Durable Objects, one per session. */
 import { configError } from '../lib/options.ts'
-import {
-  deadlinePassed,
-  type SessionStore,
-  type StoreCall,
-  type StoreIndexEntry,
-  type StorePatch,
-  type StoreRecord,
-} from './types.ts'
+import { deadlinePassed, isStoreIndexEntry } from '../store.ts'
+import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 /** A Durable Object stub: what `namespace.get(id)` returns. */
 export interface DurableObjectStubLike {
@@ -92,7 +86,7 @@ export function durableObjectStore(
     },
     async indexList(name: string, call?: StoreCall): Promise<StoreIndexEntry[]> {
       const entries = await send(user(name), { op: 'indexList' }, call)
-      return Array.isArray(entries) ? (entries as StoreIndexEntry[]) : []
+      return Array.isArray(entries) ? entries.filter(isStoreIndexEntry) : []
     },
   }
 }

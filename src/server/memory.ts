@@ -1,15 +1,8 @@
 /** @module memoryStore: server-side sessions in this process's memory, bounded in size. */
 
 import { clockOption, configError, optionsObject } from '../lib/options.ts'
-import {
-  applyPatch,
-  checkDeadline,
-  type SessionStore,
-  type StoreCall,
-  type StoreIndexEntry,
-  type StorePatch,
-  type StoreRecord,
-} from './types.ts'
+import { applyPatch, checkDeadline, takeValue } from '../store.ts'
+import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 export interface MemoryStoreOptions {
   /**
@@ -133,8 +126,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
       checkDeadline(call, 'patch')
       const entry = live(id)
       if (entry === undefined) return false
-      applyPatch(entry.record.values, patch)
-      entry.record.touched = patch.touched
+      applyPatch(entry.record, patch)
       write(id, entry.record, ttl)
       return true
     },
@@ -144,11 +136,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     },
     async take(id: string, key: string, call?: StoreCall): Promise<string | undefined> {
       checkDeadline(call, 'take')
-      const values = live(id)?.record.values
-      if (values === undefined || !Object.hasOwn(values, key)) return undefined
-      const value = values[key]
-      delete values[key]
-      return value
+      const entry = live(id)
+      return entry === undefined ? undefined : takeValue(entry.record, key)
     },
     async indexSet(user: string, entry: StoreIndexEntry, call?: StoreCall): Promise<void> {
       checkDeadline(call, 'indexSet')

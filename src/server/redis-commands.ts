@@ -1,5 +1,8 @@
-/** @module One way to send a command to any Redis client shape redisStore takes. Internal. */
+/** @module Commands, and scripts under a deadline, for any Redis client shape. Internal. */
+import { utf8 } from '../lib/base64url.ts'
 import { configError } from '../lib/options.ts'
+import { serverClock } from '../store.ts'
+import type { StoreCall } from './types.ts'
 
 /** What each command carries: the one key it touches (cluster routing) and the call's signal. */
 export type RedisRun = (
@@ -47,33 +50,65 @@ export function redisRunner(client: unknown, owner: string): RedisRun {
   )
 }
 
-/** A measurement slower than this is used once, not kept: its error bound is too wide. */
-const SLOW_MEASUREMENT = 250
-
 /**
- * How far the Redis clock is ahead of this one, in ms, re-measured once a minute. Taken as
- * Redis's time minus the moment the reply arrived: never more than the true offset, so a deadline
- * carried to Redis is never later than the real one.
+ * How far the Redis clock is ahead of this one, in ms, re-measured once a minute (the toolkit's
+ * `serverClock` over `TIME`): never more than the true offset, so a deadline carried to Redis is
+ * never later than the real one.
  */
 export function redisClockOffset(run: RedisRun): (signal?: AbortSignal) => Promise<number> {
-  let measured: { at: number; offset: Promise<number> } | undefined
-  return (signal) => {
-    const now = Date.now()
-    if (measured === undefined || now - measured.at > 60_000) {
-      const entry = { at: now, offset: Promise.resolve(0) }
-      entry.offset = (async () => {
-        const before = Date.now()
-        const [seconds, micros] = (await run(undefined, ['TIME'], signal)) as [unknown, unknown]
-        const after = Date.now()
-        if (after - before > SLOW_MEASUREMENT && measured === entry) measured = undefined
-        return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - after
-      })()
-      measured = entry
-      // A failed measurement is measured again by the next call.
-      entry.offset.catch(() => {
-        if (measured === entry) measured = undefined
-      })
+  return serverClock(async (signal) => {
+    const [seconds, micros] = (await run(undefined, ['TIME'], signal)) as [unknown, unknown]
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
+  }).offset
+}
+
+/**
+ * The start of every write script: compares the call's deadline (ARGV[1], ms on Redis's clock; 0:
+ * none) with TIME, so a command that reaches Redis after its request gave up changes nothing.
+ */
+export const DEADLINE = `local d = tonumber(ARGV[1])
+if d > 0 then
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > d then
+    return redis.error_reply('DEADLINE session store write arrived after its deadline')
+  end
+end
+`
+
+/** Runs a one-key Lua script; its ARGV[1] is the call's deadline on Redis's clock, then `args`. */
+export type RedisScript = (
+  source: string,
+  key: string,
+  args: string[],
+  call?: StoreCall,
+) => Promise<unknown>
+
+/**
+ * Scripts for `run`: EVALSHA, falling back to EVAL once after a restart or SCRIPT FLUSH emptied
+ * the script cache. A script that starts with `DEADLINE` refuses to run after `call.deadline`.
+ */
+export function redisScripts(run: RedisRun): RedisScript {
+  const offset = redisClockOffset(run)
+  const scripts = new Map<string, Promise<string>>()
+  return async (source, key, args, call) => {
+    let sha = scripts.get(source)
+    if (sha === undefined) {
+      sha = sha1(source)
+      scripts.set(source, sha)
     }
-    return measured.offset
+    const deadline =
+      call === undefined ? 0 : Math.floor(call.deadline + (await offset(call.signal)))
+    const argv = [String(deadline), ...args]
+    try {
+      return await run(key, ['EVALSHA', await sha, '1', key, ...argv], call?.signal)
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error
+      return run(key, ['EVAL', source, '1', key, ...argv], call?.signal)
+    }
   }
+}
+
+async function sha1(source: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', utf8(source)))
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }

@@ -1,7 +1,7 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
-import { utf8 } from '../lib/base64url.ts'
 import { configError, optionsObject } from '../lib/options.ts'
-import { type RedisRun, redisClockOffset, redisRunner } from './redis-commands.ts'
+import { indexEntryTtl, parseStoreIndexEntry } from '../store.ts'
+import { DEADLINE, type RedisRun, redisRunner, redisScripts } from './redis-commands.ts'
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 /** Options node-redis takes per command; the store passes the call's `AbortSignal`. */
@@ -44,17 +44,6 @@ export interface RedisStoreOptions {
   /** Prefix of every key this store writes. Default `session:`. */
   prefix?: string
 }
-
-// Every write script starts by comparing the call's deadline (ARGV[1], ms on Redis's clock; 0:
-// none) with TIME, so a command that reaches Redis after its request gave up changes nothing.
-const DEADLINE = `local d = tonumber(ARGV[1])
-if d > 0 then
-  local t = redis.call('TIME')
-  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > d then
-    return redis.error_reply('DEADLINE session store write arrived after its deadline')
-  end
-end
-`
 
 // Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `=<key>` each session
 // key's JSON. A script runs atomically, so a patch never interleaves with another request's
@@ -110,27 +99,8 @@ export function redisStore(
   optionsObject('redisStore', options ?? null, { prefix: 1 })
   const prefix = options.prefix ?? 'session:'
   if (typeof prefix !== 'string') configError('redisStore', 'prefix must be a string')
-  const offset = redisClockOffset(run)
-  const scripts = new Map<string, Promise<string>>()
+  const script = redisScripts(run)
   const userKey = (user: string) => `${prefix}user:${user}`
-
-  /** EVALSHA, falling back to EVAL once after a restart or SCRIPT FLUSH emptied the script cache. */
-  async function script(source: string, key: string, args: string[], call?: StoreCall) {
-    let sha = scripts.get(source)
-    if (sha === undefined) {
-      sha = sha1(source)
-      scripts.set(source, sha)
-    }
-    const deadline =
-      call === undefined ? 0 : Math.floor(call.deadline + (await offset(call.signal)))
-    const argv = [String(deadline), ...args]
-    try {
-      return await exec(run, key, ['EVALSHA', await sha, '1', key, ...argv], call)
-    } catch (error) {
-      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error
-      return exec(run, key, ['EVAL', source, '1', key, ...argv], call)
-    }
-  }
 
   return {
     async get(id: string, call?: StoreCall): Promise<StoreRecord | undefined> {
@@ -173,8 +143,7 @@ export function redisStore(
       return value === null || value === undefined ? undefined : String(value)
     },
     async indexSet(user: string, entry: StoreIndexEntry, call?: StoreCall): Promise<void> {
-      const ttl =
-        entry.expires === undefined ? 0 : Math.max(1, Math.ceil(entry.expires - Date.now() / 1000))
+      const ttl = indexEntryTtl(entry) ?? 0
       await script(INDEX_SET, userKey(user), [entry.id, JSON.stringify(entry), String(ttl)], call)
     },
     async indexDelete(user: string, id: string, call?: StoreCall): Promise<void> {
@@ -182,14 +151,7 @@ export function redisStore(
     },
     async indexList(user: string, call?: StoreCall): Promise<StoreIndexEntry[]> {
       const fields = pairs(await exec(run, userKey(user), ['HGETALL', userKey(user)], call))
-      return fields.flatMap(([, json]) => {
-        try {
-          const entry = JSON.parse(json) as StoreIndexEntry
-          return typeof entry?.id === 'string' && typeof entry.created === 'number' ? [entry] : []
-        } catch {
-          return []
-        }
-      })
+      return fields.flatMap(([, json]) => parseStoreIndexEntry(json) ?? [])
     },
   }
 }
@@ -208,9 +170,4 @@ function pairs(reply: unknown): [string, string][] {
   }
   const entries = reply instanceof Map ? [...reply] : Object.entries(reply as object)
   return entries.map(([field, value]) => [String(field), String(value)])
-}
-
-async function sha1(source: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-1', utf8(source)))
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }

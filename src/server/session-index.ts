@@ -141,3 +141,46 @@ function parseInfo(json: string): Record<string, unknown> | undefined {
     return undefined
   }
 }
+
+/** What storeCodec does with the index on each write and delete. */
+export interface UserIndex {
+  /** Moves the session's entry from what it was (`before`) to what `data` says. */
+  reindex(
+    id: string,
+    created: number,
+    maxAge: number | undefined,
+    before: Indexed | undefined,
+    data: SessionData,
+  ): Promise<Indexed | undefined>
+  /** Deletes a record, and its index entry when the data names a user. */
+  remove(id: string, data: SessionData | undefined): Promise<void>
+}
+
+export function userIndex(
+  context: Omit<IndexContext, 'index'> & { index: SessionIndex | undefined },
+): UserIndex {
+  const { store, guard, index, life } = context
+  return {
+    async reindex(id, created, maxAge, before, data) {
+      if (index === undefined) return undefined
+      const now = indexed(index, data)
+      if (before !== undefined && before.user !== now?.user) {
+        await guard('indexDelete', (call) => store.indexDelete!(before.user, id, call))
+      }
+      if (now !== undefined && (now.user !== before?.user || now.info !== before.info)) {
+        const absolute = life.absolute(maxAge)
+        const expires = absolute === null ? undefined : created + absolute + 1
+        const entry = { id, created, info: now.info, expires }
+        await guard('indexSet', (call) => store.indexSet!(now.user, entry, call))
+      }
+      return now
+    },
+    async remove(id, data) {
+      await guard('delete', (call) => store.delete(id, call))
+      const entry = data === undefined ? undefined : indexed(index, data)
+      if (entry !== undefined) {
+        await guard('indexDelete', (call) => store.indexDelete!(entry.user, id, call))
+      }
+    },
+  }
+}

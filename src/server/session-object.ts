@@ -1,11 +1,6 @@
 /** @module SessionObject: the Durable Object class behind durableObjectStore. */
-import {
-  applyPatch,
-  isStoreRecord,
-  type StoreIndexEntry,
-  type StorePatch,
-  type StoreRecord,
-} from './types.ts'
+import { applyPatch, checkDeadline, isStoreRecord, takeValue } from '../store.ts'
+import type { StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 /** The part of a Durable Object's `state.storage` this class uses. */
 export interface DurableObjectStorageLike {
@@ -69,8 +64,12 @@ export class SessionObject {
     } catch {
       return new Response('bad request', { status: 400 })
     }
-    if (call.deadline !== undefined && call.op !== 'get' && Date.now() > call.deadline) {
-      return new Response('deadline passed', { status: 409 })
+    if (call.op !== 'get') {
+      try {
+        checkDeadline(call, call.op)
+      } catch {
+        return new Response('deadline passed', { status: 409 })
+      }
     }
     const result = await this.#run(call)
     return Response.json({ result: result ?? null })
@@ -105,8 +104,7 @@ export class SessionObject {
       case 'patch': {
         const saved = await this.#live()
         if (saved === undefined || call.patch === undefined) return false
-        applyPatch(saved.record.values, call.patch)
-        saved.record.touched = call.patch.touched
+        applyPatch(saved.record, call.patch)
         await this.#save(saved.record, call.ttl)
         return true
       }
@@ -115,11 +113,8 @@ export class SessionObject {
         return this.#schedule()
       case 'take': {
         const saved = await this.#live()
-        const key = call.key ?? ''
-        if (saved === undefined || !Object.hasOwn(saved.record.values, key)) return undefined
-        const value = saved.record.values[key]
-        delete saved.record.values[key]
-        await storage.put(RECORD, saved)
+        const value = saved === undefined ? undefined : takeValue(saved.record, call.key ?? '')
+        if (value !== undefined) await storage.put(RECORD, saved)
         return value
       }
       case 'indexSet':

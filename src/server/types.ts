@@ -1,6 +1,5 @@
 /** @module SessionStore: what storeCodec needs from a key-value store. */
 import type { SessionData } from '../backends.ts'
-import { isPlainObject } from '../lib/options.ts'
 
 /**
  * One server-side session. Each top-level key of the session data is kept as its own JSON text,
@@ -112,40 +111,4 @@ export interface SessionStore {
   indexDelete?(user: string, id: string, call?: StoreCall): Promise<void>
   /** Every entry of `user`'s index; the codec drops stale ones and checks each session. */
   indexList?(user: string, call?: StoreCall): Promise<StoreIndexEntry[]>
-}
-
-/** The deadline error a store throws when `call.deadline` passed before its write could land. */
-export function deadlinePassed(operation: string): Error {
-  return new Error(`session store ${operation} refused: its deadline had passed`)
-}
-
-/** Throws `deadlinePassed` when `call`'s deadline is behind this process's clock. */
-export function checkDeadline(call: StoreCall | undefined, operation: string): void {
-  if (call !== undefined && Date.now() > call.deadline) throw deadlinePassed(operation)
-}
-
-/** Applies a patch to a record's values in place; `__proto__` stays a plain key. */
-export function applyPatch(values: Record<string, string>, patch: StorePatch): void {
-  for (const key of patch.delete) delete values[key]
-  for (const [key, value] of Object.entries(patch.set)) {
-    Object.defineProperty(values, key, {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    })
-  }
-}
-
-/** Whether `value` has the shape of a `StoreRecord` (a store's bytes are not trusted blindly). */
-export function isStoreRecord(value: unknown): value is StoreRecord {
-  if (!isPlainObject(value)) return false
-  const { created, touched, maxAge, values } = value as Partial<StoreRecord>
-  return (
-    Number.isSafeInteger(created) &&
-    Number.isSafeInteger(touched) &&
-    (maxAge === undefined || (Number.isSafeInteger(maxAge) && maxAge >= 1)) &&
-    isPlainObject(values) &&
-    Object.values(values).every((json) => typeof json === 'string')
-  )
 }

@@ -2,6 +2,7 @@
 import type { PersistOptions, StorageBackend } from '../backends.ts'
 import { SessionError } from '../errors.ts'
 import { booleanRule, checkOptions, configError, optional, secondsRule } from '../lib/options.ts'
+import { cookieMaxAge } from '../lib/response-headers.ts'
 import {
   cookieNameRule,
   cookiePrefix,
@@ -61,8 +62,6 @@ export interface CookieOptions {
   maxChunks?: number
 }
 
-/** RFC 6265bis caps Max-Age at 400 days. */
-export const MAX_COOKIE_AGE: number = 400 * 24 * 60 * 60
 /** Browsers drop cookies whose name and value exceed 4096 bytes. */
 export const MAX_COOKIE_SIZE: number = 4096
 
@@ -101,7 +100,7 @@ export function cookieStorage(options: CookieOptions = {}): StorageBackend {
           'the session token has characters a cookie cannot carry',
         )
       }
-      const age = cookieAge(maxAge, options.maxAge)
+      const age = cookieMaxAge(maxAge, options.maxAge)
       const tail = `${age === undefined ? '' : `; Max-Age=${age}`}${attributes}`
       if (name.length + 1 + token.length <= MAX_COOKIE_SIZE) {
         setCookie(headers, name, `${name}=${token}${tail}`)
@@ -226,20 +225,6 @@ function isPublicSuffix(domain: string): boolean {
   return !host.includes('.') || PUBLIC_SUFFIXES.has(host)
 }
 
-function cookieAge(
-  configured: number | null | undefined,
-  token: number | undefined,
-): number | undefined {
-  if (configured === null) return undefined
-  const age =
-    configured === undefined
-      ? token
-      : token === undefined
-        ? configured
-        : Math.min(configured, token)
-  return age === undefined ? undefined : Math.max(0, Math.min(Math.floor(age), MAX_COOKIE_AGE))
-}
-
 /** Sets one Set-Cookie for `name`, replacing any the handler already set for it. */
 function setCookie(headers: Headers, name: string, value: string): void {
   if (headers.has('set-cookie')) {
@@ -248,7 +233,4 @@ function setCookie(headers: Headers, name: string, value: string): void {
     for (const cookie of others) headers.append('set-cookie', cookie)
   }
   headers.append('set-cookie', value)
-  const vary = headers.get('vary')
-  if (vary === null) headers.set('vary', 'Cookie')
-  else if (!/(?:^|,)\s*(?:cookie|\*)\s*(?:,|$)/i.test(vary)) headers.set('vary', `${vary}, Cookie`)
 }

@@ -2,6 +2,7 @@
 import type { StorageBackend } from '../backends.ts'
 import { SessionError } from '../errors.ts'
 import { checkOptions } from '../lib/options.ts'
+import { addToList } from '../lib/response-headers.ts'
 import { headerNameRule } from './http.ts'
 
 export interface HeaderStorageOptions {
@@ -31,16 +32,7 @@ export function headerStorage(options: HeaderStorageOptions = {}): StorageBacken
 
   function write(headers: Headers, value: string): void {
     headers.set(header, value)
-    const exposed = headers.get('access-control-expose-headers')
-    if (exposed === null) headers.set('access-control-expose-headers', header)
-    else if (
-      !exposed
-        .toLowerCase()
-        .split(/\s*,\s*/)
-        .includes(header.toLowerCase())
-    ) {
-      headers.set('access-control-expose-headers', `${exposed}, ${header}`)
-    }
+    addToList(headers, 'access-control-expose-headers', header)
   }
 
   return {

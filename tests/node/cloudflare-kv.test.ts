@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { Miniflare } from 'miniflare'
 import { type KvNamespaceLike, kvStore } from '../../src/index.ts'
-import { storeSuite } from '../fixtures/store-suite.ts'
+import { storeConformance } from '../../src/testing.ts'
 import { idOf, storeApp } from '../fixtures/stores.ts'
 
 type Namespace = Omit<KvNamespaceLike, 'list'> & {
@@ -38,15 +38,18 @@ describe('kvStore (Cloudflare KV in Miniflare)', () => {
     await mf?.dispose()
   })
 
-  storeSuite(() => {
-    const prefix = `suite${prefixes++}:`
-    return {
-      store: kvStore(namespace, { prefix }),
-      atomic: false,
-      minTtl: 60,
-      ttl: (id) => ttl(prefix + id),
-    }
-  }, test)
+  storeConformance(
+    () => {
+      const prefix = `suite${prefixes++}:`
+      return {
+        store: kvStore(namespace, { prefix }),
+        atomic: false,
+        minTtl: 60,
+        ttl: (id) => ttl(prefix + id),
+      }
+    },
+    { test },
+  )
 
   test('a TTL under 60 seconds is stored as 60 and the codec still expires the session on time', async () => {
     let now = Date.now()

@@ -10,7 +10,7 @@ const at = (path: string) => JSON.stringify(new URL(path, root).href)
 // Runs inside Deno. Deno KV cannot report a key's TTL, so a thin proxy records the `expireIn` each
 // write asks for: the suite then checks what the store requests, and the codec checks the rest.
 const script = `
-import { storeSuite } from ${at('tests/fixtures/store-suite.ts')}
+import { storeConformance } from ${at('src/testing.ts')}
 import { denoKvStore } from ${at('src/index.ts')}
 const kv = await Deno.openKv(':memory:')
 const expiry = new Map()
@@ -32,7 +32,7 @@ const spy = {
 }
 let fixtures = 0
 const cases = []
-storeSuite(() => {
+storeConformance(() => {
   const prefix = ['suite', fixtures++]
   return {
     store: denoKvStore(spy, { prefix }),
@@ -42,7 +42,7 @@ storeSuite(() => {
       return ms === undefined || (await kv.get([...prefix, id])).value === null ? undefined : ms / 1000
     },
   }
-}, (name, fn) => cases.push({ name, fn }))
+}, { test: (name, fn) => cases.push({ name, fn }) })
 for (const { name, fn } of cases) {
   try {
     await fn()

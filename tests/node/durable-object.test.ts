@@ -1,13 +1,14 @@
 /**
  * durableObjectStore and SessionObject in workerd (Miniflare), without nodejs_compat: the store
- * suite through the namespace binding, and 50 concurrent writers on one session inside a Worker,
- * beside the same race on Workers KV.
+ * conformance suite through the namespace binding and again inside the Worker (so
+ * fetch-session/testing needs no node:assert), and 50 concurrent writers on one session inside a
+ * Worker, beside the same race on Workers KV.
  */
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { Miniflare } from 'miniflare'
 import { type DurableObjectNamespaceLike, durableObjectStore } from '../../src/index.ts'
-import { storeSuite } from '../fixtures/store-suite.ts'
+import { storeConformance } from '../../src/testing.ts'
 import { bundleWorker, COMPATIBILITY_DATE } from '../runners/worker-bundle.ts'
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
@@ -36,23 +37,36 @@ describe('durableObjectStore (Durable Objects in Miniflare)', () => {
     await mf?.dispose()
   })
 
-  storeSuite(() => {
-    const prefix = `suite${prefixes++}:`
-    const store = durableObjectStore(namespace, { prefix })
-    return {
-      store,
-      atomic: true,
-      ttl: async (id) => {
-        const stub = namespace.get(namespace.idFromName(`${prefix}s:${id}`) as never)
-        const response = await stub.fetch('https://session-object/', {
-          method: 'POST',
-          body: JSON.stringify({ op: 'expires' }),
-        })
-        const { result } = (await response.json()) as { result: number | null }
-        return result === null ? undefined : Math.round((result - Date.now()) / 1000)
-      },
-    }
-  }, test)
+  storeConformance(
+    () => {
+      const prefix = `suite${prefixes++}:`
+      const store = durableObjectStore(namespace, { prefix })
+      return {
+        store,
+        atomic: true,
+        ttl: async (id) => {
+          const stub = namespace.get(namespace.idFromName(`${prefix}s:${id}`) as never)
+          const response = await stub.fetch('https://session-object/', {
+            method: 'POST',
+            body: JSON.stringify({ op: 'expires' }),
+          })
+          const { result } = (await response.json()) as { result: number | null }
+          return result === null ? undefined : Math.round((result - Date.now()) / 1000)
+        },
+      }
+    },
+    { test },
+  )
+
+  test('storeConformance runs inside the Worker without nodejs_compat, and passes', async () => {
+    const response = await mf.dispatchFetch('http://worker/conformance')
+    const results = (await response.json()) as { name: string; error?: string }[]
+    assert.ok(results.length >= 20, `${results.length} cases`)
+    assert.deepEqual(
+      results.filter((result) => result.error !== undefined),
+      [],
+    )
+  })
 
   /** 50 writers in the Worker, each setting its own key after all have read the session. */
   async function race(

@@ -96,5 +96,10 @@ function check(command: string, args: string[]): void {
 test('examples type-check against each runtime’s own types: @types/bun, workers types, deno check', () => {
   check(bin('tsc'), ['-p', 'tsconfig.examples-bun.json'])
   check(bin('tsc'), ['-p', 'tsconfig.examples-workers.json'])
-  check(bin('deno'), ['check', 'examples/deno.ts', 'examples/testing/deno.test.ts'])
+  check(bin('deno'), [
+    'check',
+    'examples/deno.ts',
+    'examples/testing/deno.test.ts',
+    'examples/testing/store-deno.test.ts',
+  ])
 })

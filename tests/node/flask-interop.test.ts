@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { loadPayload } from '../../src/codecs/itsdangerous.ts'
-import { DecodeError, flaskCodec, type SessionData } from '../../src/index.ts'
+import { type DecodedSession, DecodeError, flaskCodec, type SessionData } from '../../src/index.ts'
 import { fromUtf8 } from '../../src/lib/base64url.ts'
 import { type JsonLinesTool, jsonLinesTool } from '../fixtures/interop/json-lines.ts'
 import { Jar, sessionServer } from '../fixtures/interop-http.ts'
@@ -47,7 +47,11 @@ describe('flaskCodec and the real Flask serializer', { skip: missing }, () => {
   test('both sign every payload alike; compressed ones carry the same JSON', async () => {
     for (const time of [0, 255, 256, T]) {
       for (const data of PAYLOADS) {
-        const codec = flaskCodec({ secretKey: SECRET, now: () => time * 1000 })
+        const codec = flaskCodec({
+          secretKey: SECRET,
+          trustedMarkup: ['html'],
+          now: () => time * 1000,
+        })
         const theirs = String(
           (await python.ask({ op: 'sign', secret_key: SECRET, timestamp: time, data })).token,
         )
@@ -71,7 +75,24 @@ describe('flaskCodec and the real Flask serializer', { skip: missing }, () => {
     }
   })
 
-  test('both judge alike at the max-age boundary; only a future within clockTolerance differs', async () => {
+  test('{ $markup } under a key not in trustedMarkup is signed as Flask signs a dict, and opens as one', async () => {
+    const dict = { note: { $dict: { $markup: '<script>alert(1)</script>' } } }
+    const mine = await flaskCodec({ secretKey: SECRET, now: () => T * 1000 }).encode({
+      note: { $markup: '<script>alert(1)</script>' },
+    })
+    const theirs = await python.ask({ op: 'sign', secret_key: SECRET, timestamp: T, data: dict })
+    assert.equal(mine, theirs.token)
+    const opened = await python.ask({
+      op: 'open',
+      secret_key: SECRET,
+      token: mine,
+      max_age: 60,
+      now: T,
+    })
+    assert.deepEqual(opened, { ok: true, data: dict })
+  })
+
+  test('with default options both judge alike at the max-age boundary, future timestamps included', async () => {
     const token = await flaskCodec({ secretKey: SECRET, now: () => T * 1000 }).encode({ a: 1 })
     for (const maxAge of [0, 1, 60]) {
       for (const offset of [-6, -1, 0, 1, 59, 60, 61]) {
@@ -84,7 +105,7 @@ describe('flaskCodec and the real Flask serializer', { skip: missing }, () => {
           now,
         })
         let ours = 'ok'
-        await flaskCodec({ secretKey: SECRET, maxAge, now: () => now * 1000, clockTolerance: 0 })
+        await flaskCodec({ secretKey: SECRET, maxAge, now: () => now * 1000 })
           .decode(token)
           .catch((error: DecodeError) => {
             ours = error.reason
@@ -93,12 +114,9 @@ describe('flaskCodec and the real Flask serializer', { skip: missing }, () => {
         assert.equal(ours, expected, `maxAge ${maxAge} age ${offset}`)
       }
     }
-    const early = flaskCodec({ secretKey: SECRET, now: () => (T - 5) * 1000 })
-    assert.deepEqual(
-      await early.decode(token),
-      { a: 1 },
-      'default tolerance: 5 s ahead is accepted',
-    )
+    // A tolerance only when asked for: then 5 s ahead is accepted.
+    const early = flaskCodec({ secretKey: SECRET, now: () => (T - 5) * 1000, clockTolerance: 5 })
+    assert.deepEqual(await early.decode(token), { a: 1 })
   })
 
   test('rotation: [new, old] reads what Flask signed with either and signs with the new', async () => {
@@ -109,7 +127,10 @@ describe('flaskCodec and the real Flask serializer', { skip: missing }, () => {
       timestamp: T,
       data: { u: 2 },
     })
-    assert.deepEqual(await ours.decodeSession(String(old.token)), { data: { u: 2 }, renew: true })
+    assert.deepEqual(pick(await ours.decodeSession(String(old.token))), {
+      data: { u: 2 },
+      renew: true,
+    })
     const signed = await python.ask({
       op: 'sign',
       secret_key: SECRET,
@@ -130,13 +151,39 @@ describe('a Flask app and a fetch-session app share one session over HTTP', {
 }, () => {
   let flask: PythonService
   let ours = { origin: '', stop: () => {} }
+  let strict = { origin: '', stop: () => {} }
   before(async () => {
     flask = await startPythonApp('flask_app.py', { SECRET_KEY: SECRET })
-    ours = await sessionServer(flaskCodec({ secretKey: [SECRET, OLD_SECRET] }), 'session')
+    const codec = flaskCodec({ secretKey: [SECRET, OLD_SECRET], trustedMarkup: ['note'] })
+    ours = await sessionServer(codec, 'session')
+    strict = await sessionServer(flaskCodec({ secretKey: SECRET }), 'session')
   })
   after(async () => {
     ours.stop()
+    strict.stop()
     await flask?.stop()
+  })
+
+  test('HTML a user shaped stays a dict: Jinja escapes it; Markup only under trustedMarkup', async () => {
+    const script = '<script>alert(document.cookie)</script>'
+    const page = async (jar: Jar) =>
+      (await fetch(`${flask.origin}/page?key=note`, { headers: jar.header })).text()
+    const jar = new Jar('session')
+    await jar.call(`${strict.origin}/session`, { note: { $markup: script } })
+    assert.deepEqual(await jar.call(`${flask.origin}/session`), {
+      note: { $dict: { $markup: script } },
+    })
+    const html = await page(jar)
+    assert.doesNotMatch(html, /<script>/)
+    assert.match(html, /&lt;script&gt;alert\(document.cookie\)&lt;\/script&gt;/)
+    // Flask's own Markup is read as { $markup }; the app that names the key keeps it Markup.
+    const trusted = new Jar('session')
+    await trusted.call(`${flask.origin}/session`, { note: { $markup: '<b>Saved</b>' } })
+    assert.deepEqual(await trusted.call(`${strict.origin}/session`), {
+      note: { $markup: '<b>Saved</b>' },
+    })
+    await trusted.call(`${ours.origin}/session`, { visits: 1 })
+    assert.equal(await page(trusted), '<p><b>Saved</b></p>')
   })
 
   test('set by Flask, read and changed here, read there, cleared here', async () => {
@@ -193,3 +240,8 @@ describe('a Flask app and a fetch-session app share one session over HTTP', {
     assert.deepEqual(await jar.call(`${flask.origin}/session`), { user: 'ana', step: 2 })
   })
 })
+
+/** What a decoded session says to withSession, without the codec's own state. */
+function pick({ data, renew }: DecodedSession): Pick<DecodedSession, 'data' | 'renew'> {
+  return { data, renew }
+}

@@ -2,7 +2,9 @@
  * fetch-session/next in a real Next.js app (tests/fixtures/frameworks/next), built once with
  * `next build` and served by `next start` on 127.0.0.1: a Server Action logs in through
  * `cookies()`, a Server Component reads the session, the proxy guards a page and writes, a route
- * handler counts, and logging out clears the cookie.
+ * handler counts, and logging out clears the cookie. A refused token and a store that is down get
+ * withSession's own answers (401, 503) through route handlers, the proxy, readSession and
+ * updateSession; a flash value a Server Component reads from a server-side session is consumed.
  */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -36,7 +38,13 @@ before(async () => {
 after(() => server?.stop())
 
 /** Posts a page's form to its Server Action the way a browser without JavaScript does. */
-async function submit(html: string, index: number, fields: Record<string, string>, jar: string) {
+async function submit(
+  html: string,
+  index: number,
+  fields: Record<string, string>,
+  jar: string,
+  path = '/',
+) {
   const forms = [...html.matchAll(/<form[\s\S]*?<\/form>/g)].map(([form]) => form)
   const form = new FormData()
   for (const [, name, value] of forms[index]!.matchAll(
@@ -45,7 +53,7 @@ async function submit(html: string, index: number, fields: Record<string, string
     form.append(name!, value ?? '')
   }
   for (const [name, value] of Object.entries(fields)) form.append(name, value)
-  return fetch(`${server.base}/`, {
+  return fetch(`${server.base}${path}`, {
     method: 'POST',
     body: form,
     headers: { cookie: jar },
@@ -118,4 +126,90 @@ test('a change in a Server Component, or a header storage in an action, names it
     'ERR_SESSION_CONFIG: updateSession: a Server Action can only set cookies, not x-session-token: use cookie() storage here',
   )
   assert.equal(header.headers.getSetCookie().length, 0)
+})
+
+/** A cookie signed with another secret: a token this app did not issue. */
+const FORGED = '__Host-session=eyJ0ZXN0IjoxfQ.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+/** A well-formed store id: the codec asks the store, which is down, about it. */
+const STORED = '__Host-session=AAAAAAAAAAAAAAAAAAAAAA'
+
+/** The answers withSession gives on its own, as they reach the client. */
+async function assertAnswers(path: string, init: RequestInit = {}): Promise<void> {
+  const refused = await fetch(`${server.base}${path}`, { ...init, headers: { cookie: FORGED } })
+  assert.equal(refused.status, 401, path)
+  assert.equal(refused.headers.get('www-authenticate'), 'Bearer error="invalid_token"')
+  assert.equal(await refused.text(), 'invalid session')
+  assert.deepEqual(refused.headers.getSetCookie(), [])
+  const separator = path.includes('?') ? '&' : '?'
+  const down = await fetch(`${server.base}${path}${separator}down`, {
+    ...init,
+    headers: { cookie: STORED },
+  })
+  assert.equal(down.status, 503, `${path} with the store down`)
+  assert.equal(down.headers.get('retry-after'), '1')
+  assert.equal(await down.text(), 'Service Unavailable')
+  assert.deepEqual(down.headers.getSetCookie(), [])
+}
+
+test('a route handler and the proxy answer a refused token 401 and a store down 503', {
+  skip,
+}, async () => {
+  await assertAnswers('/api/strict')
+  await assertAnswers('/private')
+})
+
+test('readSession in a route handler throws the error carrying the answer, sent as it is', {
+  skip,
+}, async () => {
+  await assertAnswers('/api/read')
+  assert.deepEqual(await (await fetch(`${server.base}/api/read`)).json(), { user: null })
+})
+
+test('updateSession does not run its callback for a refused token or a store that is down', {
+  skip,
+}, async () => {
+  await assertAnswers('/api/update', { method: 'POST' })
+  const fresh = await fetch(`${server.base}/api/update`, { method: 'POST' })
+  assert.equal(await fresh.text(), 'updated for ada')
+  assert.match(nextCookie(fresh), /^__Host-session=/)
+})
+
+test('readSession in a Server Component gives no session for a refused token or a store down', {
+  skip,
+}, async () => {
+  const refused = await fetch(`${server.base}/refused`, { headers: { cookie: FORGED } })
+  assert.match(await refused.text(), /refused (<!-- -->)?401/)
+  const down = await fetch(`${server.base}/refused?down`, { headers: { cookie: STORED } })
+  assert.match(await down.text(), /refused (<!-- -->)?503/)
+  const guest = await fetch(`${server.base}/refused`)
+  assert.match(await guest.text(), /user (<!-- -->)?guest/)
+})
+
+test('a flash a Server Component reads from a server-side session is consumed; unread, it stays', {
+  skip,
+}, async () => {
+  const html = await (await fetch(`${server.base}/flash`)).text()
+  const jar = nextCookie(await submit(html, 0, {}, '', '/flash'))
+  assert.match(jar, /^__Host-flash=/)
+  const page = (query = '') =>
+    fetch(`${server.base}/flash${query}`, { headers: { cookie: jar } }).then((r) => r.text())
+
+  // Rendered without reading it: put back once the response is out, so wait for the store.
+  assert.match(await page('?quiet'), /notice (<!-- -->)?unread/)
+  const deadline = Date.now() + 10_000
+  for (;;) {
+    const values = await (
+      await fetch(`${server.base}/api/flash-store`, { headers: { cookie: jar } })
+    ).json()
+    if (values?.__flash__ !== undefined) break
+    assert.ok(Date.now() < deadline, 'the unread flash went back to the store')
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+
+  const shown = await page()
+  assert.match(shown, /notice (<!-- -->)?saved/)
+  assert.match(shown, /hello (<!-- -->)?ada/, 'another component read the same session')
+  const again = await page()
+  assert.match(again, /notice (<!-- -->)?none/, 'read once, then gone')
+  assert.match(again, /hello (<!-- -->)?ada/)
 })

@@ -81,12 +81,17 @@ const SUBPATHS = [
   '/sveltekit',
   '/astro',
   '/testing',
+  '/store',
 ]
 
 test('prepack builds a clean checkout: the tarball holds every entry point', () => {
   for (const subpath of [...SUBPATHS, '/elysia']) {
     const base =
-      subpath === '' ? 'src/index' : subpath === '/testing' ? 'src/testing' : `adapters${subpath}`
+      subpath === ''
+        ? 'src/index'
+        : ['/testing', '/store'].includes(subpath)
+          ? `src${subpath}`
+          : `adapters${subpath}`
     assert.ok(packed.includes(`dist/${base}.js`), `${base}.js`)
     assert.ok(packed.includes(`dist/${base}.d.ts`), `${base}.d.ts`)
   }
@@ -102,20 +107,29 @@ test('every subpath of the installed tarball imports: on Node, and /elysia on Bu
   assert.match(run(join(testModules, '.bin/bun'), ['-e', elysia], project), /function/)
 })
 
-/** The core, the runtime adapters and the testing helpers, with a use of each. */
+/** The core, the runtime adapters, the testing helpers and the store toolkit, with a use of each. */
 const USES = `
 import { cookie, signedCodec, jwtCodec, withSession, getSession, type Jwk } from 'fetch-session'
 import { withSession as bun } from 'fetch-session/bun'
 import { withSession as deno } from 'fetch-session/deno'
 import { withSession as worker } from 'fetch-session/cloudflare'
 import { session } from 'fetch-session/hono'
-import { fixedClock, sessionOf, sessionRequest } from 'fetch-session/testing'
+import { fixedClock, sessionOf, sessionRequest, storeConformance } from 'fetch-session/testing'
+import { applyPatch, checkDeadline, type SessionStore, takeValue } from 'fetch-session/store'
 
+const records = new Map<string, { values: Record<string, string>; created: number; touched: number }>()
+const store: SessionStore = {
+  get: async (id) => records.get(id),
+  set: async (id, record, _ttl, call) => { checkDeadline(call, 'set'); records.set(id, record) },
+  patch: async (id, patch) => { const record = records.get(id); return record !== undefined && applyPatch(record, patch) !== undefined },
+  delete: async (id) => void records.delete(id),
+  take: async (id, key) => { const record = records.get(id); return record && takeValue(record, key) },
+}
 const key = { kty: 'oct', k: 'c2VjcmV0', kid: 'a' } satisfies Jwk
 const backends = { codec: signedCodec({ secrets: 'x'.repeat(32) }), ...cookie() }
 export const uses = [jwtCodec({ keys: [key], algorithms: ['HS256'] }), bun, deno, worker, session,
   withSession(async (request: Request) => new Response(String((await getSession(request)).isNew)), backends),
-  fixedClock().now, sessionOf, sessionRequest]
+  fixedClock().now, sessionOf, sessionRequest, storeConformance, store]
 `
 
 for (const [runtime, types] of [

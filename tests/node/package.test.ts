@@ -23,6 +23,7 @@ const SUBPATHS = [
   './astro',
   './elysia',
   './testing',
+  './store',
 ]
 /** Optional peers: the frameworks the adapters fit. */
 const FRAMEWORKS = {
@@ -40,7 +41,7 @@ function run(command: string, args: string[]): string {
   return result.stdout
 }
 
-test('package.json exports the core and every adapter, each with types, all built', () => {
+test('package.json exports the core, every adapter, testing and the store toolkit, each with types, all built', () => {
   assert.deepEqual(
     Object.keys(pkg.exports).filter((key) => key !== './package.json'),
     SUBPATHS,
@@ -75,7 +76,19 @@ test('every subpath imports by package name and has its entry points', async () 
     './next': ['withSession', 'readSession', 'updateSession'],
     './sveltekit': ['session'],
     './astro': ['session'],
-    './testing': ['sessionRequest', 'sessionOf', 'fixedClock'],
+    './testing': ['sessionRequest', 'sessionOf', 'fixedClock', 'storeConformance'],
+    './store': [
+      'applyPatch',
+      'takeValue',
+      'checkDeadline',
+      'deadlinePassed',
+      'serverClock',
+      'isStoreRecord',
+      'parseStoreRecord',
+      'isStoreIndexEntry',
+      'parseStoreIndexEntry',
+      'indexEntryTtl',
+    ],
   }
   // fetch-session/elysia loads Elysia's Bun adapter: tests/node/elysia.test.ts runs it on Bun.
   // Resolved by package name from an app that has the frameworks installed, as a user's app does.

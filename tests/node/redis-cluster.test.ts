@@ -6,10 +6,10 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { createCluster } from 'redis'
 import { redisStore, SessionError } from '../../src/index.ts'
+import { storeConformance } from '../../src/testing.ts'
 import { race } from '../fixtures/race.ts'
 import { type RedisCluster, redisCli, startCluster } from '../fixtures/redis-cluster.ts'
 import { redisServerMissing } from '../fixtures/redis-server.ts'
-import { storeSuite } from '../fixtures/store-suite.ts'
 
 describe('redisStore on Redis Cluster', { skip: redisServerMissing() }, () => {
   let cluster: RedisCluster
@@ -30,17 +30,20 @@ describe('redisStore on Redis Cluster', { skip: redisServerMissing() }, () => {
     await cluster?.stop()
   })
 
-  storeSuite(() => {
-    const prefix = `suite${prefixes++}:`
-    return {
-      store: redisStore(client, { prefix }),
-      atomic: true,
-      ttl: async (id) => {
-        const ttl = await client.ttl(prefix + id)
-        return ttl < 0 ? undefined : ttl
-      },
-    }
-  }, test)
+  storeConformance(
+    () => {
+      const prefix = `suite${prefixes++}:`
+      return {
+        store: redisStore(client, { prefix }),
+        atomic: true,
+        ttl: async (id) => {
+          const ttl = await client.ttl(prefix + id)
+          return ttl < 0 ? undefined : ttl
+        },
+      }
+    },
+    { test },
+  )
 
   test('sessions spread over every master', async () => {
     const store = redisStore(client, { prefix: 'spread:' })

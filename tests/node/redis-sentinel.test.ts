@@ -3,13 +3,13 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { createSentinel } from 'redis'
 import { redisStore } from '../../src/index.ts'
+import { storeConformance } from '../../src/testing.ts'
 import { race } from '../fixtures/race.ts'
 import {
   type RedisSentinelSetup,
   redisSentinelMissing,
   startSentinel,
 } from '../fixtures/redis-cluster.ts'
-import { storeSuite } from '../fixtures/store-suite.ts'
 
 describe('redisStore through Redis Sentinel', { skip: redisSentinelMissing() }, () => {
   let setup: RedisSentinelSetup
@@ -30,17 +30,20 @@ describe('redisStore through Redis Sentinel', { skip: redisSentinelMissing() }, 
     await setup?.stop()
   })
 
-  storeSuite(() => {
-    const prefix = `suite${prefixes++}:`
-    return {
-      store: redisStore(client, { prefix }),
-      atomic: true,
-      ttl: async (id) => {
-        const ttl = await client.ttl(prefix + id)
-        return ttl < 0 ? undefined : ttl
-      },
-    }
-  }, test)
+  storeConformance(
+    () => {
+      const prefix = `suite${prefixes++}:`
+      return {
+        store: redisStore(client, { prefix }),
+        atomic: true,
+        ttl: async (id) => {
+          const ttl = await client.ttl(prefix + id)
+          return ttl < 0 ? undefined : ttl
+        },
+      }
+    },
+    { test },
+  )
 
   test('100 simultaneous writers to one session: all 100 keys kept, on the master', async () => {
     const { kept, statuses } = await race(redisStore(client, { prefix: 'race:' }), 100)

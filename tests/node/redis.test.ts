@@ -5,8 +5,8 @@ import { after, before, describe, test } from 'node:test'
 import { createClient } from 'redis'
 import { redisStore } from '../../src/index.ts'
 import { bin } from '../fixtures/frameworks.ts'
+import { storeConformance } from '../../src/testing.ts'
 import { type RedisServer, redisServerMissing, startRedis } from '../fixtures/redis-server.ts'
-import { storeSuite } from '../fixtures/store-suite.ts'
 import { idOf, storeApp } from '../fixtures/stores.ts'
 
 type Client = ReturnType<typeof createClient>
@@ -27,17 +27,20 @@ describe('redisStore', { skip: missing }, () => {
     await server?.stop()
   })
 
-  storeSuite(() => {
-    const prefix = `suite${prefixes++}:`
-    return {
-      store: redisStore(client, { prefix }),
-      atomic: true,
-      ttl: async (id) => {
-        const ttl = await client.ttl(prefix + id)
-        return ttl < 0 ? undefined : ttl
-      },
-    }
-  }, test)
+  storeConformance(
+    () => {
+      const prefix = `suite${prefixes++}:`
+      return {
+        store: redisStore(client, { prefix }),
+        atomic: true,
+        ttl: async (id) => {
+          const ttl = await client.ttl(prefix + id)
+          return ttl < 0 ? undefined : ttl
+        },
+      }
+    },
+    { test },
+  )
 
   test('a session is one hash: times plus one field per key, with the TTL Redis reports', async () => {
     const app = storeApp(redisStore(client, { prefix: 'layout:' }), { idleTimeout: 1800 })

@@ -2,7 +2,8 @@
  * fetch-session/sveltekit in a real SvelteKit app (tests/fixtures/frameworks/sveltekit), built
  * once with `vite build` and adapter-node, started with `node build/index.js` on 127.0.0.1: the
  * handle hook puts the session on `event.locals` (typed through `App.Locals`, checked with tsc after
- * the build), form actions log in and out, a load function reads it, an endpoint counts.
+ * the build), form actions log in and out, a load function reads it, an endpoint counts; a refused
+ * token and a store that is down get withSession's own answers (401, 503), not SvelteKit's 500.
  */
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
@@ -84,4 +85,37 @@ test('a cookie signed with another secret gives a guest session and is cleared',
   const response = await fetch(`${server.base}/`, { headers: { cookie: forged } })
   assert.match(await response.text(), /hello guest/)
   assert.match(response.headers.getSetCookie()[0]!, /^__Host-session=; Max-Age=0/)
+})
+
+/** A cookie signed with another secret: a token this app did not issue. */
+const FORGED = '__Host-session=eyJ0ZXN0IjoxfQ.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+/** A well-formed store id: the codec asks the store about it. */
+const STORED = '__Host-session=AAAAAAAAAAAAAAAAAAAAAA'
+
+test("an endpoint's refused token gets onInvalid's 401 as it is, not SvelteKit's 500", {
+  skip,
+}, async () => {
+  const response = await fetch(`${server.base}/api/strict`, { headers: { cookie: FORGED } })
+  assert.equal(response.status, 401)
+  assert.equal(response.headers.get('www-authenticate'), 'Bearer error="invalid_token"')
+  assert.equal(await response.text(), 'invalid session')
+  assert.deepEqual(response.headers.getSetCookie(), [])
+  const guest = await fetch(`${server.base}/api/strict`)
+  assert.deepEqual(await guest.json(), { user: null })
+})
+
+test('an endpoint that catches the session error answers as it likes', { skip }, async () => {
+  const response = await fetch(`${server.base}/api/strict?catch`, { headers: { cookie: FORGED } })
+  assert.equal(response.status, 200)
+  assert.deepEqual(await response.json(), { caught: 'ERR_SESSION_INVALID', answer: 401 })
+})
+
+test('a page whose session store is down answers 503 with Retry-After, not an error page', {
+  skip,
+}, async () => {
+  const response = await fetch(`${server.base}/?down`, { headers: { cookie: STORED } })
+  assert.equal(response.status, 503)
+  assert.equal(response.headers.get('retry-after'), '1')
+  assert.equal(await response.text(), 'Service Unavailable')
+  assert.deepEqual(response.headers.getSetCookie(), [])
 })

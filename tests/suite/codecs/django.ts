@@ -8,12 +8,32 @@ import vectors from '../../vectors/django.json' with { type: 'json' }
 
 const test = suite('djangoCodec')
 
-test('opens every token Django signed, SHA-256 and SHA-1 alike', async () => {
+test('opens every token Django signed: SHA-256, and SHA-1 with legacySha1 (re-issued)', async () => {
   for (const vector of vectors.signed) {
-    const codec = djangoCodec({ secretKey: vector.secretKey, now: () => vector.time * 1000 })
+    const codec = djangoCodec({
+      secretKey: vector.secretKey,
+      legacySha1: true,
+      now: () => vector.time * 1000,
+    })
     const opened = await codec.decodeSession(vector.token)
     assert.deepEqual(opened.data, vector.data)
-    assert.equal(opened.renew, vector.algorithm === 'sha1' ? true : undefined)
+    assert.equal(opened.renew, vector.algorithm === 'sha1')
+  }
+})
+
+test('a SHA-1 token is refused by default, as Django 4.0+ refuses it; read with sha1 or legacySha1', async () => {
+  const sha1 = vectors.signed.filter((v) => v.algorithm === 'sha1')
+  assert.ok(sha1.length > 0)
+  for (const vector of sha1) {
+    const options = { secretKey: vector.secretKey, now: () => vector.time * 1000 }
+    await assert.rejects(
+      djangoCodec(options).decode(vector.token),
+      (e: unknown) => e instanceof DecodeError && e.reason === 'signature',
+    )
+    const current = await djangoCodec({ ...options, algorithm: 'sha1' }).decodeSession(vector.token)
+    assert.deepEqual([current.data, current.renew], [vector.data, false])
+    const legacy = await djangoCodec({ ...options, legacySha1: true }).decodeSession(vector.token)
+    assert.deepEqual([legacy.data, legacy.renew], [vector.data, true], 're-issued under SHA-256')
   }
 })
 
@@ -62,7 +82,8 @@ test('an older secret verifies and asks for re-issue; a foreign one and garbage 
     secretKey: ['the new key', vector.secretKey],
     now: () => vector.time * 1000,
   })
-  assert.deepEqual(await rotated.decodeSession(vector.token), { data: vector.data, renew: true })
+  const { data, renew } = await rotated.decodeSession(vector.token)
+  assert.deepEqual({ data, renew }, { data: vector.data, renew: true })
   const other = djangoCodec({ secretKey: 'another key', now: () => vector.time * 1000 })
   for (const [token, reason] of [
     [vector.token, 'signature'],

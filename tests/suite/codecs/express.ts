@@ -1,27 +1,54 @@
 /** expressSessionCodec: cookies cookie-signature signed and a connect-redis record, on every runtime. */
 import assert from 'node:assert/strict'
-import { type DecodeError, expressSessionCodec, SessionError } from '../../../src/index.ts'
+import {
+  cookie,
+  DecodeError,
+  expressSessionCodec,
+  getSession,
+  SessionError,
+  withSession,
+} from '../../../src/index.ts'
+import { nextCookie, request } from '../../fixtures/suite.ts'
 import { suite } from '../../harness.ts'
 import vectors from '../../vectors/express.json' with { type: 'json' }
 
 const test = suite('expressSessionCodec')
 
-/** Enough of Redis for the codec: GET, SET … EX, DEL, with the last TTL kept. */
+/**
+ * Enough of Redis for the codec: GET, TIME, SET … EX, DEL, and the codec's two scripts (run by
+ * EVAL after EVALSHA's NOSCRIPT): a SET … EX, only over an existing key when asked, and a DEL.
+ * The last TTL is kept; `state` makes it fail or stall.
+ */
 function fakeRedis() {
   const values = new Map<string, string>()
   const ttls = new Map<string, number>()
+  const state = { down: false, stalled: false, signals: [] as AbortSignal[] }
   return {
     values,
     ttls,
-    async sendCommand([command, key, value, , ttl]: string[]): Promise<unknown> {
-      if (command === 'GET') return values.get(key!) ?? null
-      if (command === 'SET') {
-        values.set(key!, value!)
-        ttls.set(key!, Number(ttl))
-        return 'OK'
-      }
-      if (command === 'DEL') return Number(values.delete(key!))
-      throw new Error(`unexpected ${command}`)
+    state,
+    async sendCommand(
+      [command, ...args]: string[],
+      options?: { abortSignal?: AbortSignal },
+    ): Promise<unknown> {
+      if (options?.abortSignal) state.signals.push(options.abortSignal)
+      if (state.down)
+        throw Object.assign(new Error('The client is closed'), { name: 'ClientOfflineError' })
+      if (state.stalled) return new Promise(() => {})
+      if (command === 'GET') return values.get(args[0]!) ?? null
+      if (command === 'TIME') return [String(Math.floor(Date.now() / 1000)), '0']
+      // Plain SET … EX and DEL, as connect-redis sends them.
+      if (command === 'SET')
+        return values.set(args[0]!, args[1]!) && ttls.set(args[0]!, Number(args[3])) && 'OK'
+      if (command === 'DEL') return Number(values.delete(args[0]!))
+      if (command === 'EVALSHA') throw new Error('NOSCRIPT No matching script')
+      if (command !== 'EVAL') throw new Error(`unexpected ${command}`)
+      const [source, , key, , value, ttl, existing] = args as [string, ...string[]]
+      if (source.includes("'DEL'")) return Number(values.delete(key!))
+      if (existing === '1' && !values.has(key!)) return 0
+      values.set(key!, value!)
+      ttls.set(key!, Number(ttl))
+      return 1
     },
   }
 }
@@ -102,8 +129,150 @@ test('options are checked at construction; "cookie" in the data is refused on wr
   )
   assert.throws(() => expressSessionCodec({ secret: 's', client: {} as typeof client }), /client/)
   assert.throws(() => expressSessionCodec({ secret: 's', client, ttl: 0 }), /ttl/)
+  assert.throws(() => expressSessionCodec({ secret: 's', client, timeout: 0 }), /timeout/)
   await assert.rejects(
     expressSessionCodec({ secret: 's', client }).encode({ cookie: 1 }),
     SessionError,
+  )
+})
+
+test('connect.sid has one spelling: raw, re-encoded, padded or respelled MACs are malformed', async () => {
+  const { secret, id, value } = vectors.cookies[0]!
+  const client = fakeRedis()
+  client.values.set(`sess:${id}`, vectors.record)
+  const codec = expressSessionCodec({ secret, client, now: () => Date.parse(vectors.expires) - 1 })
+  assert.deepEqual(await codec.decode(value), { user: 'ana' })
+  const raw = decodeURIComponent(value)
+  const mac = raw.slice(raw.lastIndexOf('.') + 1)
+  // The MAC's last character carries two unused bits: another letter, the same bytes.
+  const last = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.indexOf(
+    mac.at(-1)!,
+  )
+  const loose = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'[last ^ 1]!
+  const respellings = {
+    'raw s:': raw,
+    'lower-case %3a': value.replace('%3A', '%3a'),
+    'lower-case %2f in the MAC': value.replace('%2F', '%2f'),
+    'every character percent-encoded': [...raw]
+      .map((c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
+      .join(''),
+    'an = padded MAC, encoded': `${value}%3D`,
+    'an = padded MAC, raw': `${value}=`,
+    'unused MAC bits set': `${value.slice(0, -1)}${encodeURIComponent(loose)}`,
+    'an encoded dot': value.replace('.', '%2E'),
+  }
+  assert.ok(value.includes('%2F'))
+  for (const [name, token] of Object.entries(respellings)) {
+    assert.notEqual(token, value, name)
+    await assert.rejects(
+      codec.decode(token),
+      (e: unknown) => e instanceof DecodeError && e.reason === 'malformed',
+      name,
+    )
+  }
+})
+
+test('a write that races a logout never brings the session back; its own change moves to a new id', async () => {
+  const client = fakeRedis()
+  const codec = expressSessionCodec({ secret: 'k', client })
+  const token = await codec.encode({ user: 'ana', cart: [] })
+  const id = decodeURIComponent(token).slice(2).split('.')[0]
+  const writer = await codec.decodeSession(token)
+  await codec.destroy!(token)
+  const written = await codec.encodeSession({ user: 'ana', cart: ['book'] }, { previous: writer })
+  assert.equal(client.values.has(`sess:${id}`), false, 'the destroyed record stays gone')
+  assert.notEqual(written.id, id)
+  assert.deepEqual(await codec.decode(written.token), { cart: ['book'] })
+  await assert.rejects(codec.decode(token), (e: unknown) => (e as DecodeError).reason === 'unknown')
+})
+
+test('through withSession: a logout committed while another request of the session was running holds', async () => {
+  const client = fakeRedis()
+  let loaded!: () => void
+  let release!: () => void
+  const isLoaded = new Promise<void>((resolve) => (loaded = resolve))
+  const released = new Promise<void>((resolve) => (release = resolve))
+  const handler = withSession(
+    async (req: Request) => {
+      const session = await getSession(req)
+      const path = new URL(req.url).pathname
+      if (path === '/login') session.set('user', 'ana')
+      if (path === '/logout') session.destroy()
+      if (path === '/slow') {
+        loaded()
+        await released
+        session.set('theme', 'dark')
+      }
+      return Response.json(session.toJSON())
+    },
+    { codec: expressSessionCodec({ secret: 'k', client }), ...cookie({ name: 'connect.sid' }) },
+  )
+  const login = await handler(request('', {}, 'http://localhost/login'))
+  const jar = nextCookie(login)
+  const slow = handler(request(jar, {}, 'http://localhost/slow'))
+  await isLoaded
+  await handler(request(jar, {}, 'http://localhost/logout'))
+  release()
+  const late = await slow
+  assert.equal(client.values.size, 1)
+  const [stored] = [...client.values.values()]
+  assert.equal(JSON.parse(stored!).user, undefined, 'the user is logged out')
+  const again = await handler(request(jar, {}, 'http://localhost/'))
+  assert.deepEqual(await again.json(), {}, 'the old cookie gives an empty session')
+  const moved = await handler(request(nextCookie(late, jar), {}, 'http://localhost/'))
+  assert.deepEqual(await moved.json(), { theme: 'dark' })
+})
+
+test('Redis down or stalled: ERR_SESSION_STORE, 503 with Retry-After, onStoreError, within the timeout', async () => {
+  const client = fakeRedis()
+  const codec = expressSessionCodec({ secret: 'k', client, timeout: 0.05 })
+  const token = await codec.encode({ user: 'ana' })
+  const heard: string[] = []
+  const backends = { codec, ...cookie({ name: 'connect.sid' }) }
+  const handler = withSession(async (req: Request) => {
+    const session = await getSession(req)
+    session.set('seen', true)
+    return new Response('ok')
+  }, backends)
+  const reporting = withSession(
+    async (req: Request) => {
+      await getSession(req)
+      return new Response('ok')
+    },
+    backends,
+    {
+      onStoreError: (error) => {
+        heard.push(error.code)
+        return new Response('later', { status: 503 })
+      },
+    },
+  )
+  const jar = `connect.sid=${token}`
+  for (const fault of ['down', 'stalled'] as const) {
+    client.state[fault] = true
+    await assert.rejects(
+      codec.decode(token),
+      (e: unknown) => e instanceof SessionError && e.code === 'ERR_SESSION_STORE',
+    )
+    const started = Date.now()
+    const response = await handler(request(jar))
+    assert.equal(response.status, 503, fault)
+    assert.equal(response.headers.get('retry-after'), '1')
+    assert.ok(Date.now() - started < 1000, `${fault}: answered after ${Date.now() - started} ms`)
+    assert.equal((await reporting(request(jar))).status, 503)
+    client.state[fault] = false
+  }
+  assert.deepEqual(heard, ['ERR_SESSION_STORE', 'ERR_SESSION_STORE'])
+  assert.ok(client.state.signals.at(-1)?.aborted, 'the stalled call was aborted')
+  // A write that fails is a store failure too, never a raw client error.
+  const loaded = await codec.decodeSession(token)
+  client.state.down = true
+  await assert.rejects(
+    codec.encodeSession({ user: 'bob' }, { previous: loaded }),
+    (e: unknown) => e instanceof SessionError && e.code === 'ERR_SESSION_STORE',
+  )
+  await assert.rejects(
+    (async () => codec.destroy!(token))(),
+    (e: unknown) => e instanceof SessionError && e.code === 'ERR_SESSION_STORE',
   )
 })

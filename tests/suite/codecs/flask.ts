@@ -1,7 +1,7 @@
 /** flaskCodec: vectors signed by the real Flask 2.2 (tests/vectors/flask.json), on every runtime. */
 import assert from 'node:assert/strict'
 import { loadPayload } from '../../../src/codecs/itsdangerous.ts'
-import { DecodeError, flaskCodec, SessionError } from '../../../src/index.ts'
+import { DecodeError, flaskCodec, type SessionData, SessionError } from '../../../src/index.ts'
 import { fromUtf8 } from '../../../src/lib/base64url.ts'
 import { suite } from '../../harness.ts'
 import vectors from '../../vectors/flask.json' with { type: 'json' }
@@ -19,7 +19,11 @@ test('opens every token Flask signed, tagged values as $-objects', async () => {
 
 test('signs as Flask does: the same JSON inside, the same token when neither side compressed', async () => {
   for (const vector of vectors.signed) {
-    const codec = flaskCodec({ secretKey: vector.secretKey, now: () => vector.time * 1000 })
+    const codec = flaskCodec({
+      secretKey: vector.secretKey,
+      trustedMarkup: ['html'],
+      now: () => vector.time * 1000,
+    })
     const token = await codec.encode(vector.data)
     // zlib streams differ between zlib builds, and so may the choice to compress; the JSON may not.
     assert.equal(await json(token), vector.json)
@@ -81,6 +85,52 @@ test('a tagged object of the wrong kind is refused on write, never written as so
   }
 })
 
+test('{ $markup } under a key not named in trustedMarkup is written as a plain dict, never as Markup', async () => {
+  const script = '<script>alert(document.cookie)</script>'
+  const codec = flaskCodec({ secretKey: 'k' })
+  const cases: [SessionData, string][] = [
+    [
+      { note: { $markup: script } },
+      '{"note":{"$markup":"<script>alert(document.cookie)</script>"}}',
+    ],
+    [{ list: [{ $markup: 'x' }] }, '{"list":[{"$markup":"x"}]}'],
+    [{ pair: { $tuple: [{ $markup: 'x' }] } }, '{"pair":{" t":[{"$markup":"x"}]}}'],
+    [{ deep: { a: { $dict: { $markup: 'x' } } } }, '{"deep":{"a":{"$markup":"x"}}}'],
+    [{ $markup: 'x' }, '{"$markup":"x"}'],
+    [{ odd: { $markup: 5 } }, '{"odd":{"$markup":5}}'],
+    // A dict whose one key is Flask's own tag is escaped as Flask escapes it.
+    [{ raw: { ' m': script } }, `{"raw":{" di":{" m__":"${script}"}}}`],
+  ]
+  for (const [data, expected] of cases) {
+    const token = await codec.encode(data)
+    assert.equal(await json(token), expected)
+    assert.doesNotMatch(await json(token), /" m":/)
+  }
+  // Read back as the dict it is: `$dict` keeps it apart from Flask's own Markup.
+  assert.deepEqual(await codec.decode(await codec.encode(cases[0]![0])), {
+    note: { $dict: { $markup: script } },
+  })
+  assert.deepEqual(await codec.decode(await codec.encode(cases[6]![0])), cases[6]![0])
+})
+
+test('trustedMarkup names the session keys whose { $markup } is written as Flask Markup', async () => {
+  const codec = flaskCodec({ secretKey: 'k', trustedMarkup: ['_flashes', 'banner'] })
+  const data = {
+    _flashes: [{ $tuple: ['message', { $markup: '<b>Saved</b>' }] }],
+    banner: { $markup: '<i>hi</i>' },
+    bio: { $markup: '<i>hi</i>' },
+  }
+  assert.equal(
+    await json(await codec.encode(data)),
+    '{"_flashes":[{" t":["message",{" m":"<b>Saved</b>"}]}],"banner":{" m":"<i>hi</i>"},"bio":{"$markup":"<i>hi</i>"}}',
+  )
+  assert.deepEqual(await codec.decode(await codec.encode(data)), {
+    ...data,
+    bio: { $dict: { $markup: '<i>hi</i>' } },
+  })
+  await assert.rejects(codec.encode({ banner: { $markup: 5 } }), TypeError)
+})
+
 test('options are checked at construction, naming the option', () => {
   const config = (f: () => unknown, word: string) =>
     assert.throws(
@@ -95,4 +145,12 @@ test('options are checked at construction, naming the option', () => {
   config(() => flaskCodec({ secretKey: [] }), 'secretKey')
   config(() => flaskCodec({ secretKey: 'k', maxAge: -1 }), 'maxAge')
   config(() => flaskCodec({ secretKey: 'k', clockTolerance: -1 }), 'clockTolerance')
+  config(
+    () => flaskCodec({ secretKey: 'k', trustedMarkup: 'note' as unknown as string[] }),
+    'trustedMarkup',
+  )
+  config(
+    () => flaskCodec({ secretKey: 'k', trustedMarkup: [1 as unknown as string] }),
+    'trustedMarkup',
+  )
 })

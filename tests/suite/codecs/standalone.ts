@@ -23,18 +23,15 @@ const test = suite('codecs alone')
 const CODECS: [string, () => CodecBackend, (data: Record<string, unknown>) => object][] = [
   ['signedCodec', () => signedCodec({ secrets: SECRET }), (data) => data],
   ['encryptedCodec', () => encryptedCodec({ secrets: SECRET }), (data) => data],
-  [
-    'jwtCodec',
-    () => jwtCodec({ key: SECRET, algorithms: ['HS256'] }),
-    // A JWT's data is its claim set: the times it adds come back too.
-    ({ iat: _iat, sst: _sst, ...data }) => data,
-  ],
+  ['jwtCodec', () => jwtCodec({ key: SECRET, algorithms: ['HS256'] }), (data) => data],
   ['starletteCodec', () => starletteCodec({ secretKey: 'a starlette secret' }), (data) => data],
+  ['flaskCodec', () => flaskCodec({ secretKey: 'a flask secret' }), (data) => data],
+  ['djangoCodec', () => djangoCodec({ secretKey: 'a django secret' }), (data) => data],
   ['storeCodec', () => storeCodec({ store: memoryStore(), secrets: SECRET }), (data) => data],
 ]
 
 for (const [name, make, strip] of CODECS) {
-  test(`${name}: encode(data) and decode(token) round-trip with one argument each`, async () => {
+  test(`${name}: decode(encode(data)) deep-equals data, with one argument each`, async () => {
     const codec = make()
     const data = { user: 'ada', cart: [{ sku: 'ü-1', qty: 2 }], flags: { admin: false } }
     const token = await codec.encode(data)

@@ -9,7 +9,9 @@ import assert from 'node:assert/strict'
 import type { CodecBackend, DecodeErrorReason } from '../../../src/index.ts'
 import {
   cookie,
+  djangoCodec,
   encryptedCodec,
+  flaskCodec,
   getSession,
   jwtCodec,
   memoryStore,
@@ -251,6 +253,36 @@ test("starletteCodec keeps itsdangerous' rule: valid at exactly maxAge, refused 
     starletteCodec({ secretKey: SECRET, maxAge: 60, now: () => T0 + seconds * 1000 })
   assert.deepEqual(await at(60.999).decode(token), { user: 'ada' })
   await assert.rejects(async () => at(61).decode(token), /expired/)
+})
+
+test('Starlette, Flask and Django refuse a timestamp a second ahead by default; clockTolerance forgives', async () => {
+  const makers: [string, (o: { now: () => number; clockTolerance?: number }) => CodecBackend][] = [
+    ['starletteCodec', (o) => starletteCodec({ secretKey: SECRET, ...o })],
+    ['flaskCodec', (o) => flaskCodec({ secretKey: SECRET, ...o })],
+    ['djangoCodec', (o) => djangoCodec({ secretKey: SECRET, ...o })],
+  ]
+  for (const [name, make] of makers) {
+    const ahead = await make({ now: () => T0 + 1000 }).encode({ user: 'ada' })
+    await assert.rejects(async () => make({ now: () => T0 }).decode(ahead), /future/, name)
+    const tolerant = make({ now: () => T0, clockTolerance: 1 })
+    assert.deepEqual(await tolerant.decode(ahead), { user: 'ada' }, name)
+  }
+})
+
+test("jwtCodec's clockTolerance is jose's leeway: exp extended, nbf forgiven, none by default", async () => {
+  const codec = (o: { now: () => number; clockTolerance?: number }) =>
+    jwtCodec({ key: SECRET, algorithms: ['HS256'], ...o })
+  const expiring = await codec({ now: () => T0 }).encode({ exp: T0 / 1000 })
+  const at = (seconds: number, clockTolerance?: number) =>
+    codec({ now: () => T0 + seconds * 1000, clockTolerance }).decode(expiring)
+  await assert.rejects(async () => at(0), /expired/)
+  assert.deepEqual(await at(10, 30), { exp: T0 / 1000 })
+  await assert.rejects(async () => at(31, 30), /expired/)
+  const early = await codec({ now: () => T0 }).encode({ nbf: T0 / 1000 + 1 })
+  await assert.rejects(async () => codec({ now: () => T0 }).decode(early), /future/)
+  assert.deepEqual(await codec({ now: () => T0, clockTolerance: 1 }).decode(early), {
+    nbf: T0 / 1000 + 1,
+  })
 })
 
 test('every lifetime option is a whole number of seconds up to 400 days, refused otherwise', () => {

@@ -1,14 +1,17 @@
-/** memoryStore against every store semantic of the store suite, and its eviction. */
+/** memoryStore against the store conformance suite, and its eviction. */
 import assert from 'node:assert/strict'
 import { memoryStore } from '../../../src/index.ts'
-import { storeSuite } from '../../fixtures/store-suite.ts'
+import { storeConformance } from '../../../src/testing.ts'
 import { clock } from '../../fixtures/suite.ts'
 import { suite } from '../../harness.ts'
 
-storeSuite(() => {
-  const time = clock()
-  return { store: memoryStore({ now: time.now }), clock: time, atomic: true }
-}, suite('memoryStore'))
+storeConformance(
+  () => {
+    const time = clock()
+    return { store: memoryStore({ now: time.now }), clock: time }
+  },
+  { test: suite('memoryStore') },
+)
 
 const test = suite('memoryStore')
 const record = (n: number) => ({ created: n, touched: n, values: { n: String(n) } })

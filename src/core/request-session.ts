@@ -1,0 +1,201 @@
+/** @module One request's session: loaded on demand, then committed onto the response. */
+import type {
+  CodecBackend,
+  DecodedSession,
+  EncodedSession,
+  SessionBackends,
+  SessionData,
+} from '../backends.ts'
+import { DecodeError } from '../errors.ts'
+import { dataJson, isEmpty, serialize } from '../lib/json.ts'
+import { isPlainObject } from '../lib/options.ts'
+import { cookieMaxAge, privateResponse } from '../lib/response-headers.ts'
+import { loadFailure } from './answer.ts'
+import { checkBackends, readTokens } from './backend-set.ts'
+import { commitHeaders } from './commit.ts'
+import { Session, type SessionRecord } from './session.ts'
+import type { BackendsInit, SessionOptions } from './session-options.ts'
+
+interface Loaded {
+  session: Session
+  record: SessionRecord
+  /** The valid token the request presented, and what the codec said of it. */
+  token: string | undefined
+  decoded: DecodedSession | undefined
+  /** The request presented a token that did not decode: clear it once. */
+  invalid: boolean
+  /** The data as decoded, serialized, to see whether the handler changed it. */
+  snapshot: string
+}
+
+export class RequestSession {
+  #loaded: Promise<Loaded> | undefined
+  #backends: SessionBackends | undefined
+  /** Whose writes a Response may carry: the outermost layer's state (this one when alone). */
+  owner: object = this
+  /** What `getSession` threw, its answer decided then. */
+  failure: unknown
+
+  constructor(
+    readonly request: Request,
+    readonly rest: unknown[],
+    readonly init: BackendsInit<unknown[]>,
+    readonly options: SessionOptions,
+  ) {}
+
+  backends(): SessionBackends {
+    if (this.#backends === undefined) {
+      const init = this.init
+      this.#backends =
+        typeof init === 'function'
+          ? checkBackends(init(this.request, ...this.rest), this.options.validAfter !== undefined)
+          : init
+    }
+    return this.#backends
+  }
+
+  async session(): Promise<Session> {
+    this.#loaded ??= this.#load()
+    return (await this.#loaded).session
+  }
+
+  async #load(): Promise<Loaded> {
+    const { codec, authorization } = this.backends()
+    let invalid = false
+    let candidates = 0
+    try {
+      let rejected: DecodeError | undefined
+      const tokens = readTokens(authorization, this.request)
+      candidates = tokens.length
+      // The first candidate that decodes wins, so a stale cookie under another Path cannot lock a
+      // user out; when none does, the first one's error is the one reported.
+      for (const presented of tokens) {
+        try {
+          return await this.#open(presented)
+        } catch (error) {
+          if (!(error instanceof DecodeError)) throw error
+          rejected ??= error
+        }
+      }
+      if (rejected !== undefined) throw rejected
+    } catch (error) {
+      if (!(error instanceof DecodeError)) {
+        this.failure = loadFailure(error, this.request, this.owner, this.options.onStoreError)
+        throw this.failure
+      }
+      // Cleared once, so onInvalid does not hear it again; but only a lone token. A planted
+      // cookie (`injected`), or one of several copies of a name (others under another Domain or
+      // Path, beyond the candidates tried), is not: clearing writes our Path and Domain, which
+      // deletes the victim's own cookie and leaves the planted ones in place.
+      invalid = error.reason !== 'injected' && candidates === 1
+      const answer = this.options.onInvalid?.(error, this.request)
+      if (answer instanceof Response) {
+        const { request, owner, options } = this
+        this.failure = loadFailure(error, request, owner, options.onStoreError, answer)
+        throw this.failure
+      }
+    }
+    const record = newRecord({}, codec.createId?.(), undefined, codec)
+    const session = new Session(record, true)
+    return { session, record, token: undefined, decoded: undefined, invalid, snapshot: '{}' }
+  }
+
+  /** Decodes one presented token into a loaded session; throws `DecodeError` for a bad one. */
+  async #open(presented: string): Promise<Loaded> {
+    const { codec } = this.backends()
+    const decoded: DecodedSession = codec.decodeSession
+      ? await codec.decodeSession(presented)
+      : { data: await codec.decode(presented) }
+    if (!isPlainObject(decoded?.data)) {
+      throw new DecodeError('malformed', 'session data is not an object')
+    }
+    const snapshot = serialize(decoded.data)
+    if (this.options.validAfter !== undefined) await this.#checkRevocation(decoded)
+    const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec)
+    const session = new Session(record, false)
+    return { session, record, token: presented, decoded, invalid: false, snapshot }
+  }
+
+  async #checkRevocation({ data, started }: DecodedSession): Promise<void> {
+    const after = await this.options.validAfter?.(data, this.request)
+    if (after === undefined) return
+    if (started === undefined || Math.floor(started) < Math.floor(after / 1000)) {
+      throw new DecodeError('revoked')
+    }
+  }
+
+  /** Writes what the handler changed onto its response; the session is read-only afterwards. */
+  async commit<Res extends Response | undefined>(response: Res): Promise<Res> {
+    if (this.#loaded === undefined) return commitHeaders(response, this.owner, undefined)
+    let loaded: Loaded
+    try {
+      loaded = await this.#loaded
+    } catch {
+      // Loading failed and the handler answered anyway: nothing of this session to write.
+      return commitHeaders(response, this.owner, undefined)
+    }
+    const { record } = loaded
+    record.committed = true
+    // A 101 upgrade, Response.error() and opaque responses carry no headers of ours.
+    if (response === undefined || response.status === 101 || response.status === 0) {
+      return commitHeaders(response, this.owner, undefined)
+    }
+    const write = await this.#write(loaded)
+    if (write === undefined) return commitHeaders(response, this.owner, undefined)
+    return commitHeaders(response, this.owner, (headers) => {
+      const { storage, authorization } = this.backends()
+      if (write === 'clear') storage.clear(headers, { request: this.request })
+      else storage.persist(headers, write.token, { maxAge: write.maxAge, request: this.request })
+      privateResponse(headers, authorization)
+    })
+  }
+
+  /** Encodes a changed session, or says to clear the client's token; `undefined`: nothing to do. */
+  async #write(
+    loaded: Loaded,
+  ): Promise<{ token: string; maxAge: number | undefined } | 'clear' | undefined> {
+    const { record, token, decoded, snapshot } = loaded
+    const { codec } = this.backends()
+    const empty = isEmpty(record.data)
+    // Emptied, destroyed or regenerated: the record behind the old token goes (server-side codecs).
+    if (token !== undefined && (record.rotate || (empty && snapshot !== '{}'))) {
+      await codec.destroy?.(token)
+    }
+    if (empty) {
+      const held = token !== undefined && (snapshot !== '{}' || record.rotate)
+      return held || loaded.invalid ? 'clear' : undefined
+    }
+    const json = dataJson(record.data)
+    if (
+      !record.rotate &&
+      decoded?.renew !== true &&
+      record.maxAge === decoded?.maxAge &&
+      json === snapshot
+    ) {
+      return undefined
+    }
+    const write = {
+      previous: record.rotate ? undefined : decoded,
+      id: record.id,
+      maxAge: record.maxAge,
+      json,
+    }
+    const encoded: EncodedSession = codec.encodeSession
+      ? await codec.encodeSession(record.data, write)
+      : { token: await codec.encode(record.data) }
+    record.id = encoded.id ?? record.id
+    // The session's own lifetime bounds the cookie too, for codecs that cannot carry it.
+    return { token: encoded.token, maxAge: cookieMaxAge(encoded.maxAge, record.maxAge) }
+  }
+}
+
+function newRecord(
+  data: SessionData,
+  id: string | undefined,
+  maxAge: number | undefined,
+  codec: CodecBackend,
+): SessionRecord {
+  // Called as the codec's method, so a codec written as a class keeps its `this`.
+  const createId = codec.createId === undefined ? undefined : () => codec.createId!()
+  return { data, rotate: false, id, maxAge, committed: false, createId }
+}
