@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { bin } from '../fixtures/frameworks.ts'
 import { storeConformance } from '../../src/testing.ts'
+import { bin } from '../fixtures/frameworks.ts'
 import { skipUnless } from '../fixtures/requirements.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
