@@ -138,9 +138,11 @@ const load = cache(
 /**
  * The session in a Server Component, read-only (a component cannot set cookies): a change throws
  * `ERR_SESSION_COMMITTED`. Change it in a Server Action or route handler with `updateSession`.
- * Decoded once per request (the layout and the page share it). A flash value is consumed when it
- * is read, with a server-side codec (`storeCodec`); a cookie codec's flash stays until a route
- * handler, an action or the proxy reads it, since only they can rewrite the cookie.
+ * Decoded once per request for the same `backends` and `options` objects (the layout and the page
+ * share it), and committed after the response (`after()`): a flash value is consumed when it is
+ * read, with a server-side codec (`storeCodec`); one the render did not read stays. A cookie
+ * codec's flash stays until a route handler, an action or the proxy reads it, since only they can
+ * rewrite the cookie.
  *
  * When withSession would answer on its own (`onInvalid` returned a Response for a rejected token;
  * a store failed: 503, or what `onStoreError` returned), no session is given: it throws the

@@ -168,6 +168,8 @@ export async function honoCases(): Promise<Case[]> {
       cases.push(...(await variant(`${codec}, no cache`, codec, { cache: false }, FLOORS[codec])))
     }
   }
+  const { deviceBoundCases } = await import('./device-bound.ts')
+  cases.push(...(await deviceBoundCases({ read: 'signedCodec, read', none: 'bare Hono handler' })))
   for (const peer of peerNames) {
     cases.push(...(await pair(peer, 'peer', async (w) => viaHono(await peers[peer](w)))))
   }

@@ -4,6 +4,22 @@
 export type SessionData = Record<string, unknown>
 
 /**
+ * The device a session is bound to (`withSession`'s `deviceBound`): bookkeeping a codec keeps
+ * beside the data, in the token's protected part or the store record, never in the data.
+ */
+export interface SessionBinding {
+  /** The bound session's identifier, as the browser sends it (`Sec-Secure-Session-Id`). */
+  id: string
+  /** The device's public key (`kty` EC P-256 or RSA, public members only) and its `alg`. */
+  jwk: DeviceKey
+}
+
+/** A device's public key as a JWK: ES256 (EC P-256) or RS256 (RSA), public members only. */
+export type DeviceKey =
+  | { kty: 'EC'; crv: 'P-256'; x: string; y: string; alg: 'ES256' }
+  | { kty: 'RSA'; n: string; e: string; alg: 'RS256' }
+
+/**
  * What a codec reports about a token besides its data, from `decodeSession`. Times are seconds
  * since the epoch, as in JWT claims.
  */
@@ -21,6 +37,8 @@ export interface DecodedSession<State = unknown> {
   id?: string
   /** The per-session lifetime in seconds that the token carries (`session.setMaxAge`). */
   maxAge?: number
+  /** The device the session is bound to, for codecs that carry one (`carriesBinding`). */
+  binding?: SessionBinding
   /** What the codec wants back in `encodeSession` (`write.previous.state`): `withSession` never reads it. */
   state?: State
 }
@@ -38,6 +56,8 @@ export interface SessionWrite<State = unknown> {
   maxAge?: number
   /** The data as `JSON.stringify` writes it, when `withSession` already has it. */
   json?: string
+  /** The device the session is bound to: written beside the data, read back as `binding`. */
+  binding?: SessionBinding
 }
 
 /** A token and what the storage needs to know about it, from `encodeSession`. */
@@ -84,6 +104,11 @@ export interface CodecBackend {
   createId?(): string
   /** True when `decodeSession` reports `started` for every valid token (`validAfter` needs it). */
   readonly reportsStart?: boolean
+  /**
+   * True when `encodeSession` keeps `write.binding` and `decodeSession` gives it back as `binding`
+   * (`withSession`'s `deviceBound` needs it).
+   */
+  readonly carriesBinding?: boolean
 }
 
 /** What the built-in codecs return: every method of the contract there, and async. */

@@ -77,6 +77,12 @@ export type DecodeErrorReason =
    * inside another cookie's value. Thrown by `cookieAuthorization`; no codec sees the value.
    */
   | 'injected'
+  /**
+   * A device-bound session (`withSession`'s `deviceBound`) presented without a valid bound cookie
+   * for it (a copied token whose bound cookie expired), or an unbound session where the policy
+   * requires binding. The token is not cleared.
+   */
+  | 'unbound'
 
 /**
  * Thrown by a codec's `decode` for a token that is not valid. `withSession` catches it, starts an

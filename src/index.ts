@@ -4,9 +4,11 @@ export type {
   AuthorizationBackend,
   CodecBackend,
   DecodedSession,
+  DeviceKey,
   EncodedSession,
   PersistOptions,
   SessionBackends,
+  SessionBinding,
   SessionCodec,
   SessionData,
   SessionWrite,
@@ -47,7 +49,7 @@ export { starletteCodec } from './codecs/starlette.ts'
 export { adaptBackends } from './core/adapt-backends.ts'
 export type { JsonData, JsonSafe } from './core/session.ts'
 export { Session } from './core/session.ts'
-export type { BackendsInit, SessionOptions } from './core/with-session.ts'
+export type { BackendsInit, DeviceBoundOptions, SessionOptions } from './core/with-session.ts'
 export { getSession, withSession } from './core/with-session.ts'
 export type { DecodeErrorReason, SessionErrorCode, SessionErrorOptions } from './errors.ts'
 export { DecodeError, SessionError } from './errors.ts'
@@ -72,6 +74,7 @@ export type {
   RedisCommandOptions,
   RedisSentinelClient,
   RedisStoreOptions,
+  RedisSubscriber,
 } from './server/redis.ts'
 export { redisStore } from './server/redis.ts'
 export type { DurableObjectStateLike, DurableObjectStorageLike } from './server/session-object.ts'

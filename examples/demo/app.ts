@@ -86,6 +86,12 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
         session.flash('notice', `Logged out ${count} other device${count === 1 ? '' : 's'}.`)
         return redirect(url)
       }
+      if (request.method === 'POST' && url.pathname === '/logout-device' && devices && user) {
+        const handle = String((await request.formData()).get('handle') ?? '')
+        const ended = await devices.destroySession(user, handle)
+        session.flash('notice', ended ? 'Logged out that device.' : 'That device was already out.')
+        return redirect(url)
+      }
       if (request.method === 'POST' && url.pathname === '/logout') {
         session.destroy()
         return redirect(url)

@@ -1,6 +1,6 @@
 /**
  * The demo's "your devices" card: each live session of the signed-in user (storeCodec's `index`)
- * with a "log out the other devices" button.
+ * with a "log out" button per other device and a "log out the other devices" button.
  */
 import type { SessionData, StoreCodec } from '../../src/index.ts'
 
@@ -35,7 +35,11 @@ export async function devicesCard(
       const agent = escapeHtml(String(session.info?.agent ?? 'unknown browser'))
       return `<li class="device${session.current ? ' current' : ''}" data-handle="${escapeHtml(session.handle)}">
         ${agent}${session.current ? ' <strong>(this device)</strong>' : ''}
-        <span class="meta">last seen ${seen} UTC</span></li>`
+        <span class="meta">last seen ${seen} UTC</span>${
+          session.current
+            ? ''
+            : `<form method="post" action="/logout-device"><input type="hidden" name="handle" value="${escapeHtml(session.handle)}"><button class="quiet" type="submit">Log out</button></form>`
+        }</li>`
     })
     .join('')
   const others = sessions.length > 1

@@ -5,6 +5,7 @@
 import type {
   DecodedSession,
   EncodedSession,
+  SessionBinding,
   SessionCodec,
   SessionData,
   SessionWrite,
@@ -13,11 +14,13 @@ import { DecodeError } from '../errors.ts'
 import {
   type LifetimeOptions,
   type LifetimeRule,
+  type LifetimeSchema,
   lifetime,
+  lifetimeOptions,
   type TokenTimes,
 } from '../lib/lifetime.ts'
-import { optionsObject } from '../lib/options.ts'
-import { tokenCache } from '../lib/token-cache.ts'
+import { checkOptions, isPlainObject, type OptionRule, optional } from '../lib/options.ts'
+import { cacheRule, tokenCache } from '../lib/token-cache.ts'
 
 export type { LifetimeOptions, LifetimeRule, TokenTimes }
 
@@ -42,6 +45,8 @@ export interface ReadSession<State = undefined> {
   renew?: boolean
   /** False when this codec cannot issue tokens (a public key only): never renew. */
   renewable?: boolean
+  /** The device the session is bound to, kept beside the data (`carriesBinding` formats). */
+  binding?: SessionBinding
 }
 
 /** What the kernel hands `seal`: the times to write, and the session this token continues. */
@@ -58,6 +63,8 @@ export interface SealStamp<State = undefined> {
   id?: string
   /** The data as `JSON.stringify` writes it. */
   json: string
+  /** The device binding to keep beside the data; `undefined`: none (`carriesBinding` formats). */
+  binding?: SessionBinding
   /** The session this token continues; absent for a new one. */
   previous?: {
     token: string
@@ -65,6 +72,7 @@ export interface SealStamp<State = undefined> {
     id?: string
     started?: number
     maxAge?: number
+    binding?: SessionBinding
     state?: State
   }
 }
@@ -107,6 +115,8 @@ export interface CodecFormat<Payload, State = undefined> {
   createId?(): string
   /** True when `read` gives `times.started` for every valid token (`validAfter` needs it). */
   reportsStart?: boolean
+  /** True when `seal` keeps `stamp.binding` and `read` gives it back (`deviceBound` needs it). */
+  carriesBinding?: boolean
   /** How long a cached payload is, in characters (default: a string's length, else 64). */
   size?(payload: Payload): number
 }
@@ -118,6 +128,21 @@ export interface DefineCodecOptions extends LifetimeOptions {
   /** The boundary rule and tolerances (the codec's, not the user's). */
   rule?: LifetimeRule
 }
+
+/** The `rule` option: an object, given by the codec. */
+const ruleRule: OptionRule<LifetimeRule> = optional((value, fail) => {
+  if (!isPlainObject(value)) fail('must be an object')
+  return value as LifetimeRule
+}, {})
+
+/** `defineCodec`'s options, one schema per boundary rule (`maxAge` 0 only under `age`). */
+function kernelOptions(
+  boundary: LifetimeRule['boundary'],
+): LifetimeSchema & { cache: OptionRule<number>; rule: OptionRule<LifetimeRule> } {
+  return { ...lifetimeOptions(boundary), cache: cacheRule, rule: ruleRule }
+}
+const KERNEL_OPTIONS = kernelOptions('deadline')
+const AGE_KERNEL_OPTIONS = kernelOptions('age')
 
 /** What the kernel keeps in `DecodedSession.state`. */
 export interface KernelState<State> {
@@ -145,17 +170,11 @@ export function defineCodec<Payload, State = undefined>(
   options: DefineCodecOptions = {},
 ): SessionCodec<KernelState<State>> {
   const { name } = format
-  optionsObject(name, options, {
-    maxAge: 1,
-    idleTimeout: 1,
-    clockTolerance: 1,
-    now: 1,
-    cache: 1,
-    rule: 1,
-  })
-  const life = lifetime(options, name, options.rule)
+  const age = (options as { rule?: LifetimeRule } | null)?.rule?.boundary === 'age'
+  const checked = checkOptions(name, options, age ? AGE_KERNEL_OPTIONS : KERNEL_OPTIONS)
+  const life = lifetime(checked, checked.rule)
   const size = format.size ?? ((p: Payload) => (typeof p === 'string' ? p.length : 64))
-  const cache = tokenCache<OpenedToken<Payload>>(name, options.cache, (v) => size(v.payload))
+  const cache = tokenCache<OpenedToken<Payload>>(checked.cache, (v) => size(v.payload))
 
   async function open(token: string): Promise<OpenedToken<Payload>> {
     const hit = cache?.get(token)
@@ -187,6 +206,7 @@ export function defineCodec<Payload, State = undefined>(
     if (times?.started !== undefined) session.started = Math.min(times.started, life.now())
     session.renew = read.renewable !== false && (due || key > 0 || read.renew === true)
     if (read.id !== undefined) session.id = read.id
+    if (read.binding !== undefined) session.binding = read.binding
     if (times?.maxAge !== undefined) session.maxAge = times.maxAge
     return session
   }
@@ -207,6 +227,7 @@ export function defineCodec<Payload, State = undefined>(
       maxAge: write.maxAge,
       id: write.id,
       json: write.json ?? JSON.stringify(data),
+      binding: write.binding,
       previous:
         own === undefined
           ? undefined
@@ -216,6 +237,7 @@ export function defineCodec<Payload, State = undefined>(
               id: previous?.id,
               started: previous?.started,
               maxAge: previous?.maxAge,
+              binding: previous?.binding,
               state: own.format,
             },
     }
@@ -237,6 +259,7 @@ export function defineCodec<Payload, State = undefined>(
 
   const codec: SessionCodec<KernelState<State>> = {
     reportsStart: format.reportsStart === true,
+    carriesBinding: format.carriesBinding === true,
     decodeSession,
     encodeSession,
     encode: async (data) => (await encodeSession(data, {})).token,

@@ -2,19 +2,19 @@
 import type { SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { sessionData } from '../lib/json.ts'
-import { secretList } from '../lib/keys.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
-import { configError, optionsObject, secondsOption, toleranceOption } from '../lib/options.ts'
-import { defineCodec } from './define-codec.ts'
 import {
-  type ClockOptions,
-  derivedKeys,
-  dumpPayload,
-  loadPayload,
-  signature,
-  verifyingKey,
-} from './itsdangerous.ts'
+  booleanRule,
+  checkOptions,
+  type OptionRule,
+  optional,
+  secondsRule,
+  stringRule,
+} from '../lib/options.ts'
+import { defineCodec } from './define-codec.ts'
+import { derivedKeys, dumpPayload, loadPayload, signature, verifyingKey } from './itsdangerous.ts'
 import { pythonJsonCompact } from './python-json-compact.ts'
+import { type ClockOptions, PYTHON_OPTIONS } from './python-options.ts'
 
 export interface DjangoCodecOptions extends ClockOptions {
   /**
@@ -49,8 +49,21 @@ export interface DjangoCodecOptions extends ClockOptions {
   webCrypto?: boolean
 }
 
-const DEFAULT_SALT = 'django.contrib.sessions.backends.signed_cookies'
+const OWNER = 'djangoCodec'
 const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
+const DJANGO_OPTIONS = {
+  ...PYTHON_OPTIONS,
+  salt: stringRule('django.contrib.sessions.backends.signed_cookies'),
+  // Django's signing takes max_age 0.
+  maxAge: optional(secondsRule({ min: 0 }), DEFAULT_MAX_AGE) as OptionRule<number>,
+  expireAtBrowserClose: booleanRule(false),
+  algorithm: optional((value, fail) => {
+    if (value !== 'sha256' && value !== 'sha1') fail("must be 'sha256' or 'sha1'")
+    return value as 'sha256' | 'sha1'
+  }, 'sha256' as const),
+  legacySha1: booleanRule(false),
+  compress: booleanRule(true),
+}
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
 /**
@@ -67,46 +80,22 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
  * }
  */
 export function djangoCodec(options: DjangoCodecOptions): SessionCodec {
-  const owner = 'djangoCodec'
-  const fail = (message: string): never => configError(owner, message)
-  optionsObject(owner, options ?? null, {
-    secretKey: 1,
-    salt: 1,
-    maxAge: 1,
-    expireAtBrowserClose: 1,
-    algorithm: 1,
-    legacySha1: 1,
-    compress: 1,
-    webCrypto: 1,
-    clockTolerance: 1,
-    now: 1,
-  })
-  const skew = toleranceOption(owner, options.clockTolerance, 0)
-  const secrets = secretList(options.secretKey, owner, 1, 'secretKey')
-  const salt = options.salt ?? DEFAULT_SALT
-  if (typeof salt !== 'string') fail('salt must be a string')
-  const maxAge = secondsOption(owner, 'maxAge', options.maxAge, false, 0) ?? DEFAULT_MAX_AGE
-  const algorithm = options.algorithm ?? 'sha256'
-  if (algorithm !== 'sha256' && algorithm !== 'sha1') fail("algorithm must be 'sha256' or 'sha1'")
-  const flags = {
-    legacySha1: options.legacySha1 ?? false,
-    compress: options.compress ?? true,
-    expireAtBrowserClose: options.expireAtBrowserClose ?? false,
-  }
-  for (const [name, value] of Object.entries(flags)) {
-    if (typeof value !== 'boolean') fail(`${name} must be a boolean`)
-  }
+  const { secretKey, salt, maxAge, algorithm, webCrypto, ...checked } = checkOptions(
+    OWNER,
+    options ?? null,
+    DJANGO_OPTIONS,
+  )
   const hashes = [algorithm === 'sha256' ? 'SHA-256' : 'SHA-1'] as const
   const verifying: ('SHA-256' | 'SHA-1')[] = [hashes[0]]
-  if (flags.legacySha1 && hashes[0] !== 'SHA-1') verifying.push('SHA-1')
+  if (checked.legacySha1 && hashes[0] !== 'SHA-1') verifying.push('SHA-1')
   // The signing key first, then every other pair: a token under any but the first is re-issued.
-  const keys = derivedKeys(secrets, salt, 'concat', verifying, options.webCrypto)
+  const keys = derivedKeys(secretKey, salt, 'concat', verifying, webCrypto)
   // Django: age = time.time() - timestamp, refused when age > max_age; time.time() has a fraction.
-  const rule = { boundary: 'age', skew } as const
+  const rule = { boundary: 'age', skew: checked.clockTolerance } as const
 
   return defineCodec<{ timestamp: number; payload: string }>(
     {
-      name: owner,
+      name: OWNER,
       async open(token) {
         const last = token.length <= MAX_TOKEN_LENGTH ? token.lastIndexOf(':') : -1
         const middle = last > 0 ? token.lastIndexOf(':', last - 1) : -1
@@ -125,12 +114,12 @@ export function djangoCodec(options: DjangoCodecOptions): SessionCodec {
       }),
       async seal(data, { now }) {
         const json = latin1(pythonJsonCompact(data))
-        const value = `${await dumpPayload(json, flags.compress)}:${base62(now)}`
+        const value = `${await dumpPayload(json, checked.compress)}:${base62(now)}`
         const token = `${value}:${await signature(keys, value)}`
-        return { token, maxAge: flags.expireAtBrowserClose ? null : maxAge }
+        return { token, maxAge: checked.expireAtBrowserClose ? null : maxAge }
       },
     },
-    { maxAge, now: options.now, cache: false, rule },
+    { maxAge, now: checked.now, cache: false, rule },
   )
 }
 

@@ -2,10 +2,12 @@
 import type { SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { encodeBase64url, utf8 } from '../lib/base64url.ts'
+import { fromConfirmation, toConfirmation } from '../lib/binding.ts'
 import { payloadText } from '../lib/json.ts'
-import { secretList } from '../lib/keys.ts'
-import { isSessionMaxAge, type LifetimeOptions } from '../lib/lifetime.ts'
-import { isPlainObject, optionsObject } from '../lib/options.ts'
+import { secretsRule } from '../lib/keys.ts'
+import { isSessionMaxAge, LIFETIME_OPTIONS, type LifetimeOptions } from '../lib/lifetime.ts'
+import { checkOptions, isPlainObject } from '../lib/options.ts'
+import { cacheRule } from '../lib/token-cache.ts'
 import { compactSegments, parseJsonObject, parseJsonText } from './compact.ts'
 import { defineCodec, type OpenedToken } from './define-codec.ts'
 import { type DerivedKey, deriveKey } from './jwe-dir-keys.ts'
@@ -21,10 +23,10 @@ export interface EncryptedCodecOptions extends LifetimeOptions {
 }
 
 const OWNER = 'encryptedCodec'
-const KNOWN = { secrets: 1, maxAge: 1, idleTimeout: 1, clockTolerance: 1, now: 1, cache: 1 }
+const ENCRYPTED_OPTIONS = { secrets: secretsRule(32), ...LIFETIME_OPTIONS, cache: cacheRule }
 const IV_BYTES = 12
 const TAG_BYTES = 16
-const CLAIMS = new Set(['iat', 'sst', 'exp', 'max', 'data'])
+const CLAIMS = new Set(['iat', 'sst', 'exp', 'max', 'cnf', 'data'])
 const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
 
 /**
@@ -35,7 +37,8 @@ const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
  * `key = HKDF-SHA256(ikm = UTF-8 secret, salt = empty, info = "fetch-session encryptedCodec A256GCM", 32 bytes)`,
  * and the header's `kid` is the first 8 bytes of `SHA-256(key)` in base64url (11 characters).
  * The plaintext is JSON `{ "iat": issued, "sst": session start, "exp"?: expiry, "max"?: the
- * session's own lifetime, "data": {...} }`, times in seconds since the epoch; `maxAge` (default
+ * session's own lifetime, "cnf"?: the device binding (RFC 7800's confirmation claim: `{ kid,
+ * jwk }`, `withSession`'s `deviceBound`), "data": {...} }`, times in seconds since the epoch; `maxAge` (default
  * 14 days) and `idleTimeout` apply as in `signedCodec`. A token under an older secret is re-issued
  * under the newest.
  *
@@ -43,26 +46,34 @@ const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
  * const codec = encryptedCodec({ secrets: [env.SESSION_KEY, env.OLD_SESSION_KEY], maxAge: 86400, idleTimeout: 1800 })
  */
 export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
-  optionsObject(OWNER, options ?? null, KNOWN)
-  const secrets = secretList(options?.secrets, OWNER, 32)
+  const { secrets, ...lifetimes } = checkOptions(OWNER, options ?? null, ENCRYPTED_OPTIONS)
   let keys: Promise<DerivedKey[]> | undefined
   const allKeys = () => {
     keys ??= Promise.all(secrets.map(deriveKey))
     return keys
   }
-  const { maxAge, idleTimeout, clockTolerance, now, cache } = options
   return defineCodec(
     {
       name: OWNER,
       reportsStart: true,
+      carriesBinding: true,
       open: async (token) => open(token, await allKeys()),
       read(text) {
-        const { iat, sst, exp, max, data } = parseClaims(text)
+        const { iat, sst, exp, max, cnf, data } = parseClaims(text)
         // RFC 7519: not accepted on or after exp, as any other JOSE library judges the token.
-        return { data, times: { started: sst, issued: iat, expires: exp, maxAge: max } }
+        const times = { started: sst, issued: iat, expires: exp, maxAge: max }
+        return { data, times, binding: fromConfirmation(cnf) }
       },
-      async seal(data, { now, started, expires, maxAge }) {
-        const text = JSON.stringify({ iat: now, sst: started, exp: expires, max: maxAge, data })
+      async seal(data, { now, started, expires, maxAge, binding }) {
+        const cnf = toConfirmation(binding)
+        const text = JSON.stringify({
+          iat: now,
+          sst: started,
+          exp: expires,
+          max: maxAge,
+          cnf,
+          data,
+        })
         const { key, header, aad } = (await allKeys())[0]!
         const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
         const sealed = new Uint8Array(
@@ -77,7 +88,7 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
         return { token, payload: text }
       },
     },
-    { maxAge, idleTimeout, clockTolerance, now, cache },
+    lifetimes,
   )
 }
 
@@ -127,6 +138,7 @@ interface Claims {
   sst: number
   exp: number | undefined
   max: number | undefined
+  cnf: unknown
   data: SessionData
 }
 

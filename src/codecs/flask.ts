@@ -3,14 +3,19 @@ import type { SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { payloadText, sessionData } from '../lib/json.ts'
-import { secretList } from '../lib/keys.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
-import { configError, optionsObject, secondsOption, toleranceOption } from '../lib/options.ts'
+import {
+  booleanRule,
+  checkOptions,
+  type OptionRule,
+  optional,
+  secondsRule,
+  stringRule,
+} from '../lib/options.ts'
 import { defineCodec } from './define-codec.ts'
 import { tag, untag } from './flask-tags.ts'
 import {
   bytesToInt,
-  type ClockOptions,
   derivedKeys,
   dumpPayload,
   intToBytes,
@@ -19,6 +24,7 @@ import {
   verifyingKey,
 } from './itsdangerous.ts'
 import { pythonJsonCompact } from './python-json-compact.ts'
+import { type ClockOptions, PYTHON_OPTIONS } from './python-options.ts'
 
 export interface FlaskCodecOptions extends ClockOptions {
   /**
@@ -56,6 +62,19 @@ export interface FlaskCodecOptions extends ClockOptions {
 const OWNER = 'flaskCodec'
 const DEFAULT_MAX_AGE = 31 * 24 * 60 * 60
 const SIGNATURE_BYTES = 20 // HMAC-SHA1
+const FLASK_OPTIONS = {
+  ...PYTHON_OPTIONS,
+  // itsdangerous takes max_age 0.
+  maxAge: optional(secondsRule({ min: 0 }), DEFAULT_MAX_AGE) as OptionRule<number>,
+  refreshEachRequest: booleanRule(true),
+  salt: stringRule('cookie-session'),
+  trustedMarkup: optional((value, fail) => {
+    if (!Array.isArray(value) || value.some((key) => typeof key !== 'string')) {
+      fail('must be a list of session keys')
+    }
+    return value as string[]
+  }, [] as string[]),
+}
 
 /**
  * Reads and writes the session cookie of Flask's `SecureCookieSessionInterface` byte for byte, so a
@@ -72,26 +91,16 @@ const SIGNATURE_BYTES = 20 // HMAC-SHA1
  * }
  */
 export function flaskCodec(options: FlaskCodecOptions): SessionCodec {
-  const fail = (message: string): never => configError(OWNER, message)
-  optionsObject(OWNER, options ?? null, {
-    ...{ secretKey: 1, maxAge: 1, refreshEachRequest: 1, salt: 1, trustedMarkup: 1, webCrypto: 1 },
-    ...{ clockTolerance: 1, now: 1 },
-  })
-  const skew = toleranceOption(OWNER, options.clockTolerance, 0)
-  const secrets = secretList(options.secretKey, OWNER, 1, 'secretKey')
-  const maxAge = secondsOption(OWNER, 'maxAge', options.maxAge, false, 0) ?? DEFAULT_MAX_AGE
-  const salt = options.salt ?? 'cookie-session'
-  if (typeof salt !== 'string') fail('salt must be a string')
-  const refresh = options.refreshEachRequest ?? true
-  if (typeof refresh !== 'boolean') fail('refreshEachRequest must be a boolean')
-  const markupKeys: unknown = options.trustedMarkup ?? []
-  if (!Array.isArray(markupKeys) || markupKeys.some((key) => typeof key !== 'string')) {
-    fail('trustedMarkup must be a list of session keys')
-  }
-  const trusted = new Set(markupKeys as string[])
-  const keys = derivedKeys(secrets, salt, 'hmac', ['SHA-1'], options.webCrypto)
+  const {
+    secretKey,
+    maxAge,
+    refreshEachRequest: refresh,
+    ...checked
+  } = checkOptions(OWNER, options ?? null, FLASK_OPTIONS)
+  const trusted = new Set(checked.trustedMarkup)
+  const keys = derivedKeys(secretKey, checked.salt, 'hmac', ['SHA-1'], checked.webCrypto)
   // itsdangerous: refused when age > max_age (so accepted at exactly max_age) or age < 0.
-  const rule = { boundary: 'age', wholeSeconds: true, skew } as const
+  const rule = { boundary: 'age', wholeSeconds: true, skew: checked.clockTolerance } as const
   return defineCodec<{ timestamp: number; payload: string }>(
     {
       name: OWNER,
@@ -124,7 +133,7 @@ export function flaskCodec(options: FlaskCodecOptions): SessionCodec {
         }
       },
     },
-    { maxAge, now: options.now, cache: false, rule },
+    { maxAge, now: checked.now, cache: false, rule },
   )
 }
 

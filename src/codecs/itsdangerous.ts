@@ -130,14 +130,3 @@ export async function loadPayload(payload: string): Promise<Uint8Array> {
   if (bytes === undefined) throw new DecodeError('malformed', 'session payload is not base64url')
   return compressed ? inflate(bytes) : bytes
 }
-
-/** The options every Python-compatible codec takes for time. */
-export interface ClockOptions {
-  /**
-   * Seconds a timestamp may lie in the future and still be accepted (clock skew between servers).
-   * Default 0: the framework's own rule, which refuses a timestamp ahead of its clock.
-   */
-  clockTolerance?: number
-  /** The clock, in milliseconds like `Date.now`. */
-  now?: () => number
-}

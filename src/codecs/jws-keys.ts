@@ -11,8 +11,6 @@ import {
 
 export type { CryptoKeyShape, WebCryptoKey }
 
-import { configError } from '../lib/options.ts'
-
 type Params =
   | { name: 'HMAC'; hash: HmacHash }
   | { name: 'RSASSA-PKCS1-v1_5' | 'RSA-PSS'; hash: HmacHash }
@@ -106,20 +104,6 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi'] as const
 
 export function isJwsAlgorithm(alg: unknown): alg is JwsAlgorithm {
   return typeof alg === 'string' && Object.hasOwn(ALGORITHMS, alg)
-}
-
-/** The `algorithms` option: a non-empty allow-list of known algorithms, never `none`. */
-export function algorithmList(list: unknown, owner: string): JwsAlgorithm[] {
-  const fail = (message: string): never => configError(owner, message)
-  if (!Array.isArray(list) || list.length === 0) fail('algorithms must be a non-empty list')
-  for (const alg of list as unknown[]) {
-    if (typeof alg === 'string' && alg.toLowerCase() === 'none') fail('never accepts alg none')
-    if (!isJwsAlgorithm(alg))
-      fail(
-        'lists an algorithm it does not know (HS256/384/512, RS/PS/ES 256/384/512, EdDSA, Ed25519)',
-      )
-  }
-  return [...new Set(list as JwsAlgorithm[])]
 }
 
 /** Checks one key against the allow-list. `kid` is the one the key set gives it, if any. */

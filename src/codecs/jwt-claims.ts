@@ -1,8 +1,8 @@
 /** @module jwtCodec's claim set: the data, the times beside it, and the iss and aud checks. */
-import type { SessionData } from '../backends.ts'
+import type { SessionBinding, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
+import { fromConfirmation, toConfirmation } from '../lib/binding.ts'
 import { isSessionMaxAge } from '../lib/lifetime.ts'
-import { configError } from '../lib/options.ts'
 import { parseJsonText } from './compact.ts'
 import type { ReadSession } from './define-codec.ts'
 
@@ -47,10 +47,13 @@ export function readClaims(text: string, rules: ClaimRules): ReadSession {
     started = Math.min(started, exp - max)
   }
   const data: SessionData = { ...claims }
+  // A device binding (RFC 7800's cnf) is bookkeeping on our own tokens only.
+  const binding = own ? fromConfirmation(claims.cnf) : undefined
   if (own) {
     delete data.iat
     delete data.sst
     delete data.sma
+    delete data.cnf
     if (absolute !== null || idle !== undefined) delete data.exp
     if (issuers) delete data.iss
     if (audiences) delete data.aud
@@ -63,18 +66,26 @@ export function readClaims(text: string, rules: ClaimRules): ReadSession {
     maxAge: sma as number | undefined,
     foreign: !own,
   }
-  return { data, times }
+  return binding === undefined ? { data, times } : { data, times, binding }
 }
 
 /** The claims a token issued now carries: the data, then the codec's own. */
 export function writeClaims(
   data: SessionData,
-  stamp: { now: number; started: number; maxAge?: number; expires?: number },
+  stamp: {
+    now: number
+    started: number
+    maxAge?: number
+    expires?: number
+    binding?: SessionBinding
+  },
   rules: ClaimRules,
 ): { claims: SessionData; expires: number | undefined } {
   const claims: SessionData = { ...data, iat: stamp.now, sst: stamp.started }
   if (stamp.maxAge !== undefined) claims.sma = stamp.maxAge
   else delete claims.sma
+  if (stamp.binding !== undefined) claims.cnf = toConfirmation(stamp.binding)
+  else delete claims.cnf
   const lifetime = rules.absolute !== null || rules.idle !== undefined
   if (lifetime && stamp.expires !== undefined) claims.exp = stamp.expires
   if (rules.issuers) claims.iss = rules.issuers[0]
@@ -96,18 +107,4 @@ function audienceMatches(aud: unknown, audiences: readonly string[] | undefined)
   const list = typeof aud === 'string' ? [aud] : aud
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string')) return false
   return list.some((item) => audiences.includes(item))
-}
-
-/** `issuer` and `audience`: a non-empty string or list of strings. */
-export function optionalList(
-  value: unknown,
-  name: string,
-  owner: string,
-): readonly string[] | undefined {
-  if (value === undefined) return undefined
-  const list = typeof value === 'string' ? [value] : value
-  if (!Array.isArray(list) || list.length === 0 || !list.every((v) => typeof v === 'string' && v)) {
-    configError(owner, `${name} must be a non-empty string or list of strings`)
-  }
-  return list
 }

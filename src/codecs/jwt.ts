@@ -3,71 +3,17 @@ import { CompactSign, compactVerify } from 'jose'
 import type { SessionCodec } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { fromUtf8, utf8 } from '../lib/base64url.ts'
-import { configError, optionsObject, secondsOption, toleranceOption } from '../lib/options.ts'
+import { configError } from '../lib/options.ts'
 import { compactSegments, repeatsName } from './compact.ts'
 import { defineCodec } from './define-codec.ts'
 import { lowSToken } from './ecdsa-signature.ts'
-import { jwsKeySet } from './jws-key-set.ts'
-import {
-  algorithmList,
-  type CryptoKeyShape,
-  type Jwk,
-  type JwsAlgorithm,
-  type JwtKey,
-  type WebCryptoKey,
-} from './jws-keys.ts'
-import { NOT_A_CLAIM_SET, optionalList, readClaims, writeClaims } from './jwt-claims.ts'
+import type { CryptoKeyShape, Jwk, JwsAlgorithm, JwtKey, WebCryptoKey } from './jws-keys.ts'
+import { NOT_A_CLAIM_SET, readClaims, writeClaims } from './jwt-claims.ts'
+import { type JwtCodecOptions, jwtOptions } from './jwt-options.ts'
 
-export type { CryptoKeyShape, Jwk, JwsAlgorithm, JwtKey, WebCryptoKey }
+export type { CryptoKeyShape, Jwk, JwsAlgorithm, JwtCodecOptions, JwtKey, WebCryptoKey }
 
 const OWNER = 'jwtCodec'
-
-export interface JwtCodecOptions {
-  /**
-   * One key: a secret (string or bytes), a CryptoKey, a `{ privateKey, publicKey }` pair or a JWK.
-   * When it has a `kid` (a JWK's), a token that names another kid is refused.
-   */
-  key?: JwtKey
-  /** A key set chosen by the token's `kid`: JWKs with `kid`, or a record kid → key. The first signs. */
-  keys?: readonly (Jwk & { kid: string })[] | Readonly<Record<string, JwtKey>>
-  /** The allow-list; the first one the signing key fits signs. `none` is never accepted. */
-  algorithms: readonly JwsAlgorithm[]
-  /** Required `iss`; a list accepts any of them, and tokens we issue carry the first. */
-  issuer?: string | readonly string[]
-  /** Required `aud` (one must match); tokens we issue carry the first. */
-  audience?: string | readonly string[]
-  /**
-   * Seconds of leeway, as jose's `clockTolerance` and PyJWT's `leeway`: `exp` (and every deadline)
-   * is extended by it, `nbf` and `iat` forgiven by it. Default 0: a token is refused at exactly its
-   * `exp`, and one whose `nbf` is a second ahead is refused.
-   */
-  clockTolerance?: number
-  /**
-   * Seconds the codec's own bookkeeping times (the `iat` and session start `sst` it wrote) may lie
-   * ahead of this server's clock, for skew between servers that share the key. Default 5.
-   */
-  clockSkew?: number
-  /**
-   * Absolute lifetime in whole seconds: tokens get `exp` = session start + maxAge, and must carry
-   * one. Default: none (tokens without `exp`), unlike the other codecs.
-   */
-  maxAge?: number | null
-  /** The former name of `maxAge`, still accepted. */
-  expiresIn?: number
-  /**
-   * Inactivity limit in seconds: a token whose `iat` (its last issue) is idleTimeout old is refused
-   * with reason `idle`, and one past half the window is issued again, even unchanged. Tokens get
-   * `exp` = min(start + expiresIn, iat + idleTimeout) and the session start in claim `sst`.
-   */
-  idleTimeout?: number
-  /** The clock, in milliseconds like `Date.now`. */
-  now?: () => number
-  /**
-   * How many verified tokens this codec keeps, so a token seen before costs no signature check
-   * (default 1000, at most 2 KiB each; `false` for none). Every claim is judged on a hit as on a miss.
-   */
-  cache?: number | false
-}
 
 /**
  * A stateless codec whose token is a compact JWS (RFC 7519 JWT): the session data is the claim
@@ -76,7 +22,7 @@ export interface JwtCodecOptions {
  * `sst`, the session start in seconds since the epoch, is a private claim: re-issues move `iat`
  * (and `exp` with `idleTimeout`), so neither tells when the session began. A token without `sst`
  * (from another issuer) started at its `iat`. `sma`, a session's own lifetime
- * (`session.setMaxAge`), is private too; other readers ignore both, and `exp` keeps its RFC 7519
+ * (`session.setMaxAge`), is private too, and so is `cnf` (RFC 7800) on a device-bound session; other readers ignore both, and `exp` keeps its RFC 7519
  * meaning. Every deadline is exclusive: a token is refused at exactly `exp` (or
  * `iat + idleTimeout`), as jose and PyJWT refuse it; fractional times are compared with the
  * unrounded clock. Before jose sees a token it must have exactly
@@ -89,35 +35,13 @@ export interface JwtCodecOptions {
  * const codec = jwtCodec({ key: env.JWT_SECRET, algorithms: ['HS256'], issuer: 'https://auth.example.com', expiresIn: 8 * 3600, idleTimeout: 1800 })
  */
 export function jwtCodec(options: JwtCodecOptions): SessionCodec {
-  optionsObject(OWNER, options ?? null, {
-    ...{ key: 1, keys: 1, algorithms: 1, issuer: 1, audience: 1, clockTolerance: 1 },
-    ...{ clockSkew: 1, maxAge: 1, expiresIn: 1, idleTimeout: 1, now: 1, cache: 1 },
-  })
-  const algorithms = algorithmList(options.algorithms, OWNER)
-  const keys = jwsKeySet(options.key, options.keys, algorithms, OWNER)
+  const { keys, rules, kernel } = jwtOptions(options)
   const { signer } = keys
-  if (options.maxAge !== undefined && options.expiresIn !== undefined) {
-    configError(OWNER, 'takes maxAge or its former name expiresIn, not both')
-  }
-  const name = options.maxAge === undefined ? 'expiresIn' : 'maxAge'
-  // No default absolute lifetime here: a JWT without maxAge has no exp of ours.
-  const maxAge = secondsOption(OWNER, name, options.maxAge ?? options.expiresIn, true) ?? null
-  const idle = secondsOption(OWNER, 'idleTimeout', options.idleTimeout) ?? undefined
-  const rules = {
-    absolute: maxAge,
-    idle,
-    issuers: optionalList(options.issuer, 'issuer', OWNER),
-    audiences: optionalList(options.audience, 'audience', OWNER),
-  }
-  const rule = {
-    leeway: toleranceOption(OWNER, options.clockTolerance, 0),
-    skew: toleranceOption(OWNER, options.clockSkew, 5, 'clockSkew'),
-    defaultMaxAge: null,
-  }
   return defineCodec(
     {
       name: OWNER,
       reportsStart: true,
+      carriesBinding: true,
       // An ECDSA token with a high S is read as its low-S twin, so both spellings are one token.
       canonical(token) {
         const compact = compactSegments(token, 3, false)
@@ -165,6 +89,6 @@ export function jwtCodec(options: JwtCodecOptions): SessionCodec {
         return { token: lowSToken(alg, signed) ?? signed, payload, expires }
       },
     },
-    { maxAge, idleTimeout: idle, now: options.now, cache: options.cache, rule },
+    kernel,
   )
 }

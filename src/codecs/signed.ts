@@ -1,13 +1,15 @@
 /** @module signedCodec: the session as base64url JSON with an HMAC-SHA256 tag. */
-import type { SessionCodec, SessionData } from '../backends.ts'
+import type { SessionBinding, SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, encodeBase64urlText } from '../lib/base64url.ts'
+import { readBinding } from '../lib/binding.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { payloadText } from '../lib/json.ts'
-import { secretList } from '../lib/keys.ts'
-import { isSessionMaxAge, type LifetimeOptions } from '../lib/lifetime.ts'
+import { secretsRule } from '../lib/keys.ts'
+import { isSessionMaxAge, LIFETIME_OPTIONS, type LifetimeOptions } from '../lib/lifetime.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
-import { isPlainObject, optionsObject } from '../lib/options.ts'
+import { booleanRule, checkOptions, isPlainObject } from '../lib/options.ts'
+import { cacheRule } from '../lib/token-cache.ts'
 import { defineCodec } from './define-codec.ts'
 
 export interface SignedCodecOptions extends LifetimeOptions {
@@ -27,12 +29,19 @@ export interface SignedCodecOptions extends LifetimeOptions {
 
 const OWNER = 'signedCodec'
 const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
+const SIGNED_OPTIONS = {
+  secrets: secretsRule(32),
+  ...LIFETIME_OPTIONS,
+  cache: cacheRule,
+  webCrypto: booleanRule(false),
+}
 
 /**
  * A stateless codec: the token is
- * `base64url(JSON [started, issued, data, maxAge?]).base64url(HMAC-SHA256)`, readable by the
- * client but not forgeable. Times are whole seconds since the epoch; `maxAge` is present only for
- * a session given its own lifetime (`session.setMaxAge`).
+ * `base64url(JSON [started, issued, data, maxAge?, binding?]).base64url(HMAC-SHA256)`, readable
+ * by the client but not forgeable. Times are whole seconds since the epoch; `maxAge` is present
+ * only for a session given its own lifetime (`session.setMaxAge`), `null` when only a device
+ * binding (`withSession`'s `deviceBound`: `{ id, jwk }`, the device's public key) follows.
  *
  * @example
  * const codec = signedCodec({ secrets: [env.SESSION_SECRET, env.OLD_SESSION_SECRET], idleTimeout: 3600 })
@@ -40,21 +49,13 @@ const TAG_LENGTH = 43 // 32 bytes in unpadded base64url
  * const data = await codec.decode(token) // { user: 'ana' }
  */
 export function signedCodec(options: SignedCodecOptions): SessionCodec {
-  optionsObject(OWNER, options ?? null, {
-    secrets: 1,
-    maxAge: 1,
-    idleTimeout: 1,
-    clockTolerance: 1,
-    now: 1,
-    cache: 1,
-    webCrypto: 1,
-  })
-  const keys = hmacKeys(secretList(options?.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
-  const { maxAge, idleTimeout, clockTolerance, now, cache } = options
+  const { secrets, webCrypto, ...lifetimes } = checkOptions(OWNER, options ?? null, SIGNED_OPTIONS)
+  const keys = hmacKeys(secrets, 'SHA-256', webCrypto)
   return defineCodec(
     {
       name: OWNER,
       reportsStart: true,
+      carriesBinding: true,
       async open(token) {
         const dot = token.length <= MAX_TOKEN_LENGTH ? token.indexOf('.') : -1
         if (dot < 0 || token.length - dot - 1 !== TAG_LENGTH) throw new DecodeError('malformed')
@@ -67,20 +68,28 @@ export function signedCodec(options: SignedCodecOptions): SessionCodec {
         return { payload: payloadText(bytes), key }
       },
       read(text) {
-        const [started, issued, data, maxAge] = parsePayload(text)
-        return { data, times: { started, issued, maxAge } }
+        const [started, issued, data, maxAge, binding] = parsePayload(text)
+        return { data, times: { started, issued, maxAge: maxAge ?? undefined }, binding }
       },
-      async seal(_data, { started, now, maxAge, json }) {
-        const text = `[${started},${now},${json}${maxAge === undefined ? '' : `,${maxAge}`}]`
+      async seal(_data, { started, now, maxAge, json, binding }) {
+        const tail =
+          binding === undefined
+            ? maxAge === undefined
+              ? ''
+              : `,${maxAge}`
+            : `,${maxAge ?? null},${JSON.stringify(binding)}`
+        const text = `[${started},${now},${json}${tail}]`
         const payload = encodeBase64urlText(text)
         return { token: `${payload}.${encodeBase64url(await keys.sign(payload))}`, payload: text }
       },
     },
-    { maxAge, idleTimeout, clockTolerance, now, cache },
+    lifetimes,
   )
 }
 
-function parsePayload(text: string): [number, number, SessionData, number | undefined] {
+type Payload = [number, number, SessionData, number | null | undefined, SessionBinding | undefined]
+
+function parsePayload(text: string): Payload {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -89,13 +98,22 @@ function parsePayload(text: string): [number, number, SessionData, number | unde
   }
   if (
     Array.isArray(parsed) &&
-    (parsed.length === 3 || parsed.length === 4) &&
+    parsed.length >= 3 &&
+    parsed.length <= 5 &&
     Number.isSafeInteger(parsed[0]) &&
     Number.isSafeInteger(parsed[1]) &&
     isPlainObject(parsed[2]) &&
-    isSessionMaxAge(parsed[3])
+    (parsed.length === 5
+      ? parsed[3] === null || isSessionMaxAge(parsed[3])
+      : isSessionMaxAge(parsed[3]))
   ) {
-    return parsed as [number, number, SessionData, number | undefined]
+    let binding: SessionBinding | undefined
+    try {
+      binding = parsed.length === 5 ? readBinding(parsed[4]) : undefined
+    } catch (cause) {
+      throw new DecodeError('malformed', undefined, { cause })
+    }
+    return [parsed[0], parsed[1], parsed[2], parsed[3], binding]
   }
   throw new DecodeError('malformed')
 }

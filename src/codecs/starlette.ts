@@ -9,12 +9,13 @@ import {
   utf8,
 } from '../lib/base64url.ts'
 import { payloadText, sessionData } from '../lib/json.ts'
-import { secretList } from '../lib/keys.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
-import { optionsObject, toleranceOption } from '../lib/options.ts'
+import { checkOptions, optional, secondsRule } from '../lib/options.ts'
+import { cacheRule } from '../lib/token-cache.ts'
 import { defineCodec } from './define-codec.ts'
 import { bytesToInt, derivedKeys, intToBytes } from './itsdangerous.ts'
 import { pythonJsonDumps } from './python-json.ts'
+import { PYTHON_OPTIONS } from './python-options.ts'
 
 export interface StarletteCodecOptions {
   /**
@@ -54,6 +55,12 @@ const OWNER = 'starletteCodec'
 const SALT = 'itsdangerous.Signer'
 const DEFAULT_MAX_AGE = 14 * 24 * 60 * 60
 const SIGNATURE_BYTES = 20 // HMAC-SHA1
+const STARLETTE_OPTIONS = {
+  ...PYTHON_OPTIONS,
+  // itsdangerous takes max_age 0 (and None, our null).
+  maxAge: optional(secondsRule({ nullable: true, min: 0 }), DEFAULT_MAX_AGE),
+  cache: cacheRule,
+}
 
 /**
  * Reads and writes the cookie of Starlette's `SessionMiddleware` byte for byte, so a Python service
@@ -74,19 +81,15 @@ const SIGNATURE_BYTES = 20 // HMAC-SHA1
  * }
  */
 export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
-  optionsObject(OWNER, options ?? null, {
-    secretKey: 1,
-    maxAge: 1,
-    clockTolerance: 1,
-    now: 1,
-    webCrypto: 1,
-    cache: 1,
-  })
-  // Interop outranks our minimum: any non-empty secret the Python service already uses.
-  const secrets = secretList(options.secretKey, OWNER, 1, 'secretKey')
-  const maxAge = options.maxAge === undefined ? DEFAULT_MAX_AGE : options.maxAge
-  const skew = toleranceOption(OWNER, options.clockTolerance, 0)
-  const keys = derivedKeys(secrets, SALT, 'concat', ['SHA-1'], options.webCrypto)
+  const {
+    secretKey,
+    maxAge,
+    clockTolerance: skew,
+    now,
+    webCrypto,
+    cache,
+  } = checkOptions(OWNER, options ?? null, STARLETTE_OPTIONS)
+  const keys = derivedKeys(secretKey, SALT, 'concat', ['SHA-1'], webCrypto)
   const rule = { boundary: 'age', wholeSeconds: true, skew, defaultMaxAge: null } as const
   return defineCodec<Verified>(
     {
@@ -119,7 +122,7 @@ export function starletteCodec(options: StarletteCodecOptions): SessionCodec {
         return { token, payload: { timestamp: now, text }, maxAge: maxAge || null }
       },
     },
-    { maxAge, now: options.now, cache: options.cache, rule },
+    { maxAge, now, cache, rule },
   )
 }
 

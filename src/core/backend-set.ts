@@ -30,8 +30,15 @@ export function checkBuilder(builder: (...args: never[]) => unknown): void {
   if (builder.constructor?.name === 'AsyncFunction') configError('withSession', ASYNC_BUILDER)
 }
 
-/** Checks a backend set at construction; `needsStart`: `validAfter` is on, so the codec must report starts. */
-export function checkBackends(backends: SessionBackends, needsStart: boolean): SessionBackends {
+/**
+ * Checks a backend set at construction; `needsStart`: `validAfter` is on, so the codec must report
+ * starts; `needsBinding`: `deviceBound` is on, so the codec must carry the device key.
+ */
+export function checkBackends(
+  backends: SessionBackends,
+  needsStart: boolean,
+  needsBinding = false,
+): SessionBackends {
   if (typeof (backends as { then?: unknown })?.then === 'function') {
     configError('withSession', ASYNC_BUILDER)
   }
@@ -76,6 +83,12 @@ export function checkBackends(backends: SessionBackends, needsStart: boolean): S
     configError(
       'withSession',
       'validAfter needs a codec that reports when a session started (reportsStart)',
+    )
+  }
+  if (needsBinding && codec.carriesBinding !== true) {
+    configError(
+      'withSession',
+      'deviceBound needs a codec that keeps the device key beside the data (carriesBinding)',
     )
   }
   return backends

@@ -13,6 +13,10 @@ import { cookieMaxAge, privateResponse } from '../lib/response-headers.ts'
 import { loadFailure } from './answer.ts'
 import { checkBackends, readTokens } from './backend-set.ts'
 import { commitHeaders } from './commit.ts'
+import type { EndpointSession } from './device-bound/endpoints.ts'
+import { checkBinding } from './device-bound/enforce.ts'
+import { bindingWrites, type HeaderWrite } from './device-bound/headers.ts'
+import type { DeviceBound } from './device-bound/options.ts'
 import { Session, type SessionRecord } from './session.ts'
 import type { BackendsInit, SessionOptions } from './session-options.ts'
 
@@ -28,8 +32,12 @@ interface Loaded {
   snapshot: string
 }
 
-export class RequestSession {
+export class RequestSession implements EndpointSession {
   #loaded: Promise<Loaded> | undefined
+  /** Check a device-bound session's bound cookie; off for the registration and refresh paths. */
+  #enforce = true
+  /** Headers a device-bound endpoint writes beside the session's own. */
+  also: HeaderWrite | undefined
   #backends: SessionBackends | undefined
   /** Whose writes a Response may carry: the outermost layer's state (this one when alone). */
   owner: object = this
@@ -41,6 +49,8 @@ export class RequestSession {
     readonly rest: unknown[],
     readonly init: BackendsInit<unknown[]>,
     readonly options: SessionOptions,
+    /** The `deviceBound` option, built. */
+    readonly bound?: DeviceBound,
   ) {}
 
   backends(): SessionBackends {
@@ -48,7 +58,11 @@ export class RequestSession {
       const init = this.init
       this.#backends =
         typeof init === 'function'
-          ? checkBackends(init(this.request, ...this.rest), this.options.validAfter !== undefined)
+          ? checkBackends(
+              init(this.request, ...this.rest),
+              this.options.validAfter !== undefined,
+              this.bound !== undefined,
+            )
           : init
     }
     return this.#backends
@@ -57,6 +71,14 @@ export class RequestSession {
   async session(): Promise<Session> {
     this.#loaded ??= this.#load()
     return (await this.#loaded).session
+  }
+
+  /** The session as loaded without the bound-cookie check (the device-bound paths only). */
+  async unenforced(): Promise<{ record: SessionRecord; token: string | undefined }> {
+    this.#enforce = false
+    this.#loaded ??= this.#load()
+    const { record, token } = await this.#loaded
+    return { record, token }
   }
 
   async #load(): Promise<Loaded> {
@@ -83,11 +105,12 @@ export class RequestSession {
         this.failure = loadFailure(error, this.request, this.owner, this.options.onStoreError)
         throw this.failure
       }
-      // Cleared once, so onInvalid does not hear it again; but only a lone token. A planted
+      // Cleared once, so onInvalid does not hear it again; but only a lone token, and not a bound
+      // session's (its browser may be refreshing the bound cookie right now). A planted
       // cookie (`injected`), or one of several copies of a name (others under another Domain or
       // Path, beyond the candidates tried), is not: clearing writes our Path and Domain, which
       // deletes the victim's own cookie and leaves the planted ones in place.
-      invalid = error.reason !== 'injected' && candidates === 1
+      invalid = error.reason !== 'injected' && error.reason !== 'unbound' && candidates === 1
       const answer = this.options.onInvalid?.(error, this.request)
       if (answer instanceof Response) {
         const { request, owner, options } = this
@@ -111,7 +134,11 @@ export class RequestSession {
     }
     const snapshot = serialize(decoded.data)
     if (this.options.validAfter !== undefined) await this.#checkRevocation(decoded)
+    const bound = this.bound
+    if (bound !== undefined && this.#enforce)
+      await checkBinding(bound, decoded.binding, this.request)
     const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec)
+    record.binding = decoded.binding
     const session = new Session(record, false)
     return { session, record, token: presented, decoded, invalid: false, snapshot }
   }
@@ -141,11 +168,21 @@ export class RequestSession {
       return commitHeaders(response, this.owner, undefined)
     }
     const write = await this.#write(loaded)
-    if (write === undefined) return commitHeaders(response, this.owner, undefined)
+    const bound = this.bound
+    const binding =
+      bound && (await bindingWrites(bound, record, loaded.decoded?.binding, loaded.token, write))
+    const also = this.also
+    if (write === undefined && binding === undefined && also === undefined) {
+      return commitHeaders(response, this.owner, undefined)
+    }
     return commitHeaders(response, this.owner, (headers) => {
       const { storage, authorization } = this.backends()
       if (write === 'clear') storage.clear(headers, { request: this.request })
-      else storage.persist(headers, write.token, { maxAge: write.maxAge, request: this.request })
+      else if (write !== undefined) {
+        storage.persist(headers, write.token, { maxAge: write.maxAge, request: this.request })
+      }
+      binding?.(headers)
+      also?.(headers)
       privateResponse(headers, authorization)
     })
   }
@@ -170,6 +207,7 @@ export class RequestSession {
       !record.rotate &&
       decoded?.renew !== true &&
       record.maxAge === decoded?.maxAge &&
+      record.binding === decoded?.binding &&
       json === snapshot
     ) {
       return undefined
@@ -179,6 +217,7 @@ export class RequestSession {
       id: record.id,
       maxAge: record.maxAge,
       json,
+      binding: record.binding,
     }
     const encoded: EncodedSession = codec.encodeSession
       ? await codec.encodeSession(record.data, write)
@@ -197,5 +236,5 @@ function newRecord(
 ): SessionRecord {
   // Called as the codec's method, so a codec written as a class keeps its `this`.
   const createId = codec.createId === undefined ? undefined : () => codec.createId!()
-  return { data, rotate: false, id, maxAge, committed: false, createId }
+  return { data, rotate: false, id, maxAge, committed: false, createId, binding: undefined }
 }

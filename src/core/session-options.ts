@@ -1,7 +1,10 @@
 /** @module The options of withSession, declared once. */
 import type { SessionBackends, SessionData } from '../backends.ts'
 import type { DecodeError, SessionError } from '../errors.ts'
-import { functionRule, type OptionRule } from '../lib/options.ts'
+import { functionRule, type OptionRule, optional } from '../lib/options.ts'
+import type { DeviceBoundOptions } from './device-bound/options.ts'
+
+export type { DeviceBoundOptions }
 
 /** Options of `withSession` that apply whatever the backends. */
 export interface SessionOptions {
@@ -31,6 +34,14 @@ export interface SessionOptions {
    * option the answer is `503 Service Unavailable` with `Retry-After: 1`; nothing was committed.
    */
   onStoreError?: (error: SessionError, request: Request) => unknown
+  /**
+   * Binds each session to a key pair held by the browser (W3C DBSC): a login asks the browser to
+   * register its key, `withSession` answers the registration and refresh paths itself, and a
+   * registered session is accepted only with its short-lived bound cookie, which the browser
+   * renews by proving it holds the key. Needs a codec that keeps the key beside the data
+   * (`carriesBinding`: signedCodec, encryptedCodec, jwtCodec, storeCodec).
+   */
+  deviceBound?: DeviceBoundOptions
 }
 
 /** The options of `withSession`, each a function when given. */
@@ -38,6 +49,11 @@ export const SESSION_OPTIONS: { [K in keyof SessionOptions]-?: OptionRule<Sessio
   onInvalid: functionRule<NonNullable<SessionOptions['onInvalid']>>(),
   validAfter: functionRule<NonNullable<SessionOptions['validAfter']>>(),
   onStoreError: functionRule<NonNullable<SessionOptions['onStoreError']>>(),
+  // Its own options are checked where it is built, once per withSession (deviceBound()).
+  deviceBound: optional((value, fail) => {
+    if (typeof value !== 'object' || value === null) fail('must be an object')
+    return value as DeviceBoundOptions
+  }),
 }
 
 /** A backend set, or a function that builds one from the handler's arguments (a Workers `env`). */

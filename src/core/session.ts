@@ -1,5 +1,5 @@
 /** @module The Session object a handler reads and changes. */
-import type { SessionData } from '../backends.ts'
+import type { SessionBinding, SessionData } from '../backends.ts'
 import { FLASH_KEY } from '../backends.ts'
 import { SessionError } from '../errors.ts'
 import { isPlainObject, MAX_LIFETIME } from '../lib/options.ts'
@@ -35,6 +35,8 @@ export interface SessionRecord {
   committed: boolean
   /** The codec's id maker, for `regenerate()`. */
   createId: (() => string) | undefined
+  /** The device the session is bound to (`deviceBound`); `regenerate()` and `destroy()` drop it. */
+  binding: SessionBinding | undefined
 }
 
 type Key<Data> = keyof Data & string
@@ -69,6 +71,14 @@ export class Session<Data extends JsonData<Data> = SessionData> {
    */
   get id(): string | undefined {
     return this.#record.id
+  }
+
+  /**
+   * True when the session is bound to this device (`withSession`'s `deviceBound`): the browser
+   * registered a key, and this request came with the bound cookie that proves it still holds it.
+   */
+  get deviceBound(): boolean {
+    return this.#record.binding !== undefined
   }
 
   /** The session's own lifetime in seconds, when `setMaxAge` gave it one. */
@@ -136,6 +146,8 @@ export class Session<Data extends JsonData<Data> = SessionData> {
     const record = this.#writable()
     record.rotate = true
     record.id = record.createId?.()
+    // A login binds anew: the browser registers a key for the new token.
+    record.binding = undefined
   }
 
   /** Removes every value, clears the client's token and deletes the server-side record. */
@@ -143,6 +155,7 @@ export class Session<Data extends JsonData<Data> = SessionData> {
     this.clear()
     this.#record.rotate = true
     this.#record.id = undefined
+    this.#record.binding = undefined
   }
 
   /** The data as it will be stored. */

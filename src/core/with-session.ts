@@ -5,12 +5,19 @@ import { checkOptions } from '../lib/options.ts'
 import { answerFor } from './answer.ts'
 import { checkBackends, checkBuilder } from './backend-set.ts'
 import { commitHeaders } from './commit.ts'
+import { deviceBoundEndpoint } from './device-bound/endpoints.ts'
+import { deviceBound } from './device-bound/options.ts'
 import { addLayer, asOwner, outerOwner } from './layers.ts'
 import { RequestSession } from './request-session.ts'
 import type { JsonData, Session } from './session.ts'
-import { type BackendsInit, SESSION_OPTIONS, type SessionOptions } from './session-options.ts'
+import {
+  type BackendsInit,
+  type DeviceBoundOptions,
+  SESSION_OPTIONS,
+  type SessionOptions,
+} from './session-options.ts'
 
-export type { BackendsInit, SessionOptions }
+export type { BackendsInit, DeviceBoundOptions, SessionOptions }
 
 /**
  * A request finds its session through a symbol-keyed property: measurably cheaper per request than
@@ -47,24 +54,32 @@ export function withSession<Rest extends unknown[], Res extends Response | undef
   backends: BackendsInit<Rest>,
   options: SessionOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Res> {
-  options = checkOptions('withSession', options ?? null, SESSION_OPTIONS)
-  if (typeof backends !== 'function') checkBackends(backends, options.validAfter !== undefined)
+  const checked = checkOptions('withSession', options ?? null, SESSION_OPTIONS)
+  const bound = deviceBound(checked.deviceBound)
+  const needs = [checked.validAfter !== undefined, bound !== undefined] as const
+  if (typeof backends !== 'function') checkBackends(backends, ...needs)
   else checkBuilder(backends)
   addLayer()
   return async function sessionHandler(request: Request, ...rest: Rest): Promise<Res> {
     const outer = outerOwner()
-    const state = new RequestSession(request, rest, backends as BackendsInit<unknown[]>, options)
+    const state = new RequestSession(
+      request,
+      rest,
+      backends as BackendsInit<unknown[]>,
+      checked,
+      bound,
+    )
     // Every layer under the outermost one writes for the same owner, so their cookies add up.
     state.owner = outer ?? state
     attach(request, state)
+    // A device-bound session's registration and refresh are answered here, not by the handler.
+    const endpoint = bound && deviceBoundEndpoint(bound, request)
+    const run = endpoint ? () => endpoint(state) as Promise<Res> : () => handler(request, ...rest)
     try {
-      const response =
-        outer === undefined
-          ? await asOwner(state, () => handler(request, ...rest))
-          : await handler(request, ...rest)
+      const response = outer === undefined ? await asOwner(state, run) : await run()
       return await state.commit(response)
     } catch (error) {
-      const answer = answerFor(error, request, options.onStoreError, state.failure)
+      const answer = answerFor(error, request, checked.onStoreError, state.failure)
       if (answer === undefined) throw error
       // Through the same door as a commit: an answer that another request wrote on (a shared
       // `onInvalid` Response) leaves as a copy with that request's headers undone.

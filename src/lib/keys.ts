@@ -1,6 +1,6 @@
 /** @module CryptoKey import with a cache, so no request path imports a key. Internal. */
 import { utf8 } from './base64url.ts'
-import { configError } from './options.ts'
+import type { OptionRule } from './options.ts'
 import { sha256Hex } from './sha256.ts'
 
 /** The members every runtime's `CryptoKey` has. */
@@ -81,29 +81,22 @@ function hex(bytes: Uint8Array): string {
 }
 
 /**
- * The list behind a `secrets: string | string[]` option, newest first, each at least `minBytes`
- * long in UTF-8. Throws `ERR_SESSION_CONFIG` otherwise, without echoing any secret.
+ * The rule of a `secrets: string | string[]` option (or `secretKey`, `secret`): a list, newest
+ * first, each at least `minBytes` long in UTF-8. Its messages never echo a secret.
  */
-export function secretList(
-  secrets: unknown,
-  owner: string,
-  minBytes: number,
-  name = 'secrets',
-): string[] {
-  const list = typeof secrets === 'string' ? [secrets] : Array.isArray(secrets) ? [...secrets] : []
-  if (list.length === 0) {
-    configError(owner, `${name} must be a string or a non-empty list${unset(secrets)}`)
+export function secretsRule(minBytes: number): OptionRule<string[]> {
+  const min = Math.max(minBytes, 1)
+  return (secrets, fail) => {
+    const list =
+      typeof secrets === 'string' ? [secrets] : Array.isArray(secrets) ? [...secrets] : []
+    if (list.length === 0) fail(`must be a string or a non-empty list${unset(secrets)}`)
+    list.forEach((secret, index) => {
+      if (typeof secret !== 'string' || utf8(secret).length < min) {
+        fail(`[${index}] must be a string of at least ${min} bytes${unset(secret)}`)
+      }
+    })
+    return list
   }
-  list.forEach((secret, index) => {
-    if (typeof secret !== 'string' || utf8(secret).length < Math.max(minBytes, 1)) {
-      configError(
-        owner,
-        `${name}[${index}] must be a string of at least ${Math.max(minBytes, 1)} bytes` +
-          unset(secret),
-      )
-    }
-  })
-  return list
 }
 
 /** Names the likely cause of a missing secret: an environment variable that is not set. */

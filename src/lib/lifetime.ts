@@ -3,7 +3,7 @@
  * store. The boundary rule and the tolerances are parameters, not copies. Internal.
  */
 import { DecodeError } from '../errors.ts'
-import { clockOption, secondsOption, toleranceOption } from './options.ts'
+import { clockRule, type OptionRule, secondsRule, toleranceRule } from './options.ts'
 
 export interface LifetimeOptions {
   /**
@@ -66,6 +66,35 @@ export const DEFAULT_MAX_AGE: number = 14 * 24 * 60 * 60
 /** Default skew for a codec's own times: more than ordinary NTP skew, far less than any lifetime. */
 export const DEFAULT_CLOCK_TOLERANCE = 5
 
+/** The lifetime options as checked: each valid, the clock and the tolerance defaulted. */
+export interface CheckedLifetime {
+  maxAge: number | null | undefined
+  idleTimeout: number | undefined
+  clockTolerance: number
+  now: () => number
+}
+
+/** The rules of the lifetime options, for a factory's schema (`...LIFETIME_OPTIONS`). */
+export type LifetimeSchema = {
+  readonly [K in keyof CheckedLifetime]: OptionRule<CheckedLifetime[K]>
+}
+
+/**
+ * The lifetime options' rules. Under the `age` boundary (itsdangerous, Django) `maxAge` may be 0,
+ * as the other side of the codec takes it.
+ */
+export function lifetimeOptions(boundary: LifetimeRule['boundary'] = 'deadline'): LifetimeSchema {
+  return {
+    maxAge: secondsRule({ nullable: true, min: boundary === 'age' ? 0 : 1 }),
+    idleTimeout: secondsRule() as OptionRule<number | undefined>,
+    clockTolerance: toleranceRule(DEFAULT_CLOCK_TOLERANCE),
+    now: clockRule,
+  }
+}
+
+/** The lifetime options' rules under RFC 7519's deadline rule. */
+export const LIFETIME_OPTIONS: LifetimeSchema = lifetimeOptions()
+
 export interface Lifetime {
   readonly maxAge: number | null
   readonly idleTimeout: number | undefined
@@ -94,23 +123,14 @@ export interface Lifetime {
   ): number | undefined
 }
 
-export function lifetime(
-  options: LifetimeOptions,
-  owner: string,
-  rule: LifetimeRule = {},
-): Lifetime {
-  const configured = secondsOption(
-    owner,
-    'maxAge',
-    options.maxAge,
-    true,
-    rule.boundary === 'age' ? 0 : 1,
-  )
-  const maxAge = configured === undefined ? (rule.defaultMaxAge ?? DEFAULT_MAX_AGE) : configured
-  const idle = secondsOption(owner, 'idleTimeout', options.idleTimeout) ?? undefined
-  const skew = rule.skew ?? toleranceOption(owner, options.clockTolerance, DEFAULT_CLOCK_TOLERANCE)
+/** The engine for options checked by a schema with `LIFETIME_OPTIONS` (or `lifetimeOptions`). */
+export function lifetime(options: CheckedLifetime, rule: LifetimeRule = {}): Lifetime {
+  const maxAge =
+    options.maxAge === undefined ? (rule.defaultMaxAge ?? DEFAULT_MAX_AGE) : options.maxAge
+  const idle = options.idleTimeout ?? undefined
+  const skew = rule.skew ?? options.clockTolerance
   const leeway = rule.leeway ?? 0
-  const clock = clockOption(owner, options.now)
+  const clock = options.now
   const age = rule.boundary === 'age'
   const absolute = (session?: number) =>
     session === undefined ? maxAge : maxAge === null ? session : Math.min(maxAge, session)

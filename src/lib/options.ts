@@ -69,8 +69,9 @@ export function checkOptions<S extends OptionsSchema>(
   const given = optionsObject(owner, options as Record<string, unknown> | undefined, schema)
   const checked: Record<string, unknown> = {}
   for (const name of Object.keys(schema)) {
+    // A message about one item of the option (`[0] must be …`) joins its name without a space.
     checked[name] = schema[name]!(given[name], (message) =>
-      configError(owner, `${name} ${message}`),
+      configError(owner, `${name}${/^[[.]/.test(message) ? '' : ' '}${message}`),
     )
   }
   return checked as CheckedOptions<S>
@@ -95,6 +96,14 @@ export function integerRule(min: number, max: number, fallback: number): OptionR
     if (!Number.isSafeInteger(value) || (value as number) < min || (value as number) > max) {
       fail(`must be a whole number from ${min} to ${max}`)
     }
+    return value as number
+  }, fallback)
+}
+
+/** A whole number from 1 up, `fallback` when absent. */
+export function countRule(fallback: number): OptionRule<number> {
+  return optional((value, fail) => {
+    if (!Number.isSafeInteger(value) || (value as number) < 1) fail('must be a positive integer')
     return value as number
   }, fallback)
 }
@@ -179,19 +188,6 @@ export function secondsRule(
   }
 }
 
-/** `secondsRule` for one value, outside a schema. */
-export function secondsOption(
-  owner: string,
-  name: string,
-  value: unknown,
-  nullable = false,
-  min = 1,
-): number | null | undefined {
-  return secondsRule({ nullable, min })(value, (message) =>
-    configError(owner, `${name} ${message}`),
-  )
-}
-
 /**
  * A duration someone wrote in milliseconds: at least 1,000,000, whole minutes once divided by 1000,
  * yet not whole days in seconds (`3_600_000`, an hour in ms, is 41.7 days; `34_560_000` is 400 days).
@@ -202,24 +198,31 @@ function looksLikeMilliseconds(value: unknown): boolean {
   )
 }
 
-/** The clock: a function returning milliseconds like `Date.now`. */
-export function clockOption(owner: string, value: unknown): () => number {
-  if (value === undefined) return Date.now
-  if (typeof value !== 'function')
-    configError(owner, 'now must be a function returning milliseconds')
+/** The clock: a function returning milliseconds like `Date.now`, which it is by default. */
+export const clockRule: OptionRule<() => number> = optional((value, fail) => {
+  if (typeof value !== 'function') fail('must be a function returning milliseconds')
   return value as () => number
+}, Date.now)
+
+/** A clock tolerance: finite seconds from 0 to one hour, `fallback` when absent. */
+export function toleranceRule(fallback: number): OptionRule<number> {
+  return optional((value, fail) => {
+    if (typeof value !== 'number' || !(value >= 0 && value <= 3600)) {
+      fail('must be a number of seconds from 0 to 3600')
+    }
+    return value as number
+  }, fallback)
 }
 
-/** A clock tolerance: finite seconds from 0 to one hour. */
-export function toleranceOption(
-  owner: string,
-  value: unknown,
-  fallback: number,
-  name = 'clockTolerance',
-): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !(value >= 0 && value <= 3600)) {
-    configError(owner, `${name} must be a number of seconds from 0 to 3600`)
-  }
-  return value
+/** A string option, `fallback` when absent. */
+export function stringRule<F extends string | undefined>(fallback: F): OptionRule<string | F> {
+  return optional((value, fail) => {
+    if (typeof value !== 'string') fail('must be a string')
+    return value as string
+  }, fallback)
+}
+
+/** An option taken as written here, and checked later with the options it depends on. */
+export function laterRule<T>(): OptionRule<T> {
+  return (value) => value as T
 }

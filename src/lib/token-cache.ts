@@ -7,7 +7,7 @@
  * which key made it): every lifetime, revocation and rotation rule runs on a hit exactly as on a
  * miss, and a hit hands out a fresh parse of the payload, never a shared object.
  */
-import { configError } from './options.ts'
+import type { OptionRule } from './options.ts'
 
 export interface TokenCache<T> {
   get(token: string): T | undefined
@@ -23,20 +23,28 @@ const BYTES_PER_ENTRY = 2048
 const OVERHEAD = 160
 
 /**
- * `entries` from the codec's `cache` option: a count, `false` or 0 for none. `size` tells what a
- * value holds, in UTF-16 code units, for the byte bound.
+ * A codec's `cache` option: a number of tokens from 0 to 1,000,000, `false` (or 0) for none;
+ * default `DEFAULT_CACHE_ENTRIES`. Checked, it is the number of entries.
+ */
+export const cacheRule: OptionRule<number> = (value, fail) => {
+  if (value === false) return 0
+  const entries = value === undefined || value === true ? DEFAULT_CACHE_ENTRIES : value
+  if (!Number.isSafeInteger(entries) || (entries as number) < 0 || (entries as number) > 1e6) {
+    fail('must be a number of tokens from 0 to 1000000, or false')
+  }
+  return entries as number
+}
+
+/**
+ * A cache of `entries` tokens (from `cacheRule`; 0 for none). `size` tells what a value holds,
+ * in UTF-16 code units, for the byte bound.
  */
 export function tokenCache<T>(
-  owner: string,
-  option: unknown,
+  entries: number,
   size: (value: T) => number,
 ): TokenCache<T> | undefined {
-  if (option === false || option === 0) return undefined
-  const entries = option === undefined || option === true ? DEFAULT_CACHE_ENTRIES : option
-  if (!Number.isSafeInteger(entries) || (entries as number) < 0 || (entries as number) > 1e6) {
-    configError(owner, 'cache must be a number of tokens from 0 to 1000000, or false')
-  }
-  return lruCache<T>(entries as number, (entries as number) * BYTES_PER_ENTRY, size)
+  if (entries === 0) return undefined
+  return lruCache<T>(entries, entries * BYTES_PER_ENTRY, size)
 }
 
 function lruCache<T>(

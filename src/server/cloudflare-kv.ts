@@ -1,6 +1,6 @@
 /** @module kvStore: server-side sessions in Cloudflare Workers KV (eventually consistent). */
 import { SessionError } from '../errors.ts'
-import { optionsObject } from '../lib/options.ts'
+import { checkOptions, stringRule } from '../lib/options.ts'
 import {
   applyPatch,
   checkDeadline,
@@ -31,6 +31,8 @@ export interface KvStoreOptions {
 /** Workers KV refuses an `expirationTtl` under 60 seconds. */
 const MIN_TTL = 60
 
+const KV_OPTIONS = { prefix: stringRule('session:') }
+
 /**
  * Keeps sessions in a Workers KV namespace, one JSON value per session.
  *
@@ -56,11 +58,7 @@ export function kvStore(namespace: KvNamespaceLike, options: KvStoreOptions = {}
   if (typeof namespace?.get !== 'function' || typeof namespace.put !== 'function') {
     throw new SessionError('ERR_SESSION_CONFIG', 'kvStore needs a KV namespace binding')
   }
-  optionsObject('kvStore', options ?? null, { prefix: 1 })
-  const prefix = options.prefix ?? 'session:'
-  if (typeof prefix !== 'string') {
-    throw new SessionError('ERR_SESSION_CONFIG', 'kvStore prefix must be a string')
-  }
+  const { prefix } = checkOptions('kvStore', options, KV_OPTIONS)
   const put = (id: string, record: StoreRecord, ttl: number | undefined) =>
     namespace.put(
       prefix + id,

@@ -1,6 +1,6 @@
 /** @module denoKvStore: server-side sessions in Deno KV, patched with an atomic version check. */
 import { SessionError } from '../errors.ts'
-import { optionsObject } from '../lib/options.ts'
+import { checkOptions, countRule, optional } from '../lib/options.ts'
 import {
   applyPatch,
   checkDeadline,
@@ -44,6 +44,17 @@ export interface DenoKvStoreOptions {
 /** A record as kept in Deno KV: with its expiry, which Deno KV cannot report back. */
 type Kept = StoreRecord & { expiresAt?: number }
 
+const DENO_KV_OPTIONS = {
+  prefix: optional(
+    (value, fail) => {
+      if (!Array.isArray(value)) fail('must be a key array')
+      return value as KvKey
+    },
+    ['session'] as KvKey,
+  ),
+  attempts: countRule(50),
+}
+
 /**
  * Keeps sessions in Deno KV (Deno Deploy or a local SQLite file), one value per session. A patch
  * reads the record and commits only if its versionstamp is unchanged, retrying otherwise, so
@@ -60,15 +71,7 @@ export function denoKvStore(kv: DenoKvLike, options: DenoKvStoreOptions = {}): S
   if (typeof kv?.get !== 'function' || typeof kv.atomic !== 'function') {
     throw new SessionError('ERR_SESSION_CONFIG', 'denoKvStore needs a Deno.Kv (Deno.openKv())')
   }
-  optionsObject('denoKvStore', options ?? null, { prefix: 1, attempts: 1 })
-  const prefix = options.prefix ?? ['session']
-  const attempts = options.attempts ?? 50
-  if (!Array.isArray(prefix) || !Number.isSafeInteger(attempts) || attempts < 1) {
-    throw new SessionError(
-      'ERR_SESSION_CONFIG',
-      'denoKvStore prefix must be a key array, attempts a positive integer',
-    )
-  }
+  const { prefix, attempts } = checkOptions('denoKvStore', options, DENO_KV_OPTIONS)
   const key = (id: string): KvKey => [...prefix, id]
   const userKey = (user: string, id?: string): KvKey =>
     id === undefined ? [...prefix, 'user', user] : [...prefix, 'user', user, id]

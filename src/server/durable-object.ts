@@ -1,5 +1,5 @@
 /** @module durableObjectStore: server-side sessions in Cloudflare Durable Objects, one per session. */
-import { configError } from '../lib/options.ts'
+import { checkOptions, configError, stringRule } from '../lib/options.ts'
 import { deadlinePassed, isStoreIndexEntry } from '../store.ts'
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
@@ -18,6 +18,8 @@ export interface DurableObjectStoreOptions {
   /** Prefix of every object name this store uses. Default `session:`. */
   prefix?: string
 }
+
+const DURABLE_OBJECT_OPTIONS = { prefix: stringRule('session:') }
 
 /**
  * Keeps each session in its own Durable Object (the exported `SessionObject` class), so it is
@@ -42,8 +44,7 @@ export function durableObjectStore(
   if (typeof namespace?.idFromName !== 'function' || typeof namespace.get !== 'function') {
     configError('durableObjectStore', 'needs a Durable Object namespace binding')
   }
-  const prefix = options.prefix ?? 'session:'
-  if (typeof prefix !== 'string') configError('durableObjectStore', 'prefix must be a string')
+  const { prefix } = checkOptions('durableObjectStore', options, DURABLE_OBJECT_OPTIONS)
 
   async function send(name: string, body: Record<string, unknown>, call?: StoreCall) {
     const stub = namespace.get(namespace.idFromName(prefix + name) as never)

@@ -49,10 +49,10 @@ export interface Loaded {
 // Each script runs atomically after the deadline check (ARGV[1]). SAVE writes the record (ARGV[2])
 // for ARGV[3] seconds; with ARGV[4] = '1' only over a record that still exists, so a write that
 // races a logout cannot bring the session back.
-export const SAVE = `${DEADLINE}if ARGV[4] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+export const SAVE: string = `${DEADLINE}if ARGV[4] == '1' and redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
 return 1`
-export const DELETE = `${DEADLINE}return redis.call('DEL', KEYS[1])`
+export const DELETE: string = `${DEADLINE}return redis.call('DEL', KEYS[1])`
 
 /** cookie-signature's `s:` + id + `.` + unpadded base64 MAC, URL-encoded as express-session sends it. */
 export function spell(id: string, mac: Uint8Array): string {
@@ -83,7 +83,7 @@ export function newCookie(
 ): StoredCookie {
   const { maxAge = null, path = '/', httpOnly = true, secure, domain, sameSite } = options
   if (maxAge !== null && (!Number.isSafeInteger(maxAge) || maxAge < 1)) {
-    fail('cookie.maxAge must be a whole number of seconds, or null')
+    fail('.maxAge must be a whole number of seconds, or null')
   }
   const cookie: StoredCookie = { originalMaxAge: maxAge === null ? null : maxAge * 1000 }
   // Written on every save; set here so the key keeps Express' place.

@@ -4,8 +4,17 @@ import { defineCodec, type SealedToken } from '../codecs/define-codec.ts'
 import { SessionError } from '../errors.ts'
 import { encodeBase64url } from '../lib/base64url.ts'
 import { hmacKeys } from '../lib/hmac.ts'
-import { secretList } from '../lib/keys.ts'
-import { clockOption, configError, optionsObject, secondsOption } from '../lib/options.ts'
+import { secretsRule } from '../lib/keys.ts'
+import {
+  booleanRule,
+  checkOptions,
+  clockRule,
+  isPlainObject,
+  type OptionRule,
+  optional,
+  secondsRule,
+  stringRule,
+} from '../lib/options.ts'
 import {
   DELETE,
   EXPRESS_ID,
@@ -19,7 +28,7 @@ import {
 } from './express-record.ts'
 import type { RedisCommandClient } from './redis.ts'
 import { redisRunner, redisScripts } from './redis-commands.ts'
-import { storeGuard, timeoutOption } from './store-call.ts'
+import { storeGuard, timeoutRule } from './store-call.ts'
 import { diff, parse, serialize } from './store-values.ts'
 
 export interface ExpressSessionCodecOptions {
@@ -60,8 +69,25 @@ export interface ExpressSessionCodecOptions {
   webCrypto?: boolean
 }
 
-const KNOWN = { secret: 1, client: 1, prefix: 1, ttl: 1, cookie: 1 }
-const MORE = { rolling: 1, timeout: 1, now: 1, webCrypto: 1 }
+const EXPRESS_OPTIONS = {
+  secret: secretsRule(1),
+  client: ((value, fail) => {
+    if (typeof (value as RedisCommandClient | undefined)?.sendCommand !== 'function') {
+      fail('must be a node-redis client, or an object with sendCommand(args)')
+    }
+    return value as RedisCommandClient
+  }) as OptionRule<RedisCommandClient>,
+  prefix: stringRule('sess:'),
+  ttl: optional(secondsRule(), 86400) as OptionRule<number>,
+  cookie: ((value, fail) => {
+    if (value !== undefined && !isPlainObject(value)) fail('must be an object')
+    return newCookie((value ?? {}) as NonNullable<ExpressSessionCodecOptions['cookie']>, fail)
+  }) as OptionRule<StoredCookie>,
+  rolling: booleanRule(false),
+  timeout: timeoutRule,
+  now: clockRule,
+  webCrypto: booleanRule(false),
+}
 /** uid-safe(24), express-session's session id: 32 base64url characters. */
 const ID_BYTES = 24
 
@@ -84,26 +110,12 @@ const ID_BYTES = 24
  */
 export function expressSessionCodec(options: ExpressSessionCodecOptions): SessionCodec {
   const owner = 'expressSessionCodec'
-  const fail = (message: string): never => configError(owner, message)
-  optionsObject(owner, options ?? null, { ...KNOWN, ...MORE })
-  const keys = hmacKeys(
-    secretList(options.secret, owner, 1, 'secret'),
-    'SHA-256',
-    options.webCrypto,
-  )
-  const client = options.client
-  if (typeof client?.sendCommand !== 'function') {
-    fail('client must be a node-redis client, or an object with sendCommand(args)')
-  }
+  const checked = checkOptions(owner, options ?? null, EXPRESS_OPTIONS)
+  const { client, prefix, ttl, now, rolling, cookie: fresh } = checked
+  const keys = hmacKeys(checked.secret, 'SHA-256', checked.webCrypto)
   const run = redisRunner(client, owner)
   const script = redisScripts(run)
-  const guard = storeGuard(timeoutOption(owner, options.timeout))
-  const prefix = options.prefix ?? 'sess:'
-  if (typeof prefix !== 'string') fail('prefix must be a string')
-  const ttl = secondsOption(owner, 'ttl', options.ttl) ?? 86400
-  const now = clockOption(owner, options.now)
-  const rolling = options.rolling ?? false
-  const fresh = newCookie(options.cookie ?? {}, fail)
+  const guard = storeGuard(checked.timeout)
 
   const createId = () => encodeBase64url(crypto.getRandomValues(new Uint8Array(ID_BYTES)))
 
@@ -181,6 +193,6 @@ export function expressSessionCodec(options: ExpressSessionCodecOptions): Sessio
         await guard('delete', (call) => script(DELETE, key, [], call))
       },
     },
-    { now: options.now, cache: false, rule: { defaultMaxAge: null } },
+    { now, cache: false, rule: { defaultMaxAge: null } },
   )
 }

@@ -1,6 +1,6 @@
 /** @module memoryStore: server-side sessions in this process's memory, bounded in size. */
 
-import { clockOption, configError, optionsObject } from '../lib/options.ts'
+import { checkOptions, clockRule, countRule } from '../lib/options.ts'
 import { applyPatch, checkDeadline, takeValue } from '../store.ts'
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
@@ -25,6 +25,8 @@ interface Entry {
 /** How many entries each call checks for expiry, so memory shrinks without a timer. */
 const SWEEP = 4
 
+const MEMORY_OPTIONS = { maxEntries: countRule(10_000), now: clockRule }
+
 /**
  * Keeps sessions in a `Map` in this process: for development, tests and single-process servers.
  * Sessions vanish on restart and are not shared between processes or Workers isolates. Every
@@ -37,12 +39,7 @@ const SWEEP = 4
  * const codec = storeCodec({ store: memoryStore({ maxEntries: 50_000 }), idleTimeout: 1800 })
  */
 export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
-  optionsObject('memoryStore', options ?? null, { maxEntries: 1, now: 1 })
-  const maxEntries = options.maxEntries ?? 10_000
-  if (!Number.isSafeInteger(maxEntries) || maxEntries < 1) {
-    configError('memoryStore', 'maxEntries must be a positive integer')
-  }
-  const now = clockOption('memoryStore', options.now)
+  const { maxEntries, now } = checkOptions('memoryStore', options, MEMORY_OPTIONS)
   // Map order is use order: a read or a write moves its entry to the end, so the first is the
   // least recently used.
   const entries = new Map<string, Entry>()

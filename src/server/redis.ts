@@ -1,7 +1,11 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
-import { configError, optionsObject } from '../lib/options.ts'
+import { checkOptions, laterRule, stringRule } from '../lib/options.ts'
 import { indexEntryTtl, parseStoreIndexEntry } from '../store.ts'
 import { DEADLINE, type RedisRun, redisRunner, redisScripts } from './redis-commands.ts'
+import { type RedisSubscriber, redisRevocations } from './redis-revocations.ts'
+
+export type { RedisSubscriber }
+
 import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord } from './types.ts'
 
 /** Options node-redis takes per command; the store passes the call's `AbortSignal`. */
@@ -43,9 +47,16 @@ export interface BunRedisClient {
 export interface RedisStoreOptions {
   /** Prefix of every key this store writes. Default `session:`. */
   prefix?: string
+  /**
+   * A second connection in subscriber mode (node-redis: `await client.duplicate().connect()`):
+   * with it, `storeCodec({ snapshot })` hears sessions ended in other processes within a second,
+   * over the pub/sub channel `<prefix>revoked`. Without it, within the snapshot window.
+   */
+  subscriber?: RedisSubscriber
 }
 
-// Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `=<key>` each session
+// Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `b` the device binding,
+// `=<key>` each session
 // key's JSON. A script runs atomically, so a patch never interleaves with another request's
 // patch or with a delete. Each script touches one key: safe on Redis Cluster.
 const SET = `${DEADLINE}redis.call('DEL', KEYS[1])
@@ -76,6 +87,12 @@ if ttl == 0 then redis.call('PERSIST', KEYS[1])
 elseif before == -2 or (before >= 0 and before < ttl) then redis.call('EXPIRE', KEYS[1], ttl) end
 return 1`
 
+const REDIS_OPTIONS = {
+  prefix: stringRule('session:'),
+  // Checked by the revocation feed that subscribes with it.
+  subscriber: laterRule<RedisSubscriber | undefined>(),
+}
+
 /**
  * Keeps sessions in Redis. Takes any node-redis v4/v5 client as is (`createClient`,
  * `createCluster`, `createSentinel`), Bun's `RedisClient`, or any object with `sendCommand(args)`
@@ -96,13 +113,12 @@ export function redisStore(
   options: RedisStoreOptions = {},
 ): SessionStore {
   const run = redisRunner(client, 'redisStore')
-  optionsObject('redisStore', options ?? null, { prefix: 1 })
-  const prefix = options.prefix ?? 'session:'
-  if (typeof prefix !== 'string') configError('redisStore', 'prefix must be a string')
+  const { prefix, subscriber } = checkOptions('redisStore', options, REDIS_OPTIONS)
   const script = redisScripts(run)
   const userKey = (user: string) => `${prefix}user:${user}`
 
   return {
+    ...redisRevocations(run, `${prefix}revoked`, subscriber),
     async get(id: string, call?: StoreCall): Promise<StoreRecord | undefined> {
       const fields = pairs(await exec(run, prefix + id, ['HGETALL', prefix + id], call))
       if (fields.length === 0) return undefined
@@ -111,6 +127,7 @@ export function redisStore(
         if (field === 'c') record.created = Number(value)
         else if (field === 't') record.touched = Number(value)
         else if (field === 'm') record.maxAge = Number(value)
+        else if (field === 'b') record.bound = value
         else if (field.startsWith('=')) {
           Object.defineProperty(record.values, field.slice(1), {
             value,
@@ -125,6 +142,7 @@ export function redisStore(
     async set(id: string, record: StoreRecord, ttl: number | undefined, call?: StoreCall) {
       const args = [String(ttl ?? 0), 'c', String(record.created), 't', String(record.touched)]
       if (record.maxAge !== undefined) args.push('m', String(record.maxAge))
+      if (record.bound !== undefined) args.push('b', record.bound)
       for (const [key, json] of Object.entries(record.values)) args.push(`=${key}`, json)
       await script(SET, prefix + id, args, call)
     },

@@ -41,24 +41,39 @@ export interface IndexContext {
   life: Lifetime
   index: SessionIndex
   /** A stored record's data, or `undefined` when it is not valid. */
-  data(record: StoreRecord): SessionData | undefined
+  data(id: string, record: StoreRecord): Promise<SessionData | undefined>
+  /** The summary as stored (sealed at rest when the codec encrypts), and back. */
+  sealInfo(user: string, id: string, info: string): Promise<string>
+  openInfo(user: string, id: string, stored: string): Promise<string | undefined>
+  /** Told the ids of the sessions it deleted (revocation of their snapshots). */
+  ended(ids: string[]): Promise<void>
 }
 
 /** A record's data names `user` in the index. */
-function belongs(context: IndexContext, user: string, record: StoreRecord): boolean {
-  const data = context.data(record)
+async function belongs(
+  context: IndexContext,
+  user: string,
+  id: string,
+  record: StoreRecord,
+): Promise<boolean> {
+  const data = await context.data(id, record)
   return data !== undefined && indexed(context.index, data)?.user === user
 }
 
 /** A record still belongs to `user` and is alive now. */
-function alive(context: IndexContext, user: string, record: StoreRecord | undefined): boolean {
+async function alive(
+  context: IndexContext,
+  user: string,
+  id: string,
+  record: StoreRecord | undefined,
+): Promise<boolean> {
   if (record === undefined) return false
   try {
     context.life.check(record.created, record.touched, record.maxAge)
   } catch {
     return false
   }
-  return belongs(context, user, record)
+  return belongs(context, user, id, record)
 }
 
 /** The user's live sessions, newest first; stale entries are removed on the way. */
@@ -76,7 +91,7 @@ export async function listIndexed(
       entry.expires !== undefined && entry.expires <= now
         ? undefined
         : await guard('get', (call) => store.get(entry.id, call))
-    if (!alive(context, user, record)) {
+    if (!(await alive(context, user, entry.id, record))) {
       await guard('indexDelete', (call) => store.indexDelete!(user, entry.id, call))
       continue
     }
@@ -87,7 +102,8 @@ export async function listIndexed(
       current: entry.id === current,
       order: record!.touched,
     }
-    if (entry.info !== undefined) summary.info = parseInfo(entry.info)
+    const info = entry.info && (await context.openInfo(user, entry.id, entry.info))
+    if (info !== undefined) summary.info = parseInfo(info)
     out.push(summary)
   }
   out.sort((a, b) => b.order - a.order || a.created - b.created)
@@ -119,17 +135,52 @@ export async function destroyIndexed(
   const entries: StoreIndexEntry[] = await guard('indexList', (call) =>
     store.indexList!(user, call),
   )
-  let count = 0
+  const ids: string[] = []
   for (const { id } of entries) {
     if (id === except || (byHandle && (await sessionHandle(id)) === except)) continue
+    ids.push(id)
+  }
+  return destroyListed(context, user, ids)
+}
+
+/**
+ * Deletes the one session of `user` whose handle (from `listSessions`) is `handle`: "log out this
+ * device". Returns whether a live session was deleted.
+ */
+export async function destroyByHandle(
+  context: IndexContext,
+  user: string,
+  handle: string,
+): Promise<boolean> {
+  if (typeof handle !== 'string' || !HANDLE.test(handle)) {
+    throw new SessionError(
+      'ERR_SESSION_CONFIG',
+      'storeCodec: destroySession needs a handle from listSessions',
+    )
+  }
+  const { store, guard } = context
+  const entries = await guard('indexList', (call) => store.indexList!(user, call))
+  const ids: string[] = []
+  for (const { id } of entries) if ((await sessionHandle(id)) === handle) ids.push(id)
+  return (await destroyListed(context, user, ids)) > 0
+}
+
+/** Deletes the listed sessions that still belong to `user`; returns how many were alive. */
+async function destroyListed(context: IndexContext, user: string, ids: string[]): Promise<number> {
+  const { store, guard } = context
+  let count = 0
+  const ended: string[] = []
+  for (const id of ids) {
     const record = await guard('get', (call) => store.get(id, call))
     // An entry that went stale while the id moved to another user never deletes that session.
-    if (record !== undefined && belongs(context, user, record)) {
+    if (record !== undefined && (await belongs(context, user, id, record))) {
       await guard('delete', (call) => store.delete(id, call))
-      if (alive(context, user, record)) count++
+      ended.push(id)
+      if (await alive(context, user, id, record)) count++
     }
     await guard('indexDelete', (call) => store.indexDelete!(user, id, call))
   }
+  if (ended.length > 0) await context.ended(ended)
   return count
 }
 
@@ -170,13 +221,15 @@ export function userIndex(
       if (now !== undefined && (now.user !== before?.user || now.info !== before.info)) {
         const absolute = life.absolute(maxAge)
         const expires = absolute === null ? undefined : created + absolute + 1
-        const entry = { id, created, info: now.info, expires }
+        const info = now.info && (await context.sealInfo(now.user, id, now.info))
+        const entry = { id, created, info, expires }
         await guard('indexSet', (call) => store.indexSet!(now.user, entry, call))
       }
       return now
     },
     async remove(id, data) {
       await guard('delete', (call) => store.delete(id, call))
+      await context.ended([id])
       const entry = data === undefined ? undefined : indexed(index, data)
       if (entry !== undefined) {
         await guard('indexDelete', (call) => store.indexDelete!(entry.user, id, call))

@@ -1,6 +1,10 @@
 /** @module What storeCodec takes and what it returns beside the codec contract. */
 import type { SessionCodec } from '../backends.ts'
-import type { LifetimeOptions } from '../lib/lifetime.ts'
+import { secretsRule } from '../lib/keys.ts'
+import { LIFETIME_OPTIONS, type LifetimeOptions, type LifetimeSchema } from '../lib/lifetime.ts'
+import { booleanRule, type OptionRule, optional } from '../lib/options.ts'
+import { cacheRule } from '../lib/token-cache.ts'
+import { timeoutRule } from './store-call.ts'
 import type { SessionIndex, SessionStore, SessionSummary } from './types.ts'
 
 export interface StoreCodecOptions extends LifetimeOptions {
@@ -34,6 +38,24 @@ export interface StoreCodecOptions extends LifetimeOptions {
    * implement `indexSet`, `indexDelete` and `indexList`.
    */
   index?: SessionIndex
+  /**
+   * Seconds for which the token also carries a sealed copy of the session data (signed with
+   * `secrets`, or encrypted with `encrypt`; one of them is required). A request that only reads,
+   * inside that window, makes no store call; a write goes to the store and refreshes the copy. A
+   * copy past its window, or one that would push the token past 3600 characters, is a miss: the
+   * store answers. `destroy()`, `regenerate()`, `destroySessions()` and `destroySession()` end
+   * the session at once in this process, within 1 s in every other where the store pushes
+   * revocations (`redisStore` with a `subscriber`, `memoryStore`), and within `snapshot` seconds
+   * everywhere. Default: off.
+   */
+  snapshot?: number
+  /**
+   * Secrets of at least 32 bytes, newest first: every stored value, index summary and snapshot
+   * is AES-256-GCM ciphertext under the first (bound to its session id and key), and any of them
+   * opens it. A record under an older secret is rewritten under the newest on its next use. Key
+   * names and times stay readable. Turning it on ends the sessions stored without it.
+   */
+  encrypt?: string | readonly string[]
 }
 
 /** A storeCodec: a codec, plus ids and, with `index`, the sessions of each user. */
@@ -51,4 +73,46 @@ export interface StoreCodec extends SessionCodec {
    * match no session and end the current one too.
    */
   destroySessions(user: string, options?: { except?: string }): Promise<number>
+  /**
+   * Deletes the one session of `user` whose `handle` (from `listSessions`) is given: "log out this
+   * device". Returns whether a live session was deleted; a handle that is not one is refused with
+   * `ERR_SESSION_CONFIG` (needs `index`).
+   */
+  destroySession(user: string, handle: string): Promise<boolean>
+}
+
+/** storeCodec's options, declared once. */
+export const STORE_CODEC_OPTIONS: LifetimeSchema & {
+  store: OptionRule<SessionStore>
+  secrets: OptionRule<string[] | undefined>
+  webCrypto: OptionRule<boolean>
+  cache: OptionRule<number>
+  timeout: OptionRule<number>
+  index: OptionRule<SessionIndex | undefined>
+  snapshot: OptionRule<number | undefined>
+  encrypt: OptionRule<string[] | undefined>
+} = {
+  store: (value, fail) => {
+    const store = value as Record<string, unknown> | undefined
+    if (!['get', 'set', 'patch', 'delete'].every((m) => typeof store?.[m] === 'function')) {
+      fail('must have get, set, patch and delete')
+    }
+    return value as SessionStore
+  },
+  secrets: optional(secretsRule(32)),
+  ...LIFETIME_OPTIONS,
+  webCrypto: booleanRule(false),
+  cache: cacheRule,
+  timeout: timeoutRule,
+  index: optional((value, fail) => {
+    if (typeof value !== 'function') fail('must be a function of the data')
+    return value as SessionIndex
+  }),
+  snapshot: optional((value, fail) => {
+    if (!Number.isSafeInteger(value) || (value as number) < 1) {
+      fail('must be a whole number of seconds, at least 1')
+    }
+    return value as number
+  }),
+  encrypt: optional(secretsRule(32)),
 }

@@ -1,35 +1,28 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
-import { FLASH_KEY, type SessionData } from '../backends.ts'
+import { FLASH_KEY, type SessionBinding, type SessionData } from '../backends.ts'
 import { defineCodec, type ReadSession, type SealStamp } from '../codecs/define-codec.ts'
 import { DecodeError } from '../errors.ts'
-import { decodeBase64url, encodeBase64url } from '../lib/base64url.ts'
+import { readBinding } from '../lib/binding.ts'
 import { hmacKeys } from '../lib/hmac.ts'
-import { secretList } from '../lib/keys.ts'
 import { lifetime } from '../lib/lifetime.ts'
-import { configError, optionsObject } from '../lib/options.ts'
-import { destroyIndexed, type Indexed, indexed, listIndexed, userIndex } from './session-index.ts'
-import { storeGuard, timeoutOption } from './store-call.ts'
-import type { StoreCodec, StoreCodecOptions } from './store-codec-types.ts'
-import { isStoreRecord } from './store-record.ts'
+import { checkOptions, configError } from '../lib/options.ts'
+import { revocations, supersededKey } from './revocation.ts'
+import { storeGuard } from './store-call.ts'
+import { storeCipher } from './store-cipher.ts'
+import { indexContext, type Loaded } from './store-codec-index.ts'
+import {
+  STORE_CODEC_OPTIONS,
+  type StoreCodec,
+  type StoreCodecOptions,
+} from './store-codec-types.ts'
+import { storeRecords } from './store-records.ts'
+import { snapshotSeal } from './store-snapshot.ts'
+import { type StorePayload, storeTokens } from './store-token.ts'
 import { diff, parse, serialize } from './store-values.ts'
-import type { StoreRecord } from './types.ts'
 
 export type { StoreCodec, StoreCodecOptions }
 
 const OWNER = 'storeCodec'
-/** 128 random bits: 22 base64url characters. */
-const ID_BYTES = 16
-const ID_LENGTH = 22
-const TAG_LENGTH = 43
-/** Keeps a tag made for a store id apart from a tag the same secret makes in another codec. */
-const TAG_CONTEXT = 'fetch-session store id '
-
-/** What one request read, handed back on encode: each key's JSON as stored, to diff against. */
-interface Loaded {
-  values: Map<string, string>
-  /** The session's entry in the user index when it was read (`index` only). */
-  indexed?: Indexed
-}
 
 /**
  * A server-side codec: the token is a random session id (optionally HMAC-tagged) and the data
@@ -38,85 +31,81 @@ interface Loaded {
  * changing the same key: the last commit wins for that key. An id the store does not know is never
  * adopted: the request gets an empty session and the next write issues a fresh id. A record is
  * deleted once it is expired or idle; one from a clock ahead of this one is turned down, not
- * deleted. `decode` and `encode` work alone too: `encode(data)` stores a new session.
+ * deleted. With `snapshot`, the token also carries a sealed copy of the data that answers reads
+ * without the store for that many seconds; with `encrypt`, the store holds only ciphertext.
  *
  * @example
  * const codec = storeCodec({ store: redisStore(redis), secrets: [env.SESSION_SECRET], maxAge: 7 * 24 * 3600, idleTimeout: 3600 })
  */
 export function storeCodec(options: StoreCodecOptions): StoreCodec {
-  optionsObject(OWNER, options ?? null, {
-    ...{ store: 1, secrets: 1, maxAge: 1, idleTimeout: 1, clockTolerance: 1, now: 1 },
-    ...{ webCrypto: 1, cache: 1, timeout: 1, index: 1 },
+  const checked = checkOptions(OWNER, options ?? null, STORE_CODEC_OPTIONS)
+  const { store, index, secrets, encrypt, snapshot } = checked
+  const keys = secrets === undefined ? undefined : hmacKeys(secrets, 'SHA-256', checked.webCrypto)
+  const cipher = encrypt === undefined ? undefined : storeCipher(encrypt)
+  if (snapshot !== undefined && keys === undefined && cipher === undefined) {
+    configError(OWNER, 'snapshot needs secrets or encrypt to seal the data in the token')
+  }
+  const life = lifetime(checked)
+  const guard = storeGuard(checked.timeout)
+  const records = storeRecords(store, guard, cipher)
+  const tokens = storeTokens(keys, snapshot === undefined ? undefined : snapshotSeal(keys, cipher))
+  const revoked = snapshot === undefined ? undefined : revocations(store, snapshot, life.now)
+  const ended = async (ids: string[]) => {
+    if (revoked === undefined) return
+    revoked.add(ids)
+    if (store.revoke !== undefined) await guard('revoke', (call) => store.revoke!(ids, call))
+  }
+  const { users, context, indexedOf } = indexContext({
+    ...{ store, guard, life, index, records, cipher, ended, owner: OWNER },
   })
-  const { store, index, maxAge, idleTimeout, clockTolerance, now } = options
-  if (!['get', 'set', 'patch', 'delete'].every((m) => typeof store?.[m as 'get'] === 'function')) {
-    configError(OWNER, 'store must have get, set, patch and delete')
-  }
-  const keys =
-    options.secrets === undefined
-      ? undefined
-      : hmacKeys(secretList(options.secrets, OWNER, 32), 'SHA-256', options.webCrypto)
-  const life = lifetime({ maxAge, idleTimeout, clockTolerance, now }, OWNER)
-  const guard = storeGuard(timeoutOption(OWNER, options.timeout))
-  if (index !== undefined) {
-    if (typeof index !== 'function') configError(OWNER, 'index must be a function of the data')
-    if (
-      !['indexSet', 'indexDelete', 'indexList'].every(
-        (m) => typeof store[m as 'get'] === 'function',
-      )
-    ) {
-      configError(OWNER, 'index needs a store with indexSet, indexDelete and indexList')
-    }
-  }
-  const users = userIndex({ store, guard, life, index, data: recordData })
-  const context = () => {
-    if (index === undefined) configError(OWNER, 'listSessions and destroySessions need index')
-    return { store, guard, life, index, data: recordData }
-  }
-  const tag = async (id: string) =>
-    keys === undefined ? id : `${id}.${encodeBase64url(await keys.sign(TAG_CONTEXT + id))}`
-  const createId = () => encodeBase64url(crypto.getRandomValues(new Uint8Array(ID_BYTES)))
   /** Kept a little past the deadline, so the codec sees the record expire instead of vanish. */
   const ttl = ({ expires, now }: SealStamp<Loaded>) =>
     expires === undefined ? undefined : Math.max(1, Math.ceil(expires - now) + 1)
 
-  /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
-  async function issue(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
+  /** The token for what the store now holds under `id`: with a fresh snapshot when on. */
+  function token(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
+    // A device-bound session is read from its record, where the device key is.
+    if (snapshot === undefined || values.has(FLASH_KEY) || stamp.binding !== undefined) {
+      return tokens.seal(id)
+    }
+    const json = `{${[...values].map(([key, value]) => `${JSON.stringify(key)}:${value}`)}}`
     const { started, now, maxAge } = stamp
-    const record = { created: started, touched: now, maxAge, values: Object.fromEntries(values) }
-    await guard('set', (call) => store.set(id, record, ttl(stamp), call))
-    await users.reindex(id, started, maxAge, undefined, parse(values))
-    return { token: await tag(id), payload: id, id }
+    return tokens.seal(id, { until: now + snapshot, started, touched: now, maxAge, json })
   }
 
-  const codec = defineCodec<string, Loaded>(
+  /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
+  async function issue(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
+    const { started, maxAge } = stamp
+    await records.set(id, recordOf(values, stamp), ttl(stamp))
+    await users.reindex(id, started, maxAge, undefined, parse(values))
+    return { ...(await token(id, values, stamp)), id }
+  }
+
+  const codec = defineCodec<StorePayload, Loaded>(
     {
       name: OWNER,
       reportsStart: true,
-      createId,
-      async open(token) {
-        const id = token.slice(0, ID_LENGTH)
-        const length = keys !== undefined ? ID_LENGTH + 1 + TAG_LENGTH : ID_LENGTH
-        if (token.length !== length || decodeBase64url(id)?.length !== ID_BYTES) {
-          throw new DecodeError('malformed')
+      carriesBinding: true,
+      createId: tokens.createId,
+      open: (token) => tokens.open(token),
+      size: (payload) => 64 + (payload.snapshot?.json.length ?? 0),
+      async read({ id, snapshot: copy }, token) {
+        // Inside its window and not revoked, the snapshot answers: no store call.
+        if (copy !== undefined && life.now() < copy.until && !revoked?.has(id, token)) {
+          const data = JSON.parse(copy.json) as SessionData
+          const values = serialize(data)
+          const times = { started: copy.started, issued: copy.touched, maxAge: copy.maxAge }
+          return { data, times, id, state: { values, indexed: indexedOf(data) } }
         }
-        if (keys === undefined) return { payload: id }
-        const mac =
-          token[ID_LENGTH] === '.' ? decodeBase64url(token.slice(ID_LENGTH + 1)) : undefined
-        if (mac === undefined) throw new DecodeError('malformed')
-        const key = await keys.verify(mac, TAG_CONTEXT + id)
-        if (key < 0) throw new DecodeError('signature')
-        return { payload: id, key }
-      },
-      async read(id) {
-        const record = await guard('get', (call) => store.get(id, call))
+        const record = await records.read(id)
         if (record === undefined) throw new DecodeError('unknown')
-        if (!isStoreRecord(record))
-          throw new DecodeError('malformed', 'stored session is not valid')
-        const values = new Map(Object.entries(record.values))
-        const { created: started, touched: issued, maxAge } = record
-        const state: Loaded = { values, indexed: index && indexed(index, parse(values)) }
-        return { data: parse(values), times: { started, issued, maxAge }, id, state }
+        const { created: started, touched: issued, maxAge, values, stale } = record
+        const data = parse(values)
+        const state: Loaded = { values, indexed: indexedOf(data), stale }
+        // A snapshot past its window is renewed, so the next reads skip the store again.
+        const renew = copy !== undefined || stale
+        const binding = storedBinding(record.bound)
+        return { data, times: { started, issued, maxAge }, id, state, renew, binding }
       },
       // Expired or idle is final; a record from a clock ahead of ours is only turned down.
       expire: async (read) => users.remove(read.id!, read.data),
@@ -125,7 +114,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         if (!values.has(FLASH_KEY) || store.take === undefined) return read
         // Taken from the store in one step, so exactly one of many concurrent requests gets the
         // flash; the encode that follows puts back what the handler did not read.
-        const taken = await guard('take', (call) => store.take!(read.id!, FLASH_KEY, call))
+        const taken = await records.take(read.id!, FLASH_KEY)
         values.delete(FLASH_KEY)
         const data = parse(values)
         if (taken === undefined) return { ...read, data }
@@ -136,54 +125,67 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         const { previous, started, now, maxAge } = stamp
         const loaded = previous?.state
         if (previous?.id === undefined || loaded === undefined) {
-          return issue(stamp.id ?? createId(), values, stamp)
+          return issue(stamp.id ?? tokens.createId(), values, stamp)
         }
         const id = previous.id
-        if (maxAge !== previous.maxAge) {
-          // A new lifetime rewrites the record: rare (a login's "remember me"), so not a patch.
-          const record = {
-            created: started,
-            touched: now,
-            maxAge,
-            values: Object.fromEntries(values),
-          }
-          await guard('set', (call) => store.set(id, record, ttl(stamp), call))
+        if (maxAge !== previous.maxAge || loaded.stale || stamp.binding !== previous.binding) {
+          // A new lifetime, device or an older key rewrites the record: rare, so not a patch.
+          await records.set(id, recordOf(values, stamp), ttl(stamp))
         } else {
           const patch = diff(loaded.values, values, now)
-          if (!(await guard('patch', (call) => store.patch(id, patch, ttl(stamp), call)))) {
+          if (!(await records.patch(id, patch, ttl(stamp)))) {
             // Destroyed or expired since this request read it: the old id stays dead. Only what this
             // request changed itself moves to a new id, so a racing write cannot undo a logout.
-            return issue(createId(), new Map(Object.entries(patch.set)), stamp)
+            return issue(tokens.createId(), new Map(Object.entries(patch.set)), stamp)
           }
         }
         loaded.values = values
+        loaded.stale = false
         loaded.indexed = await users.reindex(id, started, maxAge, loaded.indexed, data)
-        // A token tagged by the newest secret is the same token: no HMAC.
-        const token = previous.key === 0 ? previous.token : await tag(id)
-        return { token, payload: id, id }
+        // A token tagged by the newest secret, without a snapshot, is the same token: no HMAC.
+        // The token this write replaces is revoked too: a copy of it shows data no longer true.
+        if (previous.token.includes('~')) await ended([supersededKey(previous.token)])
+        if (previous.key === 0 && snapshot === undefined) {
+          return { token: previous.token, payload: { id }, id }
+        }
+        return { ...(await token(id, values, stamp)), id }
       },
       async destroy(_token, opened) {
         if (opened === undefined) return
-        const id = opened.payload
+        const id = opened.payload.id
         const record = index && (await guard('get', (call) => store.get(id, call)))
-        await users.remove(id, record === undefined ? undefined : recordData(record))
+        await users.remove(id, record === undefined ? undefined : await records.data(id, record))
       },
     },
-    { maxAge, idleTimeout, clockTolerance, now, cache: keys === undefined ? false : options.cache },
+    {
+      maxAge: checked.maxAge,
+      idleTimeout: checked.idleTimeout,
+      clockTolerance: checked.clockTolerance,
+      now: checked.now,
+      cache: keys || snapshot ? checked.cache : false,
+    },
   )
   return {
     ...codec,
-    createId,
-    listSessions: (user, { current } = {}) => listIndexed(context(), user, current),
-    destroySessions: (user, { except } = {}) => destroyIndexed(context(), user, except),
+    createId: tokens.createId,
+    listSessions: (user, { current } = {}) => context().list(user, current),
+    destroySessions: (user, { except } = {}) => context().destroyAll(user, except),
+    destroySession: (user, handle) => context().destroyOne(user, handle),
   }
 }
 
-/** A stored record's data, or `undefined` when it does not parse. */
-function recordData(record: StoreRecord): SessionData | undefined {
+/** The whole record for `values` as `stamp` says: a new session, a new lifetime, device or key. */
+function recordOf(values: Map<string, string>, stamp: SealStamp<unknown>) {
+  const { started, now, maxAge, binding } = stamp
+  const bound = binding === undefined ? undefined : JSON.stringify(binding)
+  return { created: started, touched: now, maxAge, values, bound }
+}
+
+/** The device binding a record keeps, checked. */
+function storedBinding(bound: string | undefined): SessionBinding | undefined {
   try {
-    return isStoreRecord(record) ? parse(new Map(Object.entries(record.values))) : undefined
-  } catch {
-    return undefined
+    return bound === undefined ? undefined : readBinding(JSON.parse(bound))
+  } catch (cause) {
+    throw new DecodeError('malformed', 'stored device binding is not valid', { cause })
   }
 }

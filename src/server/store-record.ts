@@ -15,8 +15,9 @@ import type { StorePatch, StoreRecord } from './types.ts'
  */
 export function isStoreRecord(value: unknown): value is StoreRecord {
   if (!isPlainObject(value)) return false
-  const { created, touched, maxAge, values } = value as Partial<StoreRecord>
+  const { created, touched, maxAge, values, bound } = value as Partial<StoreRecord>
   return (
+    (bound === undefined || typeof bound === 'string') &&
     Number.isSafeInteger(created) &&
     Number.isSafeInteger(touched) &&
     (maxAge === undefined || (Number.isSafeInteger(maxAge) && maxAge >= 1)) &&

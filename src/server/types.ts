@@ -14,6 +14,8 @@ export interface StoreRecord {
   maxAge?: number
   /** Each top-level key of the session data and its value as JSON text. */
   values: Record<string, string>
+  /** The device the session is bound to (`withSession`'s `deviceBound`), as JSON text. */
+  bound?: string
 }
 
 /**
@@ -111,4 +113,11 @@ export interface SessionStore {
   indexDelete?(user: string, id: string, call?: StoreCall): Promise<void>
   /** Every entry of `user`'s index; the codec drops stale ones and checks each session. */
   indexList?(user: string, call?: StoreCall): Promise<StoreIndexEntry[]>
+  /**
+   * Tells every other process that the sessions `ids` ended (`storeCodec({ snapshot })`), so their
+   * snapshots stop being trusted at once instead of at the end of the window. Optional.
+   */
+  revoke?(ids: string[], call?: StoreCall): Promise<void>
+  /** Hears the ids that `revoke` announced, from any process; storeCodec calls it once per store. */
+  onRevoke?(listener: (ids: string[]) => void): void
 }

@@ -11,6 +11,21 @@ import type {
   StoreRecord,
 } from '../index.ts'
 import { cookie, getSession, type StoreCodec, storeCodec, withSession } from '../index.ts'
+import { storeCipher, valueContext } from '../server/store-cipher.ts'
+
+/** The storeCodec options a conformance run adds to every app over a store. */
+export interface RunCodecOptions {
+  snapshot?: number
+  encrypt?: string | readonly string[]
+}
+
+/** Each store under test, with the codec options of its run: apps over it use them. */
+const runs = new WeakMap<SessionStore, RunCodecOptions>()
+
+/** Makes every `storeApp` over `store` (or over an `instrument` of it) use `options`. */
+export function runWith(store: SessionStore, options: RunCodecOptions | undefined): void {
+  if (options !== undefined) runs.set(store, options)
+}
 
 /** How many times each required store method was called. */
 export interface Counts {
@@ -41,6 +56,7 @@ export function instrument(store: SessionStore): Instrumented {
   const fail = new Set<keyof Counts>()
   const stall = new Set<keyof Counts>()
   const calls: (StoreCall & { at: number })[] = []
+  const run = runs.get(store)
   function counted<A extends unknown[], R>(op: keyof Counts, run: (...args: A) => Promise<R>) {
     return async (...args: A): Promise<R> => {
       counts[op]++
@@ -51,24 +67,20 @@ export function instrument(store: SessionStore): Instrumented {
       return run(...args)
     }
   }
-  return {
-    counts,
-    fail,
-    stall,
-    calls,
-    store: {
-      ...Object.fromEntries(
-        OPTIONAL.filter((name) => store[name] !== undefined).map((name) => [
-          name,
-          (store[name] as (...args: unknown[]) => unknown).bind(store),
-        ]),
-      ),
-      get: counted('get', (id, call) => store.get(id, call)),
-      set: counted('set', (id, record, ttl, call) => store.set(id, record, ttl, call)),
-      patch: counted('patch', (id, patch, ttl, call) => store.patch(id, patch, ttl, call)),
-      delete: counted('delete', (id, call) => store.delete(id, call)),
-    },
+  const wrapped: SessionStore = {
+    ...Object.fromEntries(
+      OPTIONAL.filter((name) => store[name] !== undefined).map((name) => [
+        name,
+        (store[name] as (...args: unknown[]) => unknown).bind(store),
+      ]),
+    ),
+    get: counted('get', (id, call) => store.get(id, call)),
+    set: counted('set', (id, record, ttl, call) => store.set(id, record, ttl, call)),
+    patch: counted('patch', (id, patch, ttl, call) => store.patch(id, patch, ttl, call)),
+    delete: counted('delete', (id, call) => store.delete(id, call)),
   }
+  runWith(wrapped, run)
+  return { counts, fail, stall, calls, store: wrapped }
 }
 
 /** The writes among `counts`. */
@@ -127,13 +139,18 @@ export interface StoreApp {
   /** Makes requests with `?as=name` wait: `loaded` resolves once one has read its session. */
   hold(name: string): { loaded: Promise<void>; release: () => void }
   send(path: string, jar?: string): Promise<Sent>
+  /** The data stored under `id`, each value parsed (opened first when the run encrypts). */
+  values(id: string): Promise<Record<string, unknown> | undefined>
+  /** `jar` with the token's snapshot cut off, so the store answers its reads. */
+  bare(jar: string): string
 }
 
 /** The storeCodec options the suite varies. */
 export type AppOptions = Pick<
   StoreCodecOptions,
   'maxAge' | 'idleTimeout' | 'now' | 'timeout' | 'index'
-> & { secrets?: string }
+> & { secrets?: string } & RunCodecOptions &
+  RunCodecOptions
 
 /**
  * A test app over `storeCodec`: `/set?k=v`, `/delete?key=k`, `/flash?k=v`, `/regenerate`,
@@ -146,7 +163,10 @@ export function storeApp(
   sessionOptions: SessionOptions = {},
 ): StoreApp {
   const invalid: string[] = []
-  const codec = storeCodec({ store, ...options })
+  const run = runs.get(store) ?? {}
+  const codec = storeCodec({ store, ...run, ...options })
+  const encrypt = options.encrypt ?? run.encrypt
+  const cipher = encrypt === undefined ? undefined : storeCipher([encrypt].flat())
   const holds = new Map<string, { loaded: () => void; release: Promise<void> }>()
   const handler = withSession(
     async (req: Request) => {
@@ -192,5 +212,16 @@ export function storeApp(
     const body = (json ? await response.json() : { text: await response.text() }) as AppBody
     return { jar: nextCookie(response, jar), body, response }
   }
-  return { handler, codec, invalid, hold, send }
+  async function values(id: string): Promise<Record<string, unknown> | undefined> {
+    const record = await store.get(id)
+    if (record === undefined || cipher === undefined) return storedValues(record)
+    const out: Record<string, string> = {}
+    for (const [key, value] of Object.entries(record.values)) {
+      const { text } = await cipher.open(valueContext(id, key), value)
+      Object.defineProperty(out, key, { value: text, enumerable: true })
+    }
+    return storedValues({ ...record, values: out })
+  }
+  const bare = (jar: string) => jar.replace(/~[^;]*/g, '')
+  return { handler, codec, invalid, hold, send, values, bare }
 }

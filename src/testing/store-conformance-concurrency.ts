@@ -1,6 +1,6 @@
 /** @module storeConformance's concurrent requests: lost writes, late writes, flashes. Internal. */
 import * as assert from './assert.ts'
-import { idOf, storeApp, storedValues as values } from './store-app.ts'
+import { idOf, storeApp } from './store-app.ts'
 import type { MakeFixture, Register } from './store-conformance.ts'
 
 /** Part of `storeConformance`: requests that read one session before any of them commits. */
@@ -23,7 +23,7 @@ export function concurrencyCases(make: MakeFixture, test: Register): void {
       responses.every((r) => idOf(r.jar) === idOf(jar)),
       'no request changed the id',
     )
-    const stored = values(await store.get(idOf(jar)))
+    const stored = await app.values(idOf(jar))
     if (atomic) {
       const expected = Object.fromEntries(
         Array.from({ length: 10 }, (_, i) => [`k${i}`, String(i)]),
@@ -48,7 +48,7 @@ export function concurrencyCases(make: MakeFixture, test: Register): void {
     await a
     second.release()
     await b
-    assert.deepEqual(values(await store.get(idOf(jar))), { colour: 'blue', size: 'm' })
+    assert.deepEqual(await app.values(idOf(jar)), { colour: 'blue', size: 'm' })
   })
 
   test('a destroyed session is not brought back by a concurrent write', async () => {
@@ -64,7 +64,7 @@ export function concurrencyCases(make: MakeFixture, test: Register): void {
     assert.equal(await store.get(idOf(jar)), undefined, 'old record stays deleted')
     assert.notEqual(idOf(after), idOf(jar))
     // Only the late request's own change moves to the new id: the logged-out user does not.
-    assert.deepEqual(values(await store.get(idOf(after))), { theme: 'dark' })
+    assert.deepEqual(await app.values(idOf(after)), { theme: 'dark' })
   })
 
   test('a flash is read by exactly one of many concurrent requests (KV: at least one)', async () => {

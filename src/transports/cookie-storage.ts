@@ -73,7 +73,12 @@ export const MAX_COOKIE_SIZE: number = 4096
  * const storage = cookieStorage({ name: '__Host-session', sameSite: 'strict', maxAge: 86400 })
  */
 export function cookieStorage(options: CookieOptions = {}): StorageBackend {
-  const { name, attributes, maxAge, maxChunks } = checkCookieOptions(options)
+  return cookieStorageOf('cookieStorage', options)
+}
+
+/** `cookieStorage` whose messages name `owner` (`cookie` when built by `cookie()`). */
+export function cookieStorageOf(owner: string, options: CookieOptions): StorageBackend {
+  const { name, attributes, maxAge, maxChunks } = checkCookieOptions(options, owner)
   const chunkNames = Array.from({ length: maxChunks > 1 ? maxChunks : 0 }, (_, i) => `${name}.${i}`)
   /** Room for a value in one chunk: the name grows by `.N`. */
   const chunkSize = MAX_COOKIE_SIZE - name.length - 3
@@ -173,12 +178,12 @@ const COOKIE_OPTIONS = {
 } as const
 
 /** Validates cookie options the way a browser would judge the resulting Set-Cookie. */
-export function checkCookieOptions(options: CookieOptions): CheckedCookie {
+export function checkCookieOptions(options: CookieOptions, owner = 'cookie'): CheckedCookie {
   const fail = (message: string): never => {
-    configError('cookie', message)
+    configError(owner, message)
   }
   const { name, path, domain, maxAge, sameSite, secure, httpOnly, partitioned, maxChunks } =
-    checkOptions('cookie', options, COOKIE_OPTIONS)
+    checkOptions(owner, options, COOKIE_OPTIONS)
   if (sameSite === 'none' && !secure) fail('sameSite none needs secure')
   if (partitioned && !secure) fail('partitioned needs secure')
   const prefix = cookiePrefix(name)

@@ -2,7 +2,7 @@
 
 import type { StorageBackend } from '../backends.ts'
 import { type CookieAuthorizationBackend, cookieAuthorization } from './cookie-authorization.ts'
-import { type CookieOptions, cookieStorage } from './cookie-storage.ts'
+import { type CookieOptions, cookieStorageOf } from './cookie-storage.ts'
 
 /**
  * The token travels in one cookie both ways: spread the result into the backend set.
@@ -15,7 +15,7 @@ export function cookie(options: CookieOptions = {}): {
   authorization: CookieAuthorizationBackend
 } {
   return {
-    storage: cookieStorage(options),
+    storage: cookieStorageOf('cookie', options),
     authorization: cookieAuthorization({ name: options.name, maxChunks: options.maxChunks }),
   }
 }

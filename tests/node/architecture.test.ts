@@ -81,12 +81,14 @@ test('imports only point down: each import is allowed by the table', () => {
   assert.deepEqual(offenders, [])
 })
 
-test('packages: jose in the JWT files only, no framework or node: module in src/', () => {
+test('packages: jose in the JWT/JOSE files only, no framework or node: module in src/', () => {
   const offenders: string[] = []
   for (const file of sourceFiles().filter((f) => f.startsWith('src/'))) {
     for (const specifier of importsOf(file)) {
       if (specifier.startsWith('.')) continue
-      const jose = specifier === 'jose' && /^src\/codecs\/(?:jwt|jws)[a-z-]*\.ts$/.test(file)
+      const jose =
+        specifier === 'jose' &&
+        /^src\/(?:codecs\/(?:jwt|jws)|core\/device-bound\/jose-)[a-z-]*\.ts$/.test(file)
       if (!jose) offenders.push(`${file} imports ${specifier}`)
     }
   }

@@ -115,6 +115,41 @@ describe('the demo app in Chromium with other backends', { skip: chromiumMissing
     await phone.close()
   })
 
+  test('your devices: a "Log out" button per device ends that device only', async () => {
+    const devices = storeCodec({
+      store: memoryStore(),
+      secrets: SECRET,
+      index: demoIndex,
+      snapshot: 60,
+    })
+    const demo = await start({ devices })
+    const agents = [
+      'Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0',
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) Safari/604.1',
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/140.0',
+    ]
+    const contexts = await Promise.all(agents.map((userAgent) => browser.newContext({ userAgent })))
+    const pages = await Promise.all(contexts.map((context) => context.newPage()))
+    for (const page of pages) {
+      await page.goto(`${demo.ip}/`)
+      await logIn(page, 'Ada')
+    }
+    const [mine, phone, desktop] = pages as [Page, Page, Page]
+    await mine.reload()
+    assert.equal(await mine.locator('#devices li.current form').count(), 0, 'none for this device')
+    const row = mine.locator('#devices li', { hasText: 'Safari on iPhone' })
+    await Promise.all([mine.waitForEvent('load'), row.locator('button').click()])
+    assert.equal(await mine.locator('#notice').textContent(), 'Logged out that device.')
+    const left = await mine.locator('#devices li').allTextContents()
+    assert.equal(left.length, 2, left.join(' | '))
+    assert.doesNotMatch(left.join(' '), /Safari on iPhone/)
+    await phone.reload()
+    assert.equal(await phone.locator('#user').count(), 0, 'the phone is logged out')
+    await desktop.reload()
+    assert.equal(await desktop.locator('#user').textContent(), 'Ada', 'the desktop is not')
+    for (const context of contexts) await context.close()
+  })
+
   test('cookie({ maxChunks: 4 }): the browser stores and sends back several chunk cookies', async () => {
     const demo = await start({ cookie: { maxChunks: 4 } })
     const context = await browser.newContext()

@@ -5,12 +5,8 @@
  * can plant.
  */
 import assert from 'node:assert/strict'
-import { execFileSync } from 'node:child_process'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { serve } from '@hono/node-server'
 import { type Browser, chromium } from 'playwright-core'
@@ -24,6 +20,7 @@ import {
   withSession,
 } from '../../src/index.ts'
 import { CHROMIUM, chromiumMissing } from '../fixtures/browser/harness.ts'
+import { certificate } from '../fixtures/browser/tls.ts'
 
 const HOSTS = [
   'example.com',
@@ -41,47 +38,6 @@ interface Site {
   seen: (string | null)[]
   reasons: string[]
   close(): Promise<void>
-}
-
-/** A throwaway certificate for every host, and the base64 SHA-256 of its public key (the pin). */
-async function certificate(): Promise<{ key: string; cert: string; pin: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'fetch-session-tls-'))
-  try {
-    const run = (args: string[], input?: Buffer) =>
-      execFileSync('openssl', args, { cwd: dir, input, stdio: ['pipe', 'pipe', 'ignore'] })
-    await writeFile(
-      join(dir, 'san.cnf'),
-      `subjectAltName=${HOSTS.map((h) => `DNS:${h}`).join(',')}\n`,
-    )
-    run([
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'key.pem',
-      '-out',
-      'cert.pem',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=example.com',
-      '-addext',
-      `subjectAltName=${HOSTS.map((h) => `DNS:${h}`).join(',')}`,
-    ])
-    const spki = run(['pkey', '-in', 'key.pem', '-pubout', '-outform', 'DER'])
-    const digest = run(['dgst', '-sha256', '-binary'], spki)
-    return {
-      key: await readFile(join(dir, 'key.pem'), 'utf8'),
-      cert: await readFile(join(dir, 'cert.pem'), 'utf8'),
-      pin: digest.toString('base64'),
-    }
-  } finally {
-    await rm(dir, { recursive: true, force: true })
-  }
 }
 
 /**
@@ -167,7 +123,7 @@ describe('Chromium and sibling hosts', { skip: chromiumMissing }, () => {
   const origin = (host: string) => `https://${host}:${server.port}`
 
   before(async () => {
-    const tls = await certificate()
+    const tls = await certificate(HOSTS)
     server = await site(tls)
     browser = await chromium.launch({
       executablePath: CHROMIUM,

@@ -51,6 +51,22 @@ describe('kvStore (Cloudflare KV in Miniflare)', () => {
     { test },
   )
 
+  storeConformance(
+    () => {
+      const prefix = `suite${prefixes++}:`
+      return {
+        store: kvStore(namespace, { prefix }),
+        atomic: false,
+        minTtl: 60,
+        ttl: (id) => ttl(prefix + id),
+      }
+    },
+    {
+      test: (name, fn) => test(`snapshot+encrypt: ${name}`, fn),
+      codec: { snapshot: 300, encrypt: 'an-encryption-key-of-at-least-32-bytes' },
+    },
+  )
+
   test('a TTL under 60 seconds is stored as 60 and the codec still expires the session on time', async () => {
     let now = Date.now()
     const app = storeApp(kvStore(namespace, { prefix: 'short:' }), { maxAge: 10, now: () => now })

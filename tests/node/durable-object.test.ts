@@ -9,10 +9,12 @@ import { after, before, describe, test } from 'node:test'
 import { Miniflare } from 'miniflare'
 import { type DurableObjectNamespaceLike, durableObjectStore } from '../../src/index.ts'
 import { storeConformance } from '../../src/testing.ts'
+import { idOf, storeApp } from '../fixtures/stores.ts'
 import { bundleWorker, COMPATIBILITY_DATE } from '../runners/worker-bundle.ts'
 
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = 'false'
 const WRITERS = 50
+const KEY = 'an-encryption-key-of-at-least-32-bytes'
 
 describe('durableObjectStore (Durable Objects in Miniflare)', () => {
   let mf: Miniflare
@@ -37,26 +39,50 @@ describe('durableObjectStore (Durable Objects in Miniflare)', () => {
     await mf?.dispose()
   })
 
-  storeConformance(
-    () => {
-      const prefix = `suite${prefixes++}:`
-      const store = durableObjectStore(namespace, { prefix })
-      return {
-        store,
-        atomic: true,
-        ttl: async (id) => {
-          const stub = namespace.get(namespace.idFromName(`${prefix}s:${id}`) as never)
-          const response = await stub.fetch('https://session-object/', {
-            method: 'POST',
-            body: JSON.stringify({ op: 'expires' }),
-          })
-          const { result } = (await response.json()) as { result: number | null }
-          return result === null ? undefined : Math.round((result - Date.now()) / 1000)
-        },
-      }
-    },
-    { test },
-  )
+  const fixture = (name: string) => () => {
+    const prefix = `${name}${prefixes++}:`
+    const store = durableObjectStore(namespace, { prefix })
+    return {
+      store,
+      atomic: true,
+      ttl: async (id: string) => {
+        const stub = namespace.get(namespace.idFromName(`${prefix}s:${id}`) as never)
+        const response = await stub.fetch('https://session-object/', {
+          method: 'POST',
+          body: JSON.stringify({ op: 'expires' }),
+        })
+        const { result } = (await response.json()) as { result: number | null }
+        return result === null ? undefined : Math.round((result - Date.now()) / 1000)
+      },
+    }
+  }
+  storeConformance(fixture('suite'), { test })
+
+  storeConformance(fixture('snap'), {
+    test: (name, fn) => test(`snapshot+encrypt: ${name}`, fn),
+    codec: { snapshot: 300, encrypt: KEY },
+  })
+
+  test('encrypt: the Durable Objects hold no plaintext of a marker value', async () => {
+    const ask = async (name: string, op: string) => {
+      const stub = namespace.get(namespace.idFromName(`raw:${name}`) as never)
+      const response = await stub.fetch('https://session-object/', {
+        method: 'POST',
+        body: JSON.stringify({ op }),
+      })
+      return JSON.stringify(await response.json())
+    }
+    const index = (data: Record<string, unknown>) => ({
+      user: String(data.user),
+      info: { device: data.device },
+    })
+    const app = storeApp(durableObjectStore(namespace, { prefix: 'raw:' }), { encrypt: KEY, index })
+    const { jar } = await app.send('/set?user=ada&device=marker-41c7&note=marker-41c7')
+    const raw = (await ask(`s:${idOf(jar)}`, 'get')) + (await ask('u:ada', 'indexList'))
+    assert.ok(raw.includes('note') && raw.includes('info'), raw)
+    assert.ok(!raw.includes('marker-41c7'), raw)
+    assert.equal((await app.send('/read', jar)).body.data.note, 'marker-41c7')
+  })
 
   test('storeConformance runs inside the Worker without nodejs_compat, and passes', async () => {
     const response = await mf.dispatchFetch('http://worker/conformance')

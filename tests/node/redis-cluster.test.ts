@@ -45,6 +45,24 @@ describe('redisStore on Redis Cluster', { skip: redisServerMissing() }, () => {
     { test },
   )
 
+  storeConformance(
+    () => {
+      const prefix = `suite${prefixes++}:`
+      return {
+        store: redisStore(client, { prefix }),
+        atomic: true,
+        ttl: async (id) => {
+          const ttl = await client.ttl(prefix + id)
+          return ttl < 0 ? undefined : ttl
+        },
+      }
+    },
+    {
+      test: (name, fn) => test(`snapshot+encrypt: ${name}`, fn),
+      codec: { snapshot: 300, encrypt: 'an-encryption-key-of-at-least-32-bytes' },
+    },
+  )
+
   test('sessions spread over every master', async () => {
     const store = redisStore(client, { prefix: 'spread:' })
     const record = { created: 1, touched: 1, values: { n: '1' } }

@@ -45,6 +45,24 @@ describe('redisStore through Redis Sentinel', { skip: redisSentinelMissing() }, 
     { test },
   )
 
+  storeConformance(
+    () => {
+      const prefix = `suite${prefixes++}:`
+      return {
+        store: redisStore(client, { prefix }),
+        atomic: true,
+        ttl: async (id) => {
+          const ttl = await client.ttl(prefix + id)
+          return ttl < 0 ? undefined : ttl
+        },
+      }
+    },
+    {
+      test: (name, fn) => test(`snapshot+encrypt: ${name}`, fn),
+      codec: { snapshot: 300, encrypt: 'an-encryption-key-of-at-least-32-bytes' },
+    },
+  )
+
   test('100 simultaneous writers to one session: all 100 keys kept, on the master', async () => {
     const { kept, statuses } = await race(redisStore(client, { prefix: 'race:' }), 100)
     assert.deepEqual(new Set(statuses), new Set([200]))

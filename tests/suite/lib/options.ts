@@ -4,7 +4,9 @@
  * async backends builder, backends that are missing.
  */
 import assert from 'node:assert/strict'
+import * as entry from '../../../src/index.ts'
 import {
+  adaptBackends,
   bearerAuthorization,
   cookie,
   cookieAuthorization,
@@ -23,6 +25,7 @@ import {
   storeCodec,
   withSession,
 } from '../../../src/index.ts'
+import * as testing from '../../../src/testing.ts'
 import { SECRET } from '../../fixtures/suite.ts'
 import { suite } from '../../harness.ts'
 
@@ -69,7 +72,7 @@ test('a near-miss key names the option it probably meant', () => {
 test('an unknown key with no near miss lists the known ones', () => {
   refuses(() => headerStorage({ name: 'x' } as never), /unknown option name \(known: header\)/)
   refuses(() => headerAuthorization({ cookie: 'x' } as never), /known: header/)
-  refuses(() => cookieStorage({ expires: 10 } as never), /^cookie: unknown option expires/)
+  refuses(() => cookieStorage({ expires: 10 } as never), /^cookieStorage: unknown option expires/)
   refuses(() => cookieAuthorization({ path: '/' } as never), /known: name, maxChunks/)
   refuses(() => memoryStore({ size: 10 } as never), /^memoryStore: /)
   refuses(() => redisStore({ sendCommand: async () => null }, { prefx: 's:' } as never), /prefix/)
@@ -120,6 +123,35 @@ test('an async backends builder is refused at construction, naming the fix', () 
         codec: signedCodec({ secrets: SECRET }),
         ...cookie(),
       })) as never),
+    /^withSession: the backends function must return .* not a Promise: await what it needs/,
+  )
+})
+
+test('adaptBackends: a set as it is, a builder per request on what the adapter picks, async refused', async () => {
+  const backends = { codec: signedCodec({ secrets: SECRET }), ...cookie() }
+  assert.equal(
+    adaptBackends(backends, () => []),
+    backends,
+  )
+  const seen: string[] = []
+  const wrapped = withSession(
+    async (request: Request, _event: { user: string }) => {
+      await getSession(request)
+      return handler()
+    },
+    adaptBackends(
+      (event: { user: string }) => {
+        seen.push(event.user)
+        return backends
+      },
+      (_request, event: { user: string }) => [event],
+    ),
+  )
+  await wrapped(new Request('http://localhost/'), { user: 'ada' })
+  await wrapped(new Request('http://localhost/'), { user: 'bob' })
+  assert.deepEqual(seen, ['ada', 'bob'])
+  refuses(
+    () => adaptBackends((async () => backends) as never, () => []),
     /^withSession: the backends function must return .* not a Promise: await what it needs/,
   )
 })
@@ -189,4 +221,98 @@ test('a missing secret names the unset environment variable it most likely came 
     (error: Error) =>
       !error.message.includes('environment') && !error.message.includes('too short'),
   )
+})
+
+/**
+ * Every factory of the package, called with what it needs and an unknown option. A new export
+ * fails the test below until it is listed here or among the exports that take no options.
+ */
+const FACTORIES: Record<string, (extra: Record<string, unknown>) => unknown> = {
+  defineCodec: (extra) =>
+    entry.defineCodec(
+      {
+        name: 'plainCodec',
+        open: async (token) => ({ payload: token }),
+        read: () => ({ data: {} }),
+        seal: async () => ({ token: 'x' }),
+      },
+      extra,
+    ),
+  djangoCodec: (extra) => entry.djangoCodec({ secretKey: 'a django secret', ...extra }),
+  encryptedCodec: (extra) => entry.encryptedCodec({ secrets: SECRET, ...extra }),
+  flaskCodec: (extra) => entry.flaskCodec({ secretKey: 'a flask secret', ...extra }),
+  jwtCodec: (extra) => entry.jwtCodec({ key: SECRET, algorithms: ['HS256'], ...extra }),
+  signedCodec: (extra) => entry.signedCodec({ secrets: SECRET, ...extra }),
+  starletteCodec: (extra) => entry.starletteCodec({ secretKey: 'a starlette secret', ...extra }),
+  withSession: (extra) =>
+    entry.withSession(handler, { codec: signedCodec({ secrets: SECRET }), ...cookie() }, extra),
+  kvStore: (extra) => entry.kvStore(kv, extra),
+  denoKvStore: (extra) =>
+    entry.denoKvStore(
+      { get: async () => ({ value: null, versionstamp: null }), atomic: () => ({}) } as never,
+      extra,
+    ),
+  durableObjectStore: (extra) =>
+    entry.durableObjectStore({ idFromName: () => ({}), get: () => ({}) } as never, extra),
+  expressSessionCodec: (extra) =>
+    entry.expressSessionCodec({
+      secret: 'keyboard cat',
+      client: { sendCommand: async () => null },
+      ...extra,
+    }),
+  memoryStore: (extra) => entry.memoryStore(extra),
+  redisStore: (extra) => entry.redisStore({ sendCommand: async () => null }, extra),
+  storeCodec: (extra) => entry.storeCodec({ store: memoryStore(), ...extra }),
+  bearerAuthorization: (extra) => entry.bearerAuthorization(extra),
+  cookie: (extra) => entry.cookie(extra),
+  cookieAuthorization: (extra) => entry.cookieAuthorization(extra),
+  cookieStorage: (extra) => entry.cookieStorage(extra),
+  headerAuthorization: (extra) => entry.headerAuthorization(extra),
+  headerStorage: (extra) => entry.headerStorage(extra),
+  storeConformance: (extra) =>
+    testing.storeConformance(() => memoryStore(), { test: () => {}, ...extra }),
+}
+
+/** Exports that are functions yet take no options object: classes, and request-time calls. */
+const NOT_FACTORIES = new Set([
+  'Session',
+  'SessionError',
+  'DecodeError',
+  'SessionObject',
+  'getSession',
+  'adaptBackends',
+  'fixedClock',
+  'sessionOf',
+  'sessionRequest',
+])
+
+/** defineCodec's messages name the codec it defines, as that codec's users call it. */
+const OWNERS: Record<string, string> = { defineCodec: 'plainCodec' }
+
+test('every factory refuses an unknown option, naming itself first', () => {
+  const exported = Object.entries({ ...entry, ...testing })
+    .filter(([, value]) => typeof value === 'function')
+    .map(([name]) => name)
+  const unlisted = exported.filter((name) => !NOT_FACTORIES.has(name) && !(name in FACTORIES))
+  assert.deepEqual(unlisted, [], 'a factory the table below does not list')
+  for (const [name, build] of Object.entries(FACTORIES)) {
+    assert.ok(exported.includes(name), `${name} is exported`)
+    build({}) // what it needs is enough
+    refuses(
+      () => build({ zzzUnknown: 1 }),
+      new RegExp(`^${OWNERS[name] ?? name}: unknown option zzzUnknown`),
+    )
+  }
+})
+
+test('a factory whose options are all optional can be called with none', () => {
+  entry.memoryStore()
+  entry.redisStore({ sendCommand: async () => null })
+  entry.kvStore(kv)
+  entry.bearerAuthorization()
+  entry.cookie()
+  entry.cookieStorage()
+  entry.cookieAuthorization()
+  entry.headerStorage()
+  entry.headerAuthorization()
 })

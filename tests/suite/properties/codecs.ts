@@ -28,8 +28,11 @@ export const cookieCodecs: [string, () => CodecBackend][] = [
   ['storeCodec', () => storeCodec({ store: memoryStore(), secrets: SECRET })],
 ]
 
-/** JWT claims the codec sets or checks (sst and sma are its own): a JWT's session data is its claim set. */
-const REGISTERED = new Set(['iat', 'exp', 'nbf', 'iss', 'aud', 'sub', 'jti', 'sst', 'sma'])
+/**
+ * JWT claims the codec sets or checks (sst and sma are its own, cnf its device binding): a JWT's
+ * session data is its claim set.
+ */
+const REGISTERED = new Set(['iat', 'exp', 'nbf', 'iss', 'aud', 'sub', 'jti', 'sst', 'sma', 'cnf'])
 const withoutClaims = (name: string, data: SessionData): SessionData =>
   name.startsWith('jwtCodec')
     ? Object.fromEntries(Object.entries(data).filter(([key]) => !REGISTERED.has(key)))

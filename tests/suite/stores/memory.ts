@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { memoryStore } from '../../../src/index.ts'
 import { storeConformance } from '../../../src/testing.ts'
-import { clock } from '../../fixtures/suite.ts'
+import { clock, SECRET } from '../../fixtures/suite.ts'
 import { suite } from '../../harness.ts'
 
 storeConformance(
@@ -11,6 +11,17 @@ storeConformance(
     return { store: memoryStore({ now: time.now }), clock: time }
   },
   { test: suite('memoryStore') },
+)
+
+storeConformance(
+  () => {
+    const time = clock()
+    return { store: memoryStore({ now: time.now }), clock: time }
+  },
+  {
+    test: suite('memoryStore with snapshot and encrypt'),
+    codec: { snapshot: 300, encrypt: SECRET },
+  },
 )
 
 const test = suite('memoryStore')
