@@ -33,7 +33,7 @@ function tickStep(value: number): number {
   return 10 * power
 }
 
-export function chart(rows: ChartRow[], title: string): string {
+export function chart(rows: ChartRow[], title: string, legend = LEGEND): string {
   const labelWidth = 250
   const plotWidth = 520
   const noteWidth = 150
@@ -52,7 +52,7 @@ export function chart(rows: ChartRow[], title: string): string {
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="12" y="22" font-size="14" font-weight="600" fill="#172033">${escapeXml(title)}</text>`,
   ]
-  LEGEND.forEach(([group, text], i) => {
+  legend.forEach(([group, text], i) => {
     const lx = 12 + i * 160
     out.push(
       `<rect x="${lx}" y="34" width="12" height="12" fill="${COLORS[group]}"/>`,

@@ -27,8 +27,10 @@ function hmacKeyOnce(): Promise<CryptoKey> {
   )
 }
 
-function sessionCookie(request: Request): string | undefined {
-  return /(?:^|;\s*)session=([^;]*)/.exec(request.headers.get('cookie') ?? '')?.[1]
+const SESSION_COOKIE = /(?:^|;\s*)session=([^;]*)/
+
+function sessionCookie(request: Request, pattern = SESSION_COOKIE): string | undefined {
+  return pattern.exec(request.headers.get('cookie') ?? '')?.[1]
 }
 
 type Base64url = { encode(bytes: Uint8Array): string; decode(text: string): Uint8Array }
@@ -96,23 +98,27 @@ function macs(kind: 'webcrypto' | 'node') {
  * A minimal hand-written HMAC-SHA256 cookie: `base64url(JSON).base64url(tag)`, the key imported
  * once (or `node:crypto`), native base64url, no lifetimes, no validation beyond the tag.
  */
-export function hmacCookie(kind: 'webcrypto' | 'node' = 'webcrypto'): {
-  read(request: Request): Promise<{ count?: number }>
-  write(data: { count?: number }): Promise<string>
+export function hmacCookie<Data extends object = { count?: number }>(
+  kind: 'webcrypto' | 'node' = 'webcrypto',
+  name = 'session',
+): {
+  read(request: Request): Promise<Data>
+  write(data: Data): Promise<string>
 } {
   const mac = macs(kind)
+  const pattern = name === 'session' ? SESSION_COOKIE : new RegExp(`(?:^|;\\s*)${name}=([^;]*)`)
   return {
     async read(request) {
-      const raw = sessionCookie(request)
-      if (!raw) return {}
+      const raw = sessionCookie(request, pattern)
+      if (!raw) return {} as Data
       const [payload, tag] = raw.split('.') as [string, string]
       const ok = await mac.verify(base64url.decode(tag), payload)
-      return ok ? JSON.parse(new TextDecoder().decode(base64url.decode(payload))) : {}
+      return ok ? JSON.parse(new TextDecoder().decode(base64url.decode(payload))) : ({} as Data)
     },
     async write(data) {
       const payload = base64url.encode(encoder.encode(JSON.stringify(data)))
       const tag = base64url.encode(await mac.sign(payload))
-      return `session=${payload}.${tag}; ${ATTRIBUTES}`
+      return `${name}=${payload}.${tag}; ${ATTRIBUTES}`
     },
   }
 }

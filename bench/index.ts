@@ -203,6 +203,20 @@ writeFileSync(
 console.log()
 console.log('chart: bench/results/bench.svg')
 
+// How the cost grows (its own process: its handlers add no layers to the cases above) ---------
+
+if (process.env.BENCH_GROWTH !== '0') {
+  console.log()
+  const growth = spawnSync(process.execPath, ['--import', 'tsx', 'bench/growth.ts'], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_ROUNDS: String(ROUNDS), BENCH_MS: String(MIN_MS) },
+  })
+  process.stdout.write(growth.stdout ?? '')
+  if (growth.status !== 0)
+    console.log(`growth: exit ${growth.status}\n${growth.stderr.slice(-2000)}`)
+}
+
 // Runtimes ------------------------------------------------------------------------------------
 
 if (process.env.BENCH_RUNTIMES !== '0') {

@@ -103,7 +103,7 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
         user: session.get('user'),
         visits: session.get('visits') ?? 0,
         notice: session.get('notice'),
-        ended: ended(rejected.get(request), devices !== undefined),
+        ended: endedNotice(rejected.get(request), devices !== undefined),
         note: session.get('note'),
         data: session.toJSON(),
         id: session.id,
@@ -113,7 +113,7 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
         attributes: describeAttributes(cookieOptions),
         devices: devices && user ? await devicesCard(devices, user, session.id, escapeHtml) : '',
       }
-      return html(page(view))
+      return html(demoPage(view))
     },
     { codec, ...cookie(cookieOptions) },
     { onInvalid: (error, request) => void rejected.set(request, error.reason) },
@@ -134,17 +134,19 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
 }
 
 /** What the page tells a browser whose session ended without it logging out. */
-function ended(reason: string | undefined, devices: boolean): string | undefined {
+function endedNotice(reason: string | undefined, devices: boolean): string | undefined {
   if (reason === 'unknown' && devices) return 'This device was logged out from another device.'
   if (reason === 'expired' || reason === 'idle') return 'Your session expired. Log in again.'
   return undefined
 }
 
-interface View {
+/** What the front page shows; `demoPage` renders it (the load run renders it without a session too). */
+export interface View {
   user: string | undefined
   visits: number
   notice: string | undefined
-  ended: string | undefined
+  /** Why the session ended, when it ended without a logout. */
+  ended?: string | undefined
   note: string | undefined
   data: DemoSession
   id: string | undefined
@@ -156,7 +158,7 @@ interface View {
 }
 
 /** The session cookies the browser sent with this request: `name`, or its chunks `name.0`, … */
-function sentCookies(request: Request, name: string): { bytes: number; count: number } {
+export function sentCookies(request: Request, name: string): { bytes: number; count: number } {
   let bytes = 0
   let count = 0
   for (const pair of (request.headers.get('cookie') ?? '').split(/;\s*/)) {
@@ -172,7 +174,7 @@ function sentCookies(request: Request, name: string): { bytes: number; count: nu
   return { bytes, count }
 }
 
-function describeAttributes(options: CookieOptions): string {
+export function describeAttributes(options: CookieOptions): string {
   const sameSite = (options.sameSite ?? 'lax').toLowerCase()
   const parts = [
     options.httpOnly === false ? '' : 'HttpOnly',
@@ -219,7 +221,8 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`
 }
 
-function page(view: View): string {
+/** The front page's HTML. */
+export function demoPage(view: View): string {
   const { user, visits, notice, note, sent } = view
   const size =
     sent.count === 0

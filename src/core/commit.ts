@@ -9,8 +9,11 @@
 interface Claim {
   /** The request (the outermost layer of nested ones) that wrote on it. */
   owner: object
-  /** The headers as the handler left them, when `request` changed them in place. */
-  original: Headers | undefined
+  /**
+   * The headers as the handler left them, when `request` changed them in place: a plain list,
+   * cheaper to keep than a Headers copy, and made into Headers only for a copy of the Response.
+   */
+  original: [string, string][] | undefined
 }
 
 /**
@@ -54,7 +57,7 @@ export function commitHeaders<Res extends Response | undefined>(
       return response
     }
     if (isMutable(response.headers)) {
-      const original = held?.original ?? new Headers(response.headers)
+      const original = held?.original ?? entries(response.headers)
       claim(response, { owner, original })
       write(response.headers)
       return response
@@ -71,6 +74,13 @@ export function commitHeaders<Res extends Response | undefined>(
   return copy as Res
 }
 
+/** Every header as the iterator gives it: each Set-Cookie apart, as Headers takes them back. */
+function entries(headers: Headers): [string, string][] {
+  const list: [string, string][] = []
+  for (const entry of headers) list.push(entry)
+  return list
+}
+
 function isMutable(headers: Headers): boolean {
   try {
     // Deleting a header that is not there changes nothing, and throws on immutable headers.
@@ -81,7 +91,7 @@ function isMutable(headers: Headers): boolean {
   }
 }
 
-function copyResponse(response: Response, headers: Headers): Response {
+function copyResponse(response: Response, headers: Headers | [string, string][]): Response {
   return new Response(response.body, {
     status: response.status,
     statusText: response.statusText,

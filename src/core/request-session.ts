@@ -28,12 +28,12 @@ interface Loaded {
   decoded: DecodedSession | undefined
   /** The request presented a token that did not decode: clear it once. */
   invalid: boolean
-  /** The data as decoded, serialized, to see whether the handler changed it. */
-  snapshot: string
 }
 
 export class RequestSession implements EndpointSession {
   #loaded: Promise<Loaded> | undefined
+  /** What `#loaded` resolved to, once it did: the commit reads it without another await. */
+  #value: Loaded | undefined
   /** Check a device-bound session's bound cookie; off for the registration and refresh paths. */
   #enforce = true
   /** Headers a device-bound endpoint writes beside the session's own. */
@@ -69,8 +69,11 @@ export class RequestSession implements EndpointSession {
   }
 
   async session(): Promise<Session> {
-    this.#loaded ??= this.#load()
-    return (await this.#loaded).session
+    if (this.#loaded === undefined) {
+      this.#loaded = this.#load()
+      this.#value = await this.#loaded
+    }
+    return (this.#value ?? (await this.#loaded)).session
   }
 
   /** The session as loaded without the bound-cookie check (the device-bound paths only). */
@@ -118,9 +121,9 @@ export class RequestSession implements EndpointSession {
         throw this.failure
       }
     }
-    const record = newRecord({}, codec.createId?.(), undefined, codec)
+    const record = newRecord({}, codec.createId?.(), undefined, codec, '{}')
     const session = new Session(record, true)
-    return { session, record, token: undefined, decoded: undefined, invalid, snapshot: '{}' }
+    return { session, record, token: undefined, decoded: undefined, invalid }
   }
 
   /** Decodes one presented token into a loaded session; throws `DecodeError` for a bad one. */
@@ -132,15 +135,16 @@ export class RequestSession implements EndpointSession {
     if (!isPlainObject(decoded?.data)) {
       throw new DecodeError('malformed', 'session data is not an object')
     }
-    const snapshot = serialize(decoded.data)
+    // Data of plain values only is serialized at its first change (if any), not here.
+    const snapshot = isFlat(decoded.data) ? undefined : serialize(decoded.data)
     if (this.options.validAfter !== undefined) await this.#checkRevocation(decoded)
     const bound = this.bound
     if (bound !== undefined && this.#enforce)
       await checkBinding(bound, decoded.binding, this.request)
-    const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec)
+    const record = newRecord(decoded.data, decoded.id, decoded.maxAge, codec, snapshot)
     record.binding = decoded.binding
     const session = new Session(record, false)
-    return { session, record, token: presented, decoded, invalid: false, snapshot }
+    return { session, record, token: presented, decoded, invalid: false }
   }
 
   async #checkRevocation({ data, started }: DecodedSession): Promise<void> {
@@ -156,7 +160,7 @@ export class RequestSession implements EndpointSession {
     if (this.#loaded === undefined) return commitHeaders(response, this.owner, undefined)
     let loaded: Loaded
     try {
-      loaded = await this.#loaded
+      loaded = this.#value ?? (await this.#loaded)
     } catch {
       // Loading failed and the handler answered anyway: nothing of this session to write.
       return commitHeaders(response, this.owner, undefined)
@@ -191,8 +195,20 @@ export class RequestSession implements EndpointSession {
   async #write(
     loaded: Loaded,
   ): Promise<{ token: string; maxAge: number | undefined } | 'clear' | undefined> {
-    const { record, token, decoded, snapshot } = loaded
+    const { record, token, decoded } = loaded
     const { codec } = this.backends()
+    // No snapshot: the data is as decoded (plain values, never changed), so nothing to serialize
+    // unless the token must be issued again.
+    if (
+      record.snapshot === undefined &&
+      !record.rotate &&
+      decoded?.renew !== true &&
+      record.maxAge === decoded?.maxAge &&
+      record.binding === decoded?.binding
+    ) {
+      return undefined
+    }
+    const snapshot = record.snapshot ?? serialize(record.data)
     const empty = isEmpty(record.data)
     // Emptied, destroyed or regenerated: the record behind the old token goes (server-side codecs).
     if (token !== undefined && (record.rotate || (empty && snapshot !== '{}'))) {
@@ -233,8 +249,27 @@ function newRecord(
   id: string | undefined,
   maxAge: number | undefined,
   codec: CodecBackend,
+  snapshot: string | undefined,
 ): SessionRecord {
   // Called as the codec's method, so a codec written as a class keeps its `this`.
   const createId = codec.createId === undefined ? undefined : () => codec.createId!()
-  return { data, rotate: false, id, maxAge, committed: false, createId, binding: undefined }
+  return {
+    data,
+    rotate: false,
+    id,
+    maxAge,
+    committed: false,
+    createId,
+    binding: undefined,
+    snapshot,
+  }
+}
+
+/** True when every value is a string, number, boolean or null: nothing to change in place. */
+function isFlat(data: SessionData): boolean {
+  for (const key in data) {
+    const value = data[key]
+    if (typeof value === 'object' && value !== null) return false
+  }
+  return true
 }

@@ -35,6 +35,12 @@ export interface SessionRecord {
   committed: boolean
   /** The codec's id maker, for `regenerate()`. */
   createId: (() => string) | undefined
+  /**
+   * The data as decoded, serialized, to see at commit whether the handler changed it. Left
+   * `undefined` for data of plain values only (nothing the handler could change in place): taken
+   * at the first change, so a request that only reads never serializes its session.
+   */
+  snapshot: string | undefined
   /** The device the session is bound to (`deviceBound`); `regenerate()` and `destroy()` drop it. */
   binding: SessionBinding | undefined
 }
@@ -170,6 +176,7 @@ export class Session<Data extends JsonData<Data> = SessionData> {
         'the session was changed after its response was committed; change it before returning the response',
       )
     }
+    this.#record.snapshot ??= JSON.stringify(this.#record.data)
     return this.#record
   }
 

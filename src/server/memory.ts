@@ -6,8 +6,9 @@ import type { SessionStore, StoreCall, StoreIndexEntry, StorePatch, StoreRecord 
 
 export interface MemoryStoreOptions {
   /**
-   * Most sessions kept at once; when full, the least recently used one (read or written) goes.
-   * Default 10 000.
+   * Most sessions kept at once. When full, a session that was never used again after it was
+   * written goes first (the least recently written of those); sessions that came back go only
+   * when there are no others. Default 10 000.
    */
   maxEntries?: number
   /** The clock, in milliseconds like `Date.now`; inject one to test expiry without waiting. */
@@ -25,31 +26,62 @@ interface Entry {
 /** How many entries each call checks for expiry, so memory shrinks without a timer. */
 const SWEEP = 4
 
+/** Share of `maxEntries` that sessions which came back may fill; the rest is for new ones. */
+const RETURNING_SHARE = 0.8
+
 const MEMORY_OPTIONS = { maxEntries: countRule(10_000), now: clockRule }
 
 /**
- * Keeps sessions in a `Map` in this process: for development, tests and single-process servers.
+ * Keeps sessions in `Map`s in this process: for development, tests and single-process servers.
  * Sessions vanish on restart and are not shared between processes or Workers isolates. Every
- * operation runs synchronously, so a patch is atomic. When full, the least recently used session
- * is evicted: a user who keeps making requests stays, but `maxEntries` new sessions created since
- * their last request (a flood of first visits) push them out. Each call also checks a few entries,
- * round-robin, and drops the expired ones: a bounded cost, no timer.
+ * operation runs synchronously, so a patch is atomic. Eviction resists floods: a session that
+ * came back (was read or written again after it was created) outlives any number of sessions that
+ * never do, so a flood of first visits pushes out only other first visits. Each call also checks
+ * a few entries, round-robin, and drops the expired ones: a bounded cost, no timer.
  *
  * @example
  * const codec = storeCodec({ store: memoryStore({ maxEntries: 50_000 }), idleTimeout: 1800 })
  */
 export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
   const { maxEntries, now } = checkOptions('memoryStore', options, MEMORY_OPTIONS)
-  // Map order is use order: a read or a write moves its entry to the end, so the first is the
-  // least recently used.
-  const entries = new Map<string, Entry>()
+  // A segmented LRU. Plain LRU cannot tell a user who comes back every few seconds from a scan:
+  // `maxEntries` first visits since their last request push them out, so a flood of 10 000 new
+  // sessions a second logs out everyone slower than one request a second. Here a new session
+  // waits in `fresh`; the first time it is used again it moves to `returning`, which holds up to
+  // 80% of `maxEntries`. Eviction takes from `fresh` first, so one-visit sessions displace only
+  // each other. TinyLFU-style admission was the alternative: its frequency sketch ranks keys by
+  // past uses, but every new session has the same past (none) and a session refused admission is
+  // lost, not refetched, so it would add a sketch and hashing for the same decision. For the same
+  // reason 2Q's ghost list of evicted ids would help nothing. Map order is use order in both: the
+  // first entry is the least recently used. When `returning` is full, its least recently used
+  // entry moves back to the end of `fresh`, a second chance rather than an eviction.
+  const fresh = new Map<string, Entry>()
+  const returning = new Map<string, Entry>()
+  const returningMax = Math.max(1, Math.floor(maxEntries * RETURNING_SHARE))
   const users = new Map<string, Map<string, StoreIndexEntry>>()
-  let cursor: Iterator<[string, Entry]> | undefined
+  const cursors: [Map<string, Entry>, Iterator<[string, Entry]> | undefined][] = [
+    [fresh, undefined],
+    [returning, undefined],
+  ]
+
+  const find = (id: string): Entry | undefined => fresh.get(id) ?? returning.get(id)
 
   function drop(id: string): void {
-    const entry = entries.get(id)
-    entries.delete(id)
+    const entry = find(id)
+    fresh.delete(id)
+    returning.delete(id)
     for (const user of entry?.users ?? []) unindex(user, id)
+  }
+
+  /** `id` was used again: to the end of `returning`, making room there by demoting its first. */
+  function use(id: string, entry: Entry): void {
+    fresh.delete(id)
+    returning.delete(id)
+    returning.set(id, entry)
+    if (returning.size <= returningMax) return
+    const [oldest, demoted] = returning.entries().next().value!
+    returning.delete(oldest)
+    fresh.set(oldest, demoted)
   }
 
   function unindex(user: string, id: string): void {
@@ -58,46 +90,50 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     if (index?.size === 0) users.delete(user)
   }
 
-  /** Checks the next few entries in turn; a Map iterator survives deletes and inserts. */
+  /** Checks the next few entries of each map in turn; a Map iterator survives deletes and inserts. */
   function sweep(time: number): void {
-    for (let checked = 0; checked < SWEEP && entries.size > 0; checked++) {
-      cursor ??= entries.entries()
-      const next = cursor.next()
-      if (next.done) {
-        cursor = undefined
-        continue
+    for (const slot of cursors) {
+      const map = slot[0]
+      for (let checked = 0; checked < SWEEP && map.size > 0; checked++) {
+        slot[1] ??= map.entries()
+        const next = slot[1].next()
+        if (next.done) {
+          slot[1] = undefined
+          continue
+        }
+        const [id, entry] = next.value
+        if (entry.expires <= time && map.get(id) === entry) drop(id)
       }
-      const [id, entry] = next.value
-      if (entry.expires <= time && entries.get(id) === entry) drop(id)
     }
   }
 
   function live(id: string): Entry | undefined {
     const time = now()
     sweep(time)
-    const entry = entries.get(id)
+    const entry = find(id)
     if (entry === undefined) return undefined
     if (entry.expires <= time) {
       drop(id)
       return undefined
     }
-    // Used: to the end of the eviction order.
-    entries.delete(id)
-    entries.set(id, entry)
+    use(id, entry)
     return entry
   }
 
   function write(id: string, record: StoreRecord, ttl: number | undefined): void {
     const time = now()
     sweep(time)
-    const previous = entries.get(id)
-    entries.delete(id)
-    for (const [oldest] of entries) {
-      if (entries.size < maxEntries) break
-      drop(oldest)
-    }
     const expires = ttl === undefined ? Infinity : time + ttl * 1000
-    entries.set(id, { record, expires, users: previous?.users })
+    const previous = find(id)
+    if (previous !== undefined) {
+      use(id, { record, expires, users: previous.users })
+      return
+    }
+    while (fresh.size + returning.size >= maxEntries) {
+      const [oldest] = (fresh.size > 0 ? fresh : returning).keys()
+      drop(oldest!)
+    }
+    fresh.set(id, { record, expires })
   }
 
   return {
@@ -138,7 +174,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     },
     async indexSet(user: string, entry: StoreIndexEntry, call?: StoreCall): Promise<void> {
       checkDeadline(call, 'indexSet')
-      const session = entries.get(entry.id)
+      const session = find(entry.id)
       if (session === undefined) return
       const index = users.get(user) ?? new Map<string, StoreIndexEntry>()
       users.set(user, index)
@@ -148,7 +184,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): SessionStore {
     },
     async indexDelete(user: string, id: string): Promise<void> {
       unindex(user, id)
-      entries.get(id)?.users?.delete(user)
+      find(id)?.users?.delete(user)
     },
     async indexList(user: string): Promise<StoreIndexEntry[]> {
       return [...(users.get(user)?.values() ?? [])].map((entry) => ({ ...entry }))

@@ -2,6 +2,7 @@
 import { utf8 } from '../lib/base64url.ts'
 import { configError } from '../lib/options.ts'
 import { serverClock } from '../store.ts'
+import { clusterRefresh, isRedisReply } from './redis-cluster-refresh.ts'
 import type { StoreCall } from './types.ts'
 
 /** What each command carries: the one key it touches (cluster routing) and the call's signal. */
@@ -32,7 +33,20 @@ export function redisRunner(client: unknown, owner: string): RedisRun {
       typeof candidate?.getSlotRandomNode === 'function' ||
       typeof candidate?.getMasters === 'function'
     ) {
-      return (key, args, signal) => send(key, false, args, options(signal))
+      const refresh = clusterRefresh(candidate)
+      return async (key, args, signal) => {
+        // A command that fails without a reply from Redis, or is still waiting at its deadline
+        // (a node being connected to), may be for a dead node: the slot map may have moved.
+        signal?.addEventListener('abort', refresh, { once: true })
+        try {
+          return await send(key, false, args, options(signal))
+        } catch (error) {
+          if (!isRedisReply(error)) refresh()
+          throw error
+        } finally {
+          signal?.removeEventListener('abort', refresh)
+        }
+      }
     }
     if (typeof candidate?.getMasterNode === 'function') {
       return (_key, args, signal) => send(false, args, options(signal))
@@ -48,6 +62,38 @@ export function redisRunner(client: unknown, owner: string): RedisRun {
     'needs a node-redis client (createClient, createCluster, createSentinel), a Bun RedisClient, ' +
       'or an object with sendCommand(args)',
   )
+}
+
+/** Without a deadline or a `replicaTimeout`, how long a write waits for its replicas. */
+const REPLICA_WAIT = 1000
+
+/**
+ * What confirms a write on `replicas` replicas: `WAIT`, sent right after the write on the same
+ * client, which counts the writes of its own connection (one per node for node-redis's
+ * `createClient`, `createCluster`, and `createSentinel` with its default `masterPoolSize: 1`;
+ * a pool may send it on another connection). Throws when fewer confirm within `timeout` seconds,
+ * or within what is left of the call's deadline. `undefined` when `replicas` is 0.
+ */
+export function replicaWait(
+  run: RedisRun,
+  replicas: number,
+  timeout: number | undefined,
+): ((key: string, call: StoreCall | undefined) => Promise<void>) | undefined {
+  if (replicas === 0) return undefined
+  return async (key, call) => {
+    const left = call === undefined ? REPLICA_WAIT : call.deadline - Date.now()
+    // WAIT 0 would wait for ever: at least 1 ms.
+    const ms = Math.max(
+      1,
+      Math.floor(Math.min(left, timeout === undefined ? left : timeout * 1000)),
+    )
+    const confirmed = Number(await run(key, ['WAIT', String(replicas), String(ms)], call?.signal))
+    if (!(confirmed >= replicas)) {
+      throw new Error(
+        `redisStore: ${confirmed} of ${replicas} replicas confirmed the write in ${ms} ms`,
+      )
+    }
+  }
 }
 
 /**

@@ -1,8 +1,15 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
-import { checkOptions, laterRule, stringRule } from '../lib/options.ts'
+import { checkOptions, integerRule, laterRule, optional, stringRule } from '../lib/options.ts'
 import { indexEntryTtl, parseStoreIndexEntry } from '../store.ts'
-import { DEADLINE, type RedisRun, redisRunner, redisScripts } from './redis-commands.ts'
+import {
+  DEADLINE,
+  type RedisRun,
+  redisRunner,
+  redisScripts,
+  replicaWait,
+} from './redis-commands.ts'
 import { type RedisSubscriber, redisRevocations } from './redis-revocations.ts'
+import { timeoutRule } from './store-call.ts'
 
 export type { RedisSubscriber }
 
@@ -53,15 +60,37 @@ export interface RedisStoreOptions {
    * over the pub/sub channel `<prefix>revoked`. Without it, within the snapshot window.
    */
   subscriber?: RedisSubscriber
+  /**
+   * Replicas that must hold each write before it counts (Redis `WAIT`); a write they do not
+   * confirm in time fails the request (503). Default 0: a write counts once the primary has it,
+   * and a failover can lose the writes its replicas had not received yet.
+   */
+  replicas?: number
+  /**
+   * Seconds to wait for `replicas` (fractions allowed, 0.001 to 60). Default: what is left of the
+   * store call's deadline (storeCodec's `timeout`).
+   */
+  replicaTimeout?: number
 }
 
 // Hash layout: `c` created, `t` touched, `m` the session's own lifetime, `b` the device binding,
 // `=<key>` each session
 // key's JSON. A script runs atomically, so a patch never interleaves with another request's
 // patch or with a delete. Each script touches one key: safe on Redis Cluster.
-const SET = `${DEADLINE}redis.call('DEL', KEYS[1])
-for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+//
+// Under `maxmemory` with `noeviction`, Redis refuses a script's writes (OOM) only until its first
+// write: after that it lets the script finish, to keep it atomic. So no script writes before its
+// checks, and a script that can grow memory writes first with a command Redis refuses at the limit
+// (HSET), never with one it allows (DEL, HDEL): at the limit a new session is refused, not
+// written. DELETE and TAKE only free memory, so logging out still works there.
+const SET = `${DEADLINE}for i = 3, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+local keep = {}
+for i = 3, #ARGV, 2 do keep[ARGV[i]] = true end
+for _, field in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if not keep[field] then redis.call('HDEL', KEYS[1], field) end
+end
+if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2])
+else redis.call('PERSIST', KEYS[1]) end
 return 1`
 
 const PATCH = `${DEADLINE}if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -91,6 +120,8 @@ const REDIS_OPTIONS = {
   prefix: stringRule('session:'),
   // Checked by the revocation feed that subscribes with it.
   subscriber: laterRule<RedisSubscriber | undefined>(),
+  replicas: integerRule(0, 1000, 0),
+  replicaTimeout: optional<number>(timeoutRule),
 }
 
 /**
@@ -113,8 +144,19 @@ export function redisStore(
   options: RedisStoreOptions = {},
 ): SessionStore {
   const run = redisRunner(client, 'redisStore')
-  const { prefix, subscriber } = checkOptions('redisStore', options, REDIS_OPTIONS)
-  const script = redisScripts(run)
+  const { prefix, subscriber, replicas, replicaTimeout } = checkOptions(
+    'redisStore',
+    options,
+    REDIS_OPTIONS,
+  )
+  const evaluate = redisScripts(run)
+  const replicated = replicaWait(run, replicas, replicaTimeout)
+  /** A write script, then, with `replicas`, the wait for them to confirm it. */
+  async function script(source: string, key: string, args: string[], call?: StoreCall) {
+    const reply = await evaluate(source, key, args, call)
+    await replicated?.(key, call)
+    return reply
+  }
   const userKey = (user: string) => `${prefix}user:${user}`
 
   return {
@@ -166,6 +208,7 @@ export function redisStore(
     },
     async indexDelete(user: string, id: string, call?: StoreCall): Promise<void> {
       await exec(run, userKey(user), ['HDEL', userKey(user), id], call)
+      await replicated?.(userKey(user), call)
     },
     async indexList(user: string, call?: StoreCall): Promise<StoreIndexEntry[]> {
       const fields = pairs(await exec(run, userKey(user), ['HGETALL', userKey(user)], call))

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
 import { createClient } from 'redis'
-import { redisStore } from '../../src/index.ts'
+import { redisStore, SessionError } from '../../src/index.ts'
 import { storeConformance } from '../../src/testing.ts'
 import { bin } from '../fixtures/frameworks.ts'
 import { type RedisServer, redisServerMissing, startRedis } from '../fixtures/redis-server.ts'
@@ -57,12 +57,51 @@ describe('redisStore', { skip: missing }, () => {
     assert.equal(await client.ttl(`forever:${idOf(jar)}`), -1)
   })
 
+  test('set over an existing record replaces it whole: old keys, lifetime and TTL gone', async () => {
+    const store = redisStore(client, { prefix: 'replace:' })
+    await store.set('s', { created: 1, touched: 2, maxAge: 60, values: { a: '1', b: '2' } }, 600)
+    await store.set('s', { created: 3, touched: 4, values: { b: '3', c: '4' } }, undefined)
+    assert.deepEqual(
+      { ...(await client.hGetAll('replace:s')) },
+      { c: '3', t: '4', '=b': '3', '=c': '4' },
+    )
+    assert.equal(await client.ttl('replace:s'), -1)
+  })
+
   test('scripts are reloaded after SCRIPT FLUSH', async () => {
     const app = storeApp(redisStore(client, { prefix: 'flush:' }))
     const { jar } = await app.send('/set?a=1')
     await client.scriptFlush()
     await app.send('/set?a=2', jar)
     assert.equal(await client.hGet(`flush:${idOf(jar)}`, '=a'), '"2"')
+  })
+
+  test('replicas: a write that no replica confirms in time is a 503, not a 200', async () => {
+    // This server has no replica, so WAIT 1 times out.
+    const waiting = redisStore(client, { prefix: 'wait:', replicas: 1, replicaTimeout: 0.05 })
+    const started = Date.now()
+    const { response } = await storeApp(waiting).send('/set?user=ada')
+    assert.equal(response.status, 503)
+    assert.ok(Date.now() - started < 1000, 'answered after the replica timeout, not the deadline')
+    const plain = await storeApp(redisStore(client, { prefix: 'wait:' })).send('/set?user=ada')
+    assert.equal(plain.response.status, 200)
+  })
+
+  test('replicas and replicaTimeout are checked at construction', () => {
+    for (const options of [
+      { replicas: -1 },
+      { replicas: 1.5 },
+      { replicas: '1' },
+      { replicaTimeout: 0 },
+      { replicaTimeout: 61 },
+      { replicaTimeout: '1' },
+    ]) {
+      assert.throws(
+        () => redisStore(client, options as never),
+        (error: unknown) => error instanceof SessionError && error.code === 'ERR_SESSION_CONFIG',
+        JSON.stringify(options),
+      )
+    }
   })
 
   test('a Redis that went away fails the request', async () => {
