@@ -15,12 +15,13 @@ export async function deviceBoundCases(floors: { read: string; none: string }): 
   const now = () => Date.UTC(2026, 0, 1)
   const handler = withSession(
     async (request: Request) => {
-      const session = await getSession<{ user: string }>(request)
+      // The visit count of every other read case: the login visit is the first.
+      const session = await getSession<{ count: number }>(request)
       if (new URL(request.url).pathname === '/login') {
         session.regenerate()
-        session.set('user', 'ada')
+        session.set('count', 1)
       }
-      return new Response(session.get('user') ?? 'guest')
+      return new Response(String(session.get('count') ?? 0))
     },
     { codec: signedCodec({ secrets: SECRET, now }), ...cookie({ name: 'session' }) },
     { deviceBound: { secrets: BOUND_SECRET, now, spendChallenge: () => true } },

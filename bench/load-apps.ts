@@ -9,6 +9,7 @@ import { getSession, session } from '../adapters/hono.ts'
 import { demoApp, demoPage, describeAttributes, sentCookies } from '../examples/demo/app.ts'
 import { cookie, memoryStore, signedCodec, storeCodec, withSession } from '../src/index.ts'
 import { hmacCookie, SECRET } from './floors.ts'
+import { readApps } from './load-read.ts'
 
 export type Handler = (request: Request) => Promise<Response>
 
@@ -109,6 +110,7 @@ async function signedWithContext(): Promise<Handler> {
 }
 
 export const loadApps: Record<string, () => Promise<Handler>> = {
+  ...readApps,
   bare: barePage,
   hmac: () => hmacPage('webcrypto'),
   'hmac-node': () => hmacPage('node'),

@@ -2,7 +2,7 @@
  * One server of the load run on 127.0.0.1 and a free port, on the runtime that runs this file:
  * `node --import tsx bench/load-server.ts <variant>` (@hono/node-server), `bun bench/load-server.ts
  * <variant>` (Bun.serve), `deno run -A bench/load-server.ts <variant>` (Deno.serve). Prints
- * `LISTENING <port>`; SIGTERM stops it. Variants: bench/load-apps.ts, and on Node `store-redis`,
+ * `LISTENING <port>`; SIGTERM stops it. Variants: bench/load-apps.ts, and on Node `store-redis` and `read-redis-snapshot`,
  * which starts its own redis-server on a free port and stops it too.
  */
 import { type Handler, loadApp } from './load-apps.ts'
@@ -18,10 +18,14 @@ interface Runtimes {
 const { Bun, Deno } = globalThis as Runtimes
 const variant = Deno ? Deno.args[0] : process.argv[2]
 let stopRedis = async () => {}
-const app = variant === 'store-redis' ? await redisPage() : await loadApp(variant)
+const REDIS = ['store-redis', 'read-redis-snapshot']
+const app = REDIS.includes(variant ?? '')
+  ? await redisPage(variant === 'read-redis-snapshot')
+  : await loadApp(variant)
 
 /** The demo over storeCodec + redisStore, with the client options the README recommends. */
-async function redisPage(): Promise<Handler> {
+/** With `read`, the read-heavy page (bench/load-read.ts) with `snapshot` instead. */
+async function redisPage(read = false): Promise<Handler> {
   const [{ createClient }, { redisStore, storeCodec }, { demoApp }, { startRedis }, { SECRET }] =
     await Promise.all([
       import('redis'),
@@ -35,6 +39,10 @@ async function redisPage(): Promise<Handler> {
   const client = createClient({ url: redis.url, disableOfflineQueue: true })
   client.on('error', () => {})
   await client.connect()
+  if (read) {
+    const { readHeavyPage, readStoreCodec } = await import('./load-read.ts')
+    return readHeavyPage(readStoreCodec(redisStore(client), true))
+  }
   const codec = storeCodec({
     store: redisStore(client),
     secrets: SECRET,

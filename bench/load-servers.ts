@@ -2,6 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { READ_LABELS } from './load-read.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
 // Bun and Deno come with the tests' own install (npm run install:tests).
@@ -38,6 +39,7 @@ export const ALL_SERVERS: Server[] = [
       'hono',
       'store',
       'store-redis',
+      ...Object.keys(READ_LABELS),
     ],
   },
   {
@@ -75,12 +77,20 @@ export const LABELS: Record<string, string> = {
   store: 'storeCodec + memoryStore, no cache',
   'store-redis': 'storeCodec + redisStore, no cache',
   'store-do': 'storeCodec + durableObjectStore',
+  ...READ_LABELS,
 }
 /** The pages every ratio is taken against: they always run. */
-export const BASES = ['bare', 'hmac', 'hmac-node', 'hono-hmac-node']
-/** The hand-written node:crypto page a page is compared with: its Hono twin for Hono pages. */
+export const BASES = ['bare', 'hmac', 'hmac-node', 'hono-hmac-node', 'read-signed']
+/**
+ * The page a page is compared with in the first ratio column: the hand-written node:crypto page,
+ * its Hono twin for Hono pages, and signedCodec's read-heavy page for the read-heavy rows.
+ */
 export const nativeBase = (page: string) =>
-  page.startsWith('hono') ? 'hono-hmac-node' : 'hmac-node'
+  page.startsWith('hono')
+    ? 'hono-hmac-node'
+    : page.startsWith('read-') && page !== 'read-signed'
+      ? 'read-signed'
+      : 'hmac-node'
 export async function start(
   server: Server,
   variant: string,

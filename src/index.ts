@@ -90,6 +90,8 @@ export type {
   StorePatch,
   StoreRecord,
 } from './server/types.ts'
+export type { UnstorageLike, UnstorageStoreOptions } from './server/unstorage.ts'
+export { unstorageStore } from './server/unstorage.ts'
 export type { BearerAuthorizationOptions } from './transports/bearer-authorization.ts'
 export { bearerAuthorization } from './transports/bearer-authorization.ts'
 export { cookie } from './transports/cookie.ts'

@@ -50,7 +50,7 @@ export class RequestSession implements EndpointSession {
     readonly init: BackendsInit<unknown[]>,
     readonly options: SessionOptions,
     /** The `deviceBound` option, built. */
-    readonly bound?: DeviceBound,
+    readonly bound?: DeviceBound | undefined,
   ) {}
 
   backends(): SessionBackends {

@@ -226,3 +226,17 @@ export function stringRule<F extends string | undefined>(fallback: F): OptionRul
 export function laterRule<T>(): OptionRule<T> {
   return (value) => value as T
 }
+
+/** A number of seconds, fractions allowed, from `min` to `max`; `fallback` when absent. */
+export function secondsBetweenRule<F extends number | undefined>(
+  min: number,
+  max: number,
+  fallback: F,
+): OptionRule<number | F> {
+  return optional((value, fail) => {
+    if (typeof value !== 'number' || !(value >= min && value <= max)) {
+      fail(`must be a number of seconds from ${min} to ${max}`)
+    }
+    return value as number
+  }, fallback)
+}

@@ -26,7 +26,9 @@ const DURABLE_OBJECT_OPTIONS = { prefix: stringRule('session:') }
  * strongly consistent, patched atomically and deleted at once everywhere: the store to choose on
  * Workers when concurrent requests or logout must be exact. A user's session index (storeCodec's
  * `index`) lives in one more object per user. Every call carries its deadline into the object,
- * which refuses a write that arrives late.
+ * which refuses a write that arrives late. Objects cannot push to Worker isolates, so under
+ * storeCodec's `snapshot` each isolate pulls the revocations from one more object at most once a
+ * second, before it trusts a snapshot: a logout reaches every isolate within about 1 s.
  *
  * @example
  * export { SessionObject } from 'fetch-session'
@@ -59,6 +61,10 @@ export function durableObjectStore(
   }
   const session = (id: string) => `s:${id}`
   const user = (name: string) => `u:${name}`
+  /** One more object holds the recent revocations; each process pulls from it (no push). */
+  const REVOKED = 'revoked'
+  const listeners: ((ids: string[]) => void)[] = []
+  let cursor: number | undefined
 
   return {
     async get(id: string, call?: StoreCall): Promise<StoreRecord | undefined> {
@@ -88,6 +94,21 @@ export function durableObjectStore(
     async indexList(name: string, call?: StoreCall): Promise<StoreIndexEntry[]> {
       const entries = await send(user(name), { op: 'indexList' }, call)
       return Array.isArray(entries) ? entries.filter(isStoreIndexEntry) : []
+    },
+    async revoke(ids: string[], call?: StoreCall): Promise<void> {
+      await send(REVOKED, { op: 'revoke', ids }, call)
+    },
+    onRevoke(listener: (ids: string[]) => void): void {
+      listeners.push(listener)
+    },
+    async pullRevocations(call?: StoreCall): Promise<void> {
+      const { seq, ids } = (await send(REVOKED, { op: 'revocations', after: cursor }, call)) as {
+        seq: number
+        ids: unknown[]
+      }
+      const strings = ids.filter((id): id is string => typeof id === 'string')
+      if (strings.length > 0) for (const listener of listeners) listener(strings)
+      cursor = seq
     },
   }
 }

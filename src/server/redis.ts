@@ -1,5 +1,11 @@
 /** @module redisStore: server-side sessions in Redis, one hash per session, patched by Lua script. */
-import { checkOptions, integerRule, laterRule, optional, stringRule } from '../lib/options.ts'
+import {
+  checkOptions,
+  integerRule,
+  laterRule,
+  secondsBetweenRule,
+  stringRule,
+} from '../lib/options.ts'
 import { indexEntryTtl, parseStoreIndexEntry } from '../store.ts'
 import {
   DEADLINE,
@@ -9,7 +15,6 @@ import {
   replicaWait,
 } from './redis-commands.ts'
 import { type RedisSubscriber, redisRevocations } from './redis-revocations.ts'
-import { timeoutRule } from './store-call.ts'
 
 export type { RedisSubscriber }
 
@@ -121,7 +126,7 @@ const REDIS_OPTIONS = {
   // Checked by the revocation feed that subscribes with it.
   subscriber: laterRule<RedisSubscriber | undefined>(),
   replicas: integerRule(0, 1000, 0),
-  replicaTimeout: optional<number>(timeoutRule),
+  replicaTimeout: secondsBetweenRule(0.001, 60, undefined),
 }
 
 /**

@@ -2,16 +2,25 @@
  * @module The ids this process knows were revoked while their snapshots may still be valid:
  * bounded, one set per store, fed by this process and by the store's own push. Internal.
  */
+import type { StoreGuard } from './store-call.ts'
 import type { SessionStore } from './types.ts'
 
 /** Most ids kept; past it every snapshot is a miss for one window instead (never less safe). */
 const MAX_IDS = 10_000
+/** Seconds a pull of a store that cannot push (`pullRevocations`) is trusted for. */
+const PULL_EVERY = 1
 
 export interface Revocations {
   /** True when the snapshot in `token`, of session `id`, must not be trusted now. */
   has(id: string, token: string): boolean
   /** Records `ids` as revoked for the window. */
   add(ids: readonly string[]): void
+  /**
+   * Whether this process has heard the store's revocations: `true` where the store pushes (or
+   * has none); where it is pulled, after a pull at most a second old, pulling when needed.
+   * `false` when that pull failed: no snapshot is trusted until one succeeds.
+   */
+  heard(): true | Promise<boolean>
 }
 
 interface Entry extends Revocations {
@@ -33,10 +42,15 @@ export function supersededKey(token: string): string {
  * The revocation set of `store` in this process, kept for `window` seconds (the longest any codec
  * on the store asked for); subscribes to the store's push once.
  */
-export function revocations(store: SessionStore, window: number, now: () => number): Revocations {
+export function revocations(
+  store: SessionStore,
+  window: number,
+  now: () => number,
+  guard: StoreGuard,
+): Revocations {
   let entry = sets.get(store)
   if (entry === undefined) {
-    entry = revocationSet(window, now)
+    entry = revocationSet(window, now, store.pullRevocations && puller(store, guard, now))
     sets.set(store, entry)
     const set = entry
     store.onRevoke?.((ids) => set.add(ids))
@@ -45,7 +59,36 @@ export function revocations(store: SessionStore, window: number, now: () => numb
   return entry
 }
 
-function revocationSet(window: number, now: () => number): Entry {
+/** Pulls at most once a second; requests arriving during a pull wait for that one. */
+function puller(store: SessionStore, guard: StoreGuard, now: () => number) {
+  let pulledAt = -Infinity
+  let pulling: Promise<boolean> | undefined
+  return (): true | Promise<boolean> => {
+    const time = now()
+    if (time - pulledAt < PULL_EVERY) return true
+    if (pulling !== undefined) return pulling
+    const pull = (async () => {
+      try {
+        await guard('pullRevocations', (call) => store.pullRevocations!(call))
+        pulledAt = time
+        return true
+      } catch {
+        return false
+      }
+    })()
+    pulling = pull
+    void pull.then(() => {
+      pulling = undefined
+    })
+    return pull
+  }
+}
+
+function revocationSet(
+  window: number,
+  now: () => number,
+  heard: () => true | Promise<boolean> = () => true,
+): Entry {
   /** id → second until which it stays revoked; insertion order is deadline order. */
   const ids = new Map<string, number>()
   let distrustUntil = 0
@@ -59,6 +102,7 @@ function revocationSet(window: number, now: () => number): Entry {
   const set: Entry = {
     window,
     now,
+    heard,
     has(id, token) {
       const time = set.now()
       if (time < distrustUntil) return true

@@ -34,10 +34,23 @@ interface Call {
   key?: string
   entry?: StoreIndexEntry
   id?: string
+  ids?: unknown
+  after?: number
+}
+
+/** One batch of revoked ids, kept under `REVOKED` + its sequence number. */
+interface Revoked {
+  at: number
+  ids: string[]
 }
 
 const RECORD = 'record'
 const ENTRY = 'entry:'
+const REVOKED = 'revoked:'
+const SEQ = 'seq'
+/** Revocations are kept a day (longer than any sensible snapshot window), 1000 batches at most. */
+const KEEP_MS = 86_400_000
+const KEEP_BATCHES = 1000
 
 /**
  * A Durable Object that holds one session (or one user's session index) for `durableObjectStore`.
@@ -126,9 +139,41 @@ export class SessionObject {
         return this.#schedule()
       case 'indexList':
         return [...(await storage.list<StoreIndexEntry>({ prefix: ENTRY })).values()]
+      case 'revoke':
+        return this.#revoke(call.ids)
+      case 'revocations':
+        return this.#revocations(call.after)
       default:
         return undefined
     }
+  }
+
+  /** Appends a batch of revoked ids; drops batches past a day or past the most kept. */
+  async #revoke(ids: unknown): Promise<number> {
+    const storage = this.#storage
+    const seq = ((await storage.get<number>(SEQ)) ?? 0) + 1
+    const list = Array.isArray(ids) ? ids.filter((id) => typeof id === 'string') : []
+    await storage.put(REVOKED + String(seq).padStart(16, '0'), { at: Date.now(), ids: list })
+    await storage.put(SEQ, seq)
+    const batches = [...(await storage.list<Revoked>({ prefix: REVOKED }))]
+    for (const [index, [key, batch]] of batches.entries()) {
+      const over = batches.length - index > KEEP_BATCHES
+      if (over || batch.at < Date.now() - KEEP_MS) await storage.delete(key)
+    }
+    return seq
+  }
+
+  /** The ids revoked after batch `after` (every one kept, for a process that just started). */
+  async #revocations(after: number | undefined): Promise<{ seq: number; ids: string[] }> {
+    const seq = (await this.#storage.get<number>(SEQ)) ?? 0
+    if (after === seq) return { seq, ids: [] }
+    const ids: string[] = []
+    for (const [key, batch] of await this.#storage.list<Revoked>({ prefix: REVOKED })) {
+      if (typeof after !== 'number' || Number(key.slice(REVOKED.length)) > after) {
+        ids.push(...batch.ids)
+      }
+    }
+    return { seq, ids }
   }
 
   async #live(): Promise<Saved | undefined> {

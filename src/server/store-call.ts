@@ -1,6 +1,6 @@
 /** @module Every store call under a deadline: a timer, an AbortSignal, one error code. Internal. */
 import { SessionError } from '../errors.ts'
-import { type OptionRule, optional } from '../lib/options.ts'
+import { type OptionRule, secondsBetweenRule } from '../lib/options.ts'
 import type { StoreCall } from './types.ts'
 
 /** Seconds a store call may take by default: long past a healthy store's worst case. */
@@ -10,12 +10,7 @@ export const DEFAULT_STORE_TIMEOUT = 2
 export type StoreGuard = <T>(operation: string, run: (call: StoreCall) => Promise<T>) => Promise<T>
 
 /** The `timeout` option: seconds (fractions allowed) from 0.001 to 60, default 2. */
-export const timeoutRule: OptionRule<number> = optional((value, fail) => {
-  if (typeof value !== 'number' || !(value >= 0.001 && value <= 60)) {
-    fail('must be a number of seconds from 0.001 to 60')
-  }
-  return value as number
-}, DEFAULT_STORE_TIMEOUT)
+export const timeoutRule: OptionRule<number> = secondsBetweenRule(0.001, 60, DEFAULT_STORE_TIMEOUT)
 
 /**
  * A guard that gives every call `timeout` seconds. When they pass, the call's signal aborts and

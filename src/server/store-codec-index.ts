@@ -47,6 +47,8 @@ export function indexContext(setup: IndexSetup): {
   users: UserIndex
   context: () => UserSessions
   indexedOf: (data: SessionData) => Indexed | undefined
+  /** Takes destroyed session `id` out of its user's index (read first: the index needs its data). */
+  destroyed: (id: string) => Promise<void>
 } {
   const { store, guard, life, index, records, cipher, ended, owner } = setup
   // `index` itself is checked by storeCodec's options; here, what it needs of the store.
@@ -85,5 +87,10 @@ export function indexContext(setup: IndexSetup): {
       destroyOne: (user, handle) => destroyByHandle(full, user, handle),
     }
   }
-  return { users, context, indexedOf: (data) => (index ? indexed(index, data) : undefined) }
+  const indexedOf = (data: SessionData) => (index ? indexed(index, data) : undefined)
+  async function destroyed(id: string): Promise<void> {
+    const record = index && (await guard('get', (call) => store.get(id, call)))
+    await users.remove(id, record === undefined ? undefined : await records.data(id, record))
+  }
+  return { users, context, indexedOf, destroyed }
 }

@@ -1,23 +1,22 @@
 /** @module storeCodec: an opaque session id in the token, the data in a server-side store. */
-import { FLASH_KEY, type SessionBinding, type SessionData } from '../backends.ts'
+import { FLASH_KEY } from '../backends.ts'
 import { defineCodec, type ReadSession, type SealStamp } from '../codecs/define-codec.ts'
 import { DecodeError } from '../errors.ts'
-import { readBinding } from '../lib/binding.ts'
 import { hmacKeys } from '../lib/hmac.ts'
 import { lifetime } from '../lib/lifetime.ts'
-import { checkOptions, configError } from '../lib/options.ts'
-import { revocations, supersededKey } from './revocation.ts'
+import { checkOptions } from '../lib/options.ts'
+import { supersededKey } from './revocation.ts'
 import { storeGuard } from './store-call.ts'
 import { storeCipher } from './store-cipher.ts'
 import { indexContext, type Loaded } from './store-codec-index.ts'
+import { snapshotSide } from './store-codec-snapshot.ts'
 import {
   STORE_CODEC_OPTIONS,
   type StoreCodec,
   type StoreCodecOptions,
 } from './store-codec-types.ts'
-import { storeRecords } from './store-records.ts'
-import { snapshotSeal } from './store-snapshot.ts'
-import { type StorePayload, storeTokens } from './store-token.ts'
+import { recordOf, storedBinding, storeRecords } from './store-records.ts'
+import type { StorePayload } from './store-token.ts'
 import { diff, parse, serialize } from './store-values.ts'
 
 export type { StoreCodec, StoreCodecOptions }
@@ -42,36 +41,17 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
   const { store, index, secrets, encrypt, snapshot } = checked
   const keys = secrets === undefined ? undefined : hmacKeys(secrets, 'SHA-256', checked.webCrypto)
   const cipher = encrypt === undefined ? undefined : storeCipher(encrypt)
-  if (snapshot !== undefined && keys === undefined && cipher === undefined) {
-    configError(OWNER, 'snapshot needs secrets or encrypt to seal the data in the token')
-  }
   const life = lifetime(checked)
   const guard = storeGuard(checked.timeout)
   const records = storeRecords(store, guard, cipher)
-  const tokens = storeTokens(keys, snapshot === undefined ? undefined : snapshotSeal(keys, cipher))
-  const revoked = snapshot === undefined ? undefined : revocations(store, snapshot, life.now)
-  const ended = async (ids: string[]) => {
-    if (revoked === undefined) return
-    revoked.add(ids)
-    if (store.revoke !== undefined) await guard('revoke', (call) => store.revoke!(ids, call))
-  }
-  const { users, context, indexedOf } = indexContext({
+  const snap = snapshotSide({ store, snapshot, keys, cipher, life, guard, owner: OWNER })
+  const { tokens, token, ended } = snap
+  const { users, context, indexedOf, destroyed } = indexContext({
     ...{ store, guard, life, index, records, cipher, ended, owner: OWNER },
   })
   /** Kept a little past the deadline, so the codec sees the record expire instead of vanish. */
   const ttl = ({ expires, now }: SealStamp<Loaded>) =>
     expires === undefined ? undefined : Math.max(1, Math.ceil(expires - now) + 1)
-
-  /** The token for what the store now holds under `id`: with a fresh snapshot when on. */
-  function token(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
-    // A device-bound session is read from its record, where the device key is.
-    if (snapshot === undefined || values.has(FLASH_KEY) || stamp.binding !== undefined) {
-      return tokens.seal(id)
-    }
-    const json = `{${[...values].map(([key, value]) => `${JSON.stringify(key)}:${value}`)}}`
-    const { started, now, maxAge } = stamp
-    return tokens.seal(id, { until: now + snapshot, started, touched: now, maxAge, json })
-  }
 
   /** Stores `values` as a new session under `id`: new sessions, regenerate(), a record gone. */
   async function issue(id: string, values: Map<string, string>, stamp: SealStamp<Loaded>) {
@@ -89,12 +69,12 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
       createId: tokens.createId,
       open: (token) => tokens.open(token),
       size: (payload) => 64 + (payload.snapshot?.json.length ?? 0),
-      async read({ id, snapshot: copy }, token) {
+      async read(payload, presented) {
+        const { id, snapshot: copy } = payload
         // Inside its window and not revoked, the snapshot answers: no store call.
-        if (copy !== undefined && life.now() < copy.until && !revoked?.has(id, token)) {
-          const data = JSON.parse(copy.json) as SessionData
-          const values = serialize(data)
-          const times = { started: copy.started, issued: copy.touched, maxAge: copy.maxAge }
+        const hit = await snap.answer(payload, presented)
+        if (hit !== undefined) {
+          const { data, values, times } = hit
           return { data, times, id, state: { values, indexed: indexedOf(data) } }
         }
         const record = await records.read(id)
@@ -150,12 +130,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
         }
         return { ...(await token(id, values, stamp)), id }
       },
-      async destroy(_token, opened) {
-        if (opened === undefined) return
-        const id = opened.payload.id
-        const record = index && (await guard('get', (call) => store.get(id, call)))
-        await users.remove(id, record === undefined ? undefined : await records.data(id, record))
-      },
+      destroy: async (_token, opened) => opened && destroyed(opened.payload.id),
     },
     {
       maxAge: checked.maxAge,
@@ -171,21 +146,5 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
     listSessions: (user, { current } = {}) => context().list(user, current),
     destroySessions: (user, { except } = {}) => context().destroyAll(user, except),
     destroySession: (user, handle) => context().destroyOne(user, handle),
-  }
-}
-
-/** The whole record for `values` as `stamp` says: a new session, a new lifetime, device or key. */
-function recordOf(values: Map<string, string>, stamp: SealStamp<unknown>) {
-  const { started, now, maxAge, binding } = stamp
-  const bound = binding === undefined ? undefined : JSON.stringify(binding)
-  return { created: started, touched: now, maxAge, values, bound }
-}
-
-/** The device binding a record keeps, checked. */
-function storedBinding(bound: string | undefined): SessionBinding | undefined {
-  try {
-    return bound === undefined ? undefined : readBinding(JSON.parse(bound))
-  } catch (cause) {
-    throw new DecodeError('malformed', 'stored device binding is not valid', { cause })
   }
 }

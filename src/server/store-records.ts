@@ -2,8 +2,10 @@
  * @module storeCodec's records: read, written and patched through the store, each value sealed
  * at rest when the codec encrypts. Internal.
  */
-import type { SessionData } from '../backends.ts'
+import type { SessionBinding, SessionData } from '../backends.ts'
+import type { SealStamp } from '../codecs/define-codec.ts'
 import { DecodeError } from '../errors.ts'
+import { readBinding } from '../lib/binding.ts'
 import type { StoreGuard } from './store-call.ts'
 import { type StoreCipher, valueContext } from './store-cipher.ts'
 import { isStoreRecord } from './store-record.ts'
@@ -100,5 +102,24 @@ export function storeRecords(
         return undefined
       }
     },
+  }
+}
+
+/** The whole record for `values` as `stamp` says: a new session, a new lifetime, device or key. */
+export function recordOf(
+  values: Map<string, string>,
+  stamp: SealStamp<unknown>,
+): Omit<ReadRecord, 'stale'> {
+  const { started, now, maxAge, binding } = stamp
+  const bound = binding === undefined ? undefined : JSON.stringify(binding)
+  return { created: started, touched: now, maxAge, values, bound }
+}
+
+/** The device binding a record keeps, checked. */
+export function storedBinding(bound: string | undefined): SessionBinding | undefined {
+  try {
+    return bound === undefined ? undefined : readBinding(JSON.parse(bound))
+  } catch (cause) {
+    throw new DecodeError('malformed', 'stored device binding is not valid', { cause })
   }
 }

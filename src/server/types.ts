@@ -120,4 +120,11 @@ export interface SessionStore {
   revoke?(ids: string[], call?: StoreCall): Promise<void>
   /** Hears the ids that `revoke` announced, from any process; storeCodec calls it once per store. */
   onRevoke?(listener: (ids: string[]) => void): void
+  /**
+   * For a store that cannot push (Durable Objects): fetches the ids revoked since the last pull
+   * and hands them to the `onRevoke` listeners. storeCodec calls it before trusting a snapshot
+   * when its last pull is a second old or more, so a revocation reaches every process within
+   * about 1 s; while it fails, no snapshot is trusted. Optional.
+   */
+  pullRevocations?(call?: StoreCall): Promise<void>
 }

@@ -7,8 +7,12 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { Miniflare } from 'miniflare'
-import { type DurableObjectNamespaceLike, durableObjectStore } from '../../src/index.ts'
-import { storeConformance } from '../../src/testing.ts'
+import {
+  type DurableObjectNamespaceLike,
+  durableObjectStore,
+  type SessionStore,
+} from '../../src/index.ts'
+import { fixedClock, storeConformance } from '../../src/testing.ts'
 import { idOf, storeApp } from '../fixtures/stores.ts'
 import { bundleWorker, COMPATIBILITY_DATE } from '../runners/worker-bundle.ts'
 
@@ -82,6 +86,51 @@ describe('durableObjectStore (Durable Objects in Miniflare)', () => {
     assert.ok(raw.includes('note') && raw.includes('info'), raw)
     assert.ok(!raw.includes('marker-41c7'), raw)
     assert.equal((await app.send('/read', jar)).body.data.note, 'marker-41c7')
+  })
+
+  for (const pull of [true, false]) {
+    test(`two codec instances ${pull ? 'pulling from' : 'without'} the revocations object: the bound`, async () => {
+      const prefix = `two${prefixes++}:`
+      const make = () => {
+        const clock = fixedClock()
+        const store = durableObjectStore(namespace, { prefix })
+        const used = pull ? store : { ...store, pullRevocations: undefined }
+        return { clock, app: storeApp(used, { secrets: KEY, snapshot: 30, now: clock.now }) }
+      }
+      const one = make()
+      const two = make()
+      const live = async (jar: string) => !(await two.app.send('/read', jar)).body.isNew
+      const sessions = await Promise.all([1, 2].map((n) => one.app.send(`/set?user=u${n}`)))
+      for (const { jar } of sessions) assert.ok(await live(jar), 'two answers from the snapshot')
+      await one.app.send('/destroy', sessions[0]!.jar)
+      await one.app.send('/regenerate', sessions[1]!.jar)
+      // Inside the second since its last pull, the other instance has not asked yet.
+      for (const { jar } of sessions) assert.equal(await live(jar), true)
+      two.clock.advance(1)
+      for (const { jar } of sessions) assert.equal(await live(jar), !pull)
+      // Past the window every instance reads the store: the bound is `snapshot` seconds.
+      two.clock.advance(30)
+      for (const { jar } of sessions) assert.equal(await live(jar), false)
+    })
+  }
+
+  test('a revocations object that cannot be reached: no snapshot is trusted', async () => {
+    const clock = fixedClock()
+    const store = durableObjectStore(namespace, { prefix: `down${prefixes++}:` })
+    const app = storeApp(store, { secrets: KEY, snapshot: 30, now: clock.now })
+    const { jar } = await app.send('/set?user=ada')
+    let reads = 0
+    const unreachable: SessionStore = {
+      ...store,
+      get: (id, call) => {
+        reads++
+        return store.get(id, call)
+      },
+      pullRevocations: () => Promise.reject(new Error('unreachable')),
+    }
+    const failing = storeApp(unreachable, { secrets: KEY, snapshot: 30, now: clock.now })
+    assert.equal((await failing.send('/read', jar)).body.data.user, 'ada')
+    assert.equal(reads, 1, 'answered by the store instead of the snapshot')
   })
 
   test('storeConformance runs inside the Worker without nodejs_compat, and passes', async () => {

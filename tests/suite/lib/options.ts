@@ -43,6 +43,11 @@ function refuses(build: () => unknown, ...patterns: RegExp[]): void {
 
 const handler = () => new Response('ok')
 const kv = { get: async () => null, put: async () => {}, delete: async () => {} }
+const unstorage = {
+  getItemRaw: async () => null,
+  setItemRaw: async () => {},
+  removeItem: async () => {},
+}
 
 test('a near-miss key names the option it probably meant', () => {
   refuses(
@@ -247,6 +252,7 @@ const FACTORIES: Record<string, (extra: Record<string, unknown>) => unknown> = {
   withSession: (extra) =>
     entry.withSession(handler, { codec: signedCodec({ secrets: SECRET }), ...cookie() }, extra),
   kvStore: (extra) => entry.kvStore(kv, extra),
+  unstorageStore: (extra) => entry.unstorageStore(unstorage, extra),
   denoKvStore: (extra) =>
     entry.denoKvStore(
       { get: async () => ({ value: null, versionstamp: null }), atomic: () => ({}) } as never,
@@ -309,6 +315,7 @@ test('a factory whose options are all optional can be called with none', () => {
   entry.memoryStore()
   entry.redisStore({ sendCommand: async () => null })
   entry.kvStore(kv)
+  entry.unstorageStore(unstorage)
   entry.bearerAuthorization()
   entry.cookie()
   entry.cookieStorage()
