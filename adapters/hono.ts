@@ -1,5 +1,5 @@
 /** A Hono middleware over withSession, with a typed context variable. @module fetch-session/hono */
-import type { Context, Env, MiddlewareHandler, Next } from 'hono'
+import type { Context, ContextVariableMap, Env, MiddlewareHandler, Next } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import {
@@ -17,7 +17,11 @@ import {
 /** Loads the session on first call; later calls return the same one. */
 export type SessionLoader<Data extends JsonData<Data> = SessionData> = () => Promise<Session<Data>>
 
-/** Context variables the middleware sets: `new Hono<{ Variables: SessionVariables<MyData> }>()`. */
+/**
+ * Context variables the middleware sets: `new Hono<{ Variables: SessionVariables<MyData> }>()`, or
+ * for every app of a program, as Hono's own middlewares type theirs:
+ * `declare module 'hono' { interface ContextVariableMap extends SessionVariables<MyData> {} }`.
+ */
 export interface SessionVariables<Data extends JsonData<Data> = SessionData> {
   session: SessionLoader<Data>
 }
@@ -94,7 +98,9 @@ export function session<Data extends JsonData<Data> = SessionData, E extends Env
 /** What `getSession(c)` resolves to: the session type the app's `Variables` declare. */
 export type SessionOf<E extends Env> = E extends { Variables: { session: () => infer Loaded } }
   ? Loaded
-  : Promise<Session>
+  : ContextVariableMap extends { session: () => infer Loaded }
+    ? Loaded
+    : Promise<Session>
 
 /**
  * The session of the request behind `c`, typed by the app's `Variables` (the middleware's `Data`);

@@ -220,7 +220,11 @@ if (process.env.BENCH_GROWTH !== '0') {
 // Runtimes ------------------------------------------------------------------------------------
 
 if (process.env.BENCH_RUNTIMES !== '0') {
-  const bin = (name: string) => `${root}node_modules/.bin/${name}`
+  // Bun and Deno come with the tests' own install (npm run install:tests).
+  const bin = (name: string) =>
+    [`${root}node_modules/.bin/${name}`, `${root}tests/node_modules/.bin/${name}`].find((path) =>
+      existsSync(path),
+    ) ?? name
   const runs: [string, string, string[]][] = [
     ['Node', process.execPath, ['--import', 'tsx', 'bench/runtimes.ts']],
     ['Bun', bin('bun'), ['bench/runtimes.ts']],

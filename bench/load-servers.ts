@@ -1,10 +1,15 @@
 /** The servers of the load run, the pages each serves, and starting and stopping them. */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { READ_LABELS } from './load-read.ts'
 
 const root = fileURLToPath(new URL('../', import.meta.url))
-const bin = (name: string) => `${root}node_modules/.bin/${name}`
+// Bun and Deno come with the tests' own install (npm run install:tests).
+const bin = (name: string) =>
+  [`${root}node_modules/.bin/${name}`, `${root}tests/node_modules/.bin/${name}`].find((path) =>
+    existsSync(path),
+  ) ?? name
 
 export interface Server {
   name: string

@@ -13,6 +13,7 @@ import { cookie, getSession, SessionError, signedCodec, withSession } from '../.
 import { describeAttributes, sentCookies } from './cookie-info.ts'
 import { agentOf, devicesCard } from './devices.ts'
 import { expiryCard, expiryRoute } from './expiry.ts'
+import { FAVICON, layout } from './layout.ts'
 
 interface DemoSession {
   visits: number
@@ -58,9 +59,16 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
   const codecLabel =
     options.codecLabel ?? (options.codec ? 'a custom codec' : 'signed with HMAC-SHA256')
 
+  // Why a request's token was turned down, so the page can say so.
+  const rejected = new WeakMap<Request, string>()
   const handler = withSession(
     async (request: Request) => {
       const url = new URL(request.url)
+      if (url.pathname === '/favicon.ico' || url.pathname === '/favicon.svg') {
+        return new Response(FAVICON, {
+          headers: { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' },
+        })
+      }
       const session = await getSession<DemoSession>(request)
 
       if (request.method === 'POST' && url.pathname === '/login') {
@@ -110,6 +118,7 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
         user: session.get('user'),
         visits: session.get('visits') ?? 0,
         notice: session.get('notice'),
+        ended: endedNotice(rejected.get(request), devices !== undefined),
         note: session.get('note'),
         data: session.toJSON(),
         id: session.id,
@@ -123,7 +132,11 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
       return html(demoPage(view))
     },
     { codec, ...cookie(cookieOptions) },
-    { expiryHeader: true, deviceBound: options.deviceBound },
+    {
+      onInvalid: (error, request) => void rejected.set(request, error.reason),
+      expiryHeader: true,
+      deviceBound: options.deviceBound,
+    },
   )
 
   return async (request: Request): Promise<Response> => {
@@ -140,11 +153,20 @@ export function demoApp(options: DemoOptions): (request: Request) => Promise<Res
   }
 }
 
+/** What the page tells a browser whose session ended without it logging out. */
+function endedNotice(reason: string | undefined, devices: boolean): string | undefined {
+  if (reason === 'unknown' && devices) return 'This device was logged out from another device.'
+  if (reason === 'expired' || reason === 'idle') return 'Your session expired. Log in again.'
+  return undefined
+}
+
 /** What the front page shows; `demoPage` renders it (the load run renders it without a session too). */
 export interface View {
   user: string | undefined
   visits: number
   notice: string | undefined
+  /** Why the session ended, when it ended without a logout. */
+  ended?: string | undefined
   note: string | undefined
   data: DemoSession
   id: string | undefined
@@ -208,6 +230,7 @@ export function demoPage(view: View): string {
         </div>
       </form>`
   return layout(`
+  ${view.ended ? `<div class="notice warn" role="status" id="ended">${escapeHtml(view.ended)}</div>` : ''}
   ${notice ? `<div class="notice" role="status" id="notice">${escapeHtml(notice)}</div>` : ''}
   <div class="grid">
     <section class="card">
@@ -227,13 +250,20 @@ export function demoPage(view: View): string {
     <dl>
       <dt>Cookie</dt><dd><code>${escapeHtml(view.cookieName)}</code></dd>
       <dt>Sent by your browser</dt><dd id="size">${size}</dd>
-      <dt>Attributes</dt><dd>${escapeHtml(view.attributes)}</dd>
+      <dt>Attributes</dt><dd>${view.attributes}</dd>
       <dt>Token</dt><dd>${escapeHtml(view.codecLabel)}</dd>
       ${view.bound ? '<dt>Device</dt><dd id="bound">This session is bound to this device.</dd>' : ''}
-      ${view.id ? `<dt>Server-side id</dt><dd><code id="sid">${escapeHtml(view.id)}</code></dd>` : ''}
+      ${view.id ? `<dt>Server-side id</dt><dd><code class="id" id="sid">${escapeHtml(view.id)}</code></dd>` : ''}
     </dl>
     <pre id="session">${escapeHtml(preview(view.data))}</pre>
     <p class="meta">The data as this request decoded it. The cookie is HttpOnly: scripts on this page cannot read it.</p>
+    ${
+      view.id
+        ? ''
+        : `<p class="meta" id="codecs">Restart with <code>DEMO_CODEC=store npm start</code> to keep the
+    data on the server and see the devices view (log in from two browsers), or
+    <code>DEMO_CODEC=encrypted</code> for a token the browser cannot read.</p>`
+    }
   </section>`)
 }
 
@@ -245,55 +275,4 @@ function tooLargePage(name: string, chunks: number): string {
     (<code>${escapeHtml(name)}</code>), so it was not saved; your previous session is unchanged.</p>
     <p><a href="/">Back</a></p>
   </section>`)
-}
-
-function layout(main: string): string {
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>fetch-session demo</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-  :root { --ink: #172033; --muted: #64708a; --line: #e3e7ef; --accent: #3457d5; }
-  * { box-sizing: border-box; }
-  body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: var(--ink);
-    background: linear-gradient(180deg, #eef1f8 0, #f7f8fb 18rem); }
-  header { background: var(--ink); color: #fff; padding: 1.4rem 0 1.6rem; }
-  header p { margin: .2rem 0 0; color: #b8c2da; }
-  .wrap { max-width: 52rem; margin: 0 auto; padding: 0 1.25rem; }
-  h1 { font-size: 1.5rem; margin: 0; letter-spacing: -.01em; }
-  h1 span { color: #8fa8ff; }
-  h2 { font-size: .8rem; text-transform: uppercase; letter-spacing: .08em; color: var(--muted);
-    margin: 0 0 .75rem; }
-  main.wrap { padding-top: 1.5rem; padding-bottom: 3rem; }
-  .grid { display: grid; grid-template-columns: 1fr 1.6fr; gap: 1rem; }
-  @media (max-width: 40rem) { .grid { grid-template-columns: 1fr; } }
-  .card { background: #fff; border: 1px solid var(--line); border-radius: 14px; padding: 1.2rem 1.4rem;
-    margin-bottom: 1rem; box-shadow: 0 1px 2px rgba(23,32,51,.04); }
-  .notice { background: #e6f6ec; color: #14532d; border: 1px solid #b7e4c7; border-radius: 12px;
-    padding: .75rem 1rem; margin-bottom: 1rem; font-weight: 500; }
-  .count { font-size: 3.2rem; font-weight: 700; line-height: 1; color: var(--accent); }
-  .meta { color: var(--muted); font-size: .88rem; margin: .6rem 0 0; }
-  .who { margin: 0 0 .9rem; }
-  .stack { display: grid; gap: .4rem; margin-bottom: .8rem; }
-  .row { display: flex; gap: .5rem; }
-  label { font-size: .9rem; color: var(--muted); }
-  input, textarea { font: inherit; padding: .5rem .65rem; border: 1px solid #c9d0dd; border-radius: 9px;
-    width: 100%; background: #fbfcfe; }
-  textarea { resize: vertical; min-height: 4.5rem; }
-  button { font: inherit; font-weight: 600; padding: .5rem 1.1rem; border: 0; border-radius: 9px;
-    background: var(--accent); color: #fff; cursor: pointer; white-space: nowrap; }
-  button.quiet { background: #eef1f6; color: var(--ink); }
-  dl { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1.2rem; margin: 0 0 1rem; }
-  dt { color: var(--muted); } dd { margin: 0; overflow-wrap: anywhere; }
-  #devices { margin: 0 0 .8rem; padding-left: 1.1rem; } #devices .meta { margin-left: .5rem; }
-  code { font: .9em ui-monospace, "SFMono-Regular", Menlo, monospace; }
-  pre { background: var(--ink); color: #e6eaf3; padding: 1rem 1.1rem; border-radius: 10px;
-    overflow: auto; margin: 0; font: .88rem/1.5 ui-monospace, "SFMono-Regular", Menlo, monospace; }
-  .error { border-color: #f3c4c4; background: #fff7f7; }
-  a { color: var(--accent); }
-</style></head>
-<body>
-<header><div class="wrap"><h1>fetch-session <span>demo</span></h1>
-<p>Sessions for any Web Fetch API handler.</p></div></header>
-<main class="wrap">${main}
-</main></body></html>`
 }

@@ -31,5 +31,8 @@ export function describeAttributes(options: CookieOptions): string {
         : `Max-Age=${options.maxAge}`,
     (options.maxChunks ?? 1) > 1 ? `up to ${options.maxChunks} chunks` : '',
   ]
-  return parts.filter(Boolean).join(' · ')
+  return parts
+    .filter(Boolean)
+    .map((part) => `<span class="attr">${part}</span>`)
+    .join(' ')
 }

@@ -43,6 +43,15 @@ export function checkBackends(
     configError('withSession', ASYNC_BUILDER)
   }
   if (isPlainObject(backends)) {
+    for (const key of ['onInvalid', 'validAfter', 'onStoreError']) {
+      if (Object.hasOwn(backends, key)) {
+        configError(
+          'withSession backends',
+          `${key} is an option of withSession, not a backend: pass it as the third argument, ` +
+            `withSession(handler, backends, { ${key} })`,
+        )
+      }
+    }
     optionsObject('withSession backends', backends, { codec: 1, storage: 1, authorization: 1 })
   }
   const { codec, storage, authorization } = backends ?? {}

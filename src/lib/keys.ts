@@ -89,12 +89,21 @@ export function secretsRule(minBytes: number): OptionRule<string[]> {
   return (secrets, fail) => {
     const list =
       typeof secrets === 'string' ? [secrets] : Array.isArray(secrets) ? [...secrets] : []
-    if (list.length === 0) fail('must be a string or a non-empty list')
+    if (list.length === 0) fail(`must be a string or a non-empty list${unset(secrets)}`)
     list.forEach((secret, index) => {
       if (typeof secret !== 'string' || utf8(secret).length < min) {
-        fail(`[${index}] must be a string of at least ${min} bytes`)
+        fail(`[${index}] must be a string of at least ${min} bytes${unset(secret)}`)
       }
     })
     return list
   }
+}
+
+/** Names the likely cause of a missing secret: an environment variable that is not set. */
+function unset(secret: unknown): string {
+  if (secret !== undefined && secret !== null && secret !== '') return ''
+  return (
+    `, got ${secret === '' ? 'an empty string' : String(secret)}: is the environment variable ` +
+    'that holds it (SESSION_SECRET?) set? Make one with `openssl rand -base64 32`'
+  )
 }

@@ -27,7 +27,7 @@ let server: Server
 
 before(async () => {
   if (skip) return
-  build(node, [`${root}node_modules/astro/bin/astro.mjs`, 'build'], app, {})
+  build(node, [`${root}tests/node_modules/astro/bin/astro.mjs`, 'build'], app, {})
   // The build writes .astro/types.d.ts; then App.Locals types context.locals.session().
   build(process.execPath, [`${root}node_modules/.bin/tsc`, '-p', 'tsconfig.json'], app, {})
   const port = await freePort()

@@ -234,12 +234,6 @@ describe('device-bound sessions in Chromium', { skip: chromiumMissing }, () => {
 
 type DbscEvent = Record<string, unknown>
 
-async function until(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100 && !(await check()); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
-
 /** The first event that `match` accepts, waiting for Chromium to report it (10 s at most). */
 async function eventually(
   events: unknown[],

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { test } from 'node:test'
+import { bin } from '../fixtures/frameworks.ts'
 
 const root = new URL('../../', import.meta.url)
 const at = (path: string) => JSON.stringify(new URL(path, root).href)
@@ -73,7 +74,7 @@ kv.close()
 `
 
 test('denoKvStore passes the store suite on Deno', async (t) => {
-  const deno = new URL('node_modules/.bin/deno', root).pathname
+  const deno = bin('deno')
   const child = spawn(deno, ['eval', '--unstable-kv', '--ext=ts', script], {
     cwd: root.pathname,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,9 +1,9 @@
 /** Each runtime example starts with `npm run example:<name>` on a free port (PORT=0) and answers. */
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { bin } from '../fixtures/frameworks.ts'
 import { nextCookie } from '../fixtures/suite.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
@@ -92,7 +92,6 @@ function check(command: string, args: string[]): void {
   })
   assert.equal(result.status, 0, `${args.join(' ')}:\n${result.stdout}\n${result.stderr}`)
 }
-const bin = (name: string) => `${root}node_modules/.bin/${name}`
 
 test('examples type-check against each runtime’s own types: @types/bun, workers types, deno check', () => {
   check(bin('tsc'), ['-p', 'tsconfig.examples-bun.json'])
@@ -103,44 +102,4 @@ test('examples type-check against each runtime’s own types: @types/bun, worker
     'examples/testing/deno.test.ts',
     'examples/testing/store-deno.test.ts',
   ])
-})
-
-test('the README’s Hono, Bun, Deno and Workers examples type-check as users copy them', () => {
-  const readme = readFileSync(`${root}README.md`, 'utf8')
-  const block = (heading: string) => {
-    const start = readme.indexOf('```ts\n', readme.indexOf(`\n${heading}\n`))
-    return readme.slice(start + 6, readme.indexOf('```\n', start + 6))
-  }
-  const dir = `${root}examples/.readme/`
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir)
-  try {
-    // Bun and Workers import the package by name, as users do: its built types.
-    writeFileSync(`${dir}bun.ts`, block('### Bun'))
-    writeFileSync(`${dir}workers.ts`, block('### Cloudflare Workers'))
-    for (const runtime of ['bun', 'workers']) {
-      writeFileSync(
-        `${dir}tsconfig.${runtime}.json`,
-        JSON.stringify({
-          extends: `../../tsconfig.examples-${runtime}.json`,
-          include: [`${runtime}.ts`],
-        }),
-      )
-      check(bin('tsc'), ['-p', `${dir}tsconfig.${runtime}.json`])
-    }
-    writeFileSync(`${dir}hono.ts`, block('### Node, with Hono'))
-    writeFileSync(
-      `${dir}tsconfig.hono.json`,
-      JSON.stringify({ extends: '../../tsconfig.json', include: ['hono.ts'], exclude: [] }),
-    )
-    check(bin('tsc'), ['-p', `${dir}tsconfig.hono.json`])
-    // Deno imports the sources, as JSR serves them.
-    const deno = block('### Deno')
-      .replace("from 'fetch-session'", "from '../../src/index.ts'")
-      .replace("from 'fetch-session/deno'", "from '../../adapters/deno.ts'")
-    writeFileSync(`${dir}deno.ts`, `/// <reference lib="deno.ns" />\n${deno}`)
-    check(bin('deno'), ['check', `${dir}deno.ts`])
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
-  }
 })

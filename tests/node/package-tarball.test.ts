@@ -8,6 +8,7 @@ import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -17,12 +18,14 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const modules = join(root, 'node_modules')
+// What only the tests use (frameworks, Bun): tests/package.json's own install.
+const testModules = join(root, 'tests/node_modules')
 const scratch = mkdtempSync(join(tmpdir(), 'fetch-session-pack-'))
 const checkout = join(scratch, 'checkout')
 const project = join(scratch, 'project')
@@ -42,6 +45,7 @@ before(() => {
     cpSync(join(root, file), join(checkout, file), { recursive: true, verbatimSymlinks: true })
   }
   symlinkSync(modules, join(checkout, 'node_modules'), 'dir')
+  symlinkSync(testModules, join(checkout, 'tests/node_modules'), 'dir')
   const [pack] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], checkout))
   packed = pack.files.map((file: { path: string }) => file.path)
 
@@ -49,9 +53,18 @@ before(() => {
   mkdirSync(join(project, 'node_modules'), { recursive: true })
   run('tar', ['-xzf', join(scratch, pack.filename), '-C', join(project, 'node_modules')], project)
   renameSync(join(project, 'node_modules/package'), join(project, 'node_modules/fetch-session'))
-  for (const name of readdirSync(modules)) {
-    if (name !== '.bin' && name !== 'fetch-session') {
-      symlinkSync(join(modules, name), join(project, 'node_modules', name), 'dir')
+  for (const from of [modules, testModules]) {
+    const names = readdirSync(from).flatMap((name) =>
+      name.startsWith('@')
+        ? readdirSync(join(from, name)).map((inner) => `${name}/${inner}`)
+        : [name],
+    )
+    for (const name of names) {
+      const to = join(project, 'node_modules', name)
+      if (name !== '.bin' && name !== 'fetch-session' && !existsSync(to)) {
+        mkdirSync(dirname(to), { recursive: true })
+        symlinkSync(join(from, name), to, 'dir')
+      }
     }
   }
   writeFileSync(join(project, 'package.json'), JSON.stringify({ type: 'module', private: true }))
@@ -92,7 +105,7 @@ test('every subpath of the installed tarball imports: on Node, and /elysia on Bu
   writeFileSync(join(project, 'imports.mjs'), `${imports.join('\n')}\nconsole.log('imported')\n`)
   assert.match(run(process.execPath, ['imports.mjs'], project), /imported/)
   const elysia = "const m = await import('fetch-session/elysia'); console.log(typeof m.session)"
-  assert.match(run(join(modules, '.bin/bun'), ['-e', elysia], project), /function/)
+  assert.match(run(join(testModules, '.bin/bun'), ['-e', elysia], project), /function/)
 })
 
 /** The core, the runtime adapters, the testing helpers and the store toolkit, with a use of each. */

@@ -37,7 +37,10 @@ describe('redisStore with snapshot and encrypt', { skip: missing }, () => {
       ? client
           .duplicate()
           .connect()
-          .then((sub) => (clients.push(sub), sub))
+          .then((sub) => {
+            clients.push(sub)
+            return sub
+          })
       : client
   }
 

@@ -5,6 +5,7 @@ import { after, before, describe, test } from 'node:test'
 import { createClient } from 'redis'
 import { redisStore, SessionError } from '../../src/index.ts'
 import { storeConformance } from '../../src/testing.ts'
+import { bin } from '../fixtures/frameworks.ts'
 import { type RedisServer, redisServerMissing, startRedis } from '../fixtures/redis-server.ts'
 import { idOf, storeApp } from '../fixtures/stores.ts'
 
@@ -136,7 +137,7 @@ describe('redisStore', { skip: missing }, () => {
       console.log(JSON.stringify({ patched, missing, got, ttl, gone: (await store.get('s1')) ?? null }))
       client.close()
     `
-    const bun = new URL('../../node_modules/.bin/bun', import.meta.url).pathname
+    const bun = bin('bun')
     const child = spawn(bun, ['--eval', script], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''

@@ -10,9 +10,9 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { cases, readSummary } from '../harness.ts'
 import '../suite/index.ts'
+import { bin } from '../fixtures/frameworks.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const bin = (name: string) => `${root}node_modules/.bin/${name}`
 const nodeLine = (major: number) =>
   `${root}tests/node-versions/node_modules/node${major}-${process.platform}-${process.arch}/bin/node`
 

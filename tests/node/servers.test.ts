@@ -15,6 +15,7 @@ import { Hono } from 'hono'
 import { Miniflare } from 'miniflare'
 import { session } from '../../adapters/hono.ts'
 import { app, appBackends, SERVER_SECRET } from '../fixtures/app.ts'
+import { bin } from '../fixtures/frameworks.ts'
 import { nextCookie } from '../fixtures/suite.ts'
 import { bundleWorker, COMPATIBILITY_DATE } from '../runners/worker-bundle.ts'
 
@@ -71,9 +72,9 @@ const starters: Record<string, () => Promise<Server>> = {
       stop: () => new Promise((resolve) => server.close(() => resolve())),
     }
   },
-  bun: () => spawnServer(`${root}node_modules/.bin/bun`, ['run', 'tests/fixtures/servers/bun.ts']),
+  bun: () => spawnServer(bin('bun'), ['run', 'tests/fixtures/servers/bun.ts']),
   deno: () =>
-    spawnServer(`${root}node_modules/.bin/deno`, [
+    spawnServer(bin('deno'), [
       'run',
       '--no-check',
       '--allow-net=127.0.0.1',

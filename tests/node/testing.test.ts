@@ -10,10 +10,10 @@ import { existsSync, readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { storeConformance } from '../../src/testing.ts'
+import { bin } from '../fixtures/frameworks.ts'
 import { skipUnless } from '../fixtures/requirements.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const bin = (name: string) => `${root}node_modules/.bin/${name}`
 
 /** How many cases the store conformance suite registers. */
 const CASES: number = (() => {

@@ -192,7 +192,7 @@ test('backends that are missing or misplaced name what is missing', () => {
         ...cookie(),
         onInvalid: () => undefined,
       } as never),
-    /^withSession backends: unknown option onInvalid/,
+    /^withSession backends: onInvalid is an option of withSession, not a backend: pass it as the third argument, withSession\(handler, backends, \{ onInvalid \}\)$/,
   )
   refuses(
     () =>
@@ -200,6 +200,31 @@ test('backends that are missing or misplaced name what is missing', () => {
         onInvalide: () => {},
       } as never),
     /^withSession: unknown option onInvalide; did you mean onInvalid\?/,
+  )
+})
+
+test('a missing secret names the unset environment variable it most likely came from', () => {
+  const hint =
+    /is the environment variable that holds it \(SESSION_SECRET\?\) set\? Make one with `openssl rand -base64 32`$/
+  refuses(
+    () => signedCodec({ secrets: undefined as never }),
+    /^signedCodec: secrets must be a string or a non-empty list, got undefined: /,
+    hint,
+  )
+  refuses(
+    () => encryptedCodec({ secrets: [undefined as never] }),
+    /^encryptedCodec: secrets\[0\] must be a string of at least 32 bytes, got undefined: /,
+    hint,
+  )
+  refuses(
+    () => starletteCodec({ secretKey: '' }),
+    /^starletteCodec: secretKey\[0\] must be a string of at least 1 bytes, got an empty string: /,
+    hint,
+  )
+  assert.throws(
+    () => signedCodec({ secrets: 'too short' }),
+    (error: Error) =>
+      !error.message.includes('environment') && !error.message.includes('too short'),
   )
 })
 
