@@ -70,8 +70,8 @@ export type {
   DurableObjectStubLike,
 } from './server/durable-object.ts'
 export { durableObjectStore } from './server/durable-object.ts'
-export type { ExpressSessionCodecOptions } from './server/express.ts'
 export { expressSessionCodec } from './server/express.ts'
+export type { ExpressSessionCodecOptions } from './server/express-options.ts'
 export type { MemoryStoreOptions } from './server/memory.ts'
 export { memoryStore } from './server/memory.ts'
 export type {

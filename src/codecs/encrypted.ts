@@ -1,16 +1,14 @@
 /** @module encryptedCodec: the session as a JWE (dir, A256GCM) that only the server can read. */
 import type { SessionCodec, SessionData } from '../backends.ts'
 import { DecodeError } from '../errors.ts'
-import { encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { fromConfirmation, toConfirmation } from '../lib/binding.ts'
-import { payloadText } from '../lib/json.ts'
 import { secretsRule } from '../lib/keys.ts'
 import { isSessionMaxAge, LIFETIME_OPTIONS, type LifetimeOptions } from '../lib/lifetime.ts'
 import { checkOptions, isPlainObject } from '../lib/options.ts'
 import { cacheRule } from '../lib/token-cache.ts'
-import { compactSegments, parseJsonObject, parseJsonText } from './compact.ts'
-import { defineCodec, type OpenedToken } from './define-codec.ts'
-import { type DerivedKey, deriveKey } from './jwe-dir-keys.ts'
+import { parseJsonText } from './compact.ts'
+import { defineCodec } from './define-codec.ts'
+import { type DerivedKey, deriveKey, openJwe, sealJwe } from './jwe-dir.ts'
 
 export interface EncryptedCodecOptions extends LifetimeOptions {
   /** Secrets of at least 32 bytes, newest first: the first encrypts, every one decrypts. */
@@ -24,10 +22,7 @@ export interface EncryptedCodecOptions extends LifetimeOptions {
 
 const OWNER = 'encryptedCodec'
 const ENCRYPTED_OPTIONS = { secrets: secretsRule(32), ...LIFETIME_OPTIONS, cache: cacheRule }
-const IV_BYTES = 12
-const TAG_BYTES = 16
 const CLAIMS = new Set(['iat', 'sst', 'exp', 'max', 'cnf', 'ath', 'data'])
-const HEADER_MEMBERS = new Set(['alg', 'enc', 'kid'])
 
 /**
  * A stateless codec whose token is a standard JWE in compact serialization (RFC 7516):
@@ -57,7 +52,7 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
       name: OWNER,
       reportsStart: true,
       carriesBinding: true,
-      open: async (token) => open(token, await allKeys()),
+      open: async (token) => openJwe(token, await allKeys()),
       read(text) {
         const { iat, sst, exp, max, cnf, ath, data } = parseClaims(text)
         // RFC 7519: not accepted on or after exp, as any other JOSE library judges the token.
@@ -75,62 +70,10 @@ export function encryptedCodec(options: EncryptedCodecOptions): SessionCodec {
           ath: authenticated,
           data,
         })
-        const { key, header, aad } = (await allKeys())[0]!
-        const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES))
-        const sealed = new Uint8Array(
-          await crypto.subtle.encrypt(
-            { name: 'AES-GCM', iv, additionalData: aad, tagLength: 128 },
-            key,
-            utf8(text),
-          ),
-        )
-        const split = sealed.length - TAG_BYTES
-        const token = `${header}..${encodeBase64url(iv)}.${encodeBase64url(sealed.subarray(0, split))}.${encodeBase64url(sealed.subarray(split))}`
-        return { token, payload: text }
+        return { token: await sealJwe(text, (await allKeys())[0]!), payload: text }
       },
     },
     lifetimes,
-  )
-}
-
-/** The plaintext behind a token that decrypts, and the index of the secret that sealed it. */
-async function open(token: string, all: DerivedKey[]): Promise<OpenedToken<string>> {
-  const compact = compactSegments(token, 5)
-  const header = compact && parseJsonObject(compact.bytes[0]!)
-  if (header === undefined || !isStrictHeader(header)) throw new DecodeError('malformed')
-  const [, encryptedKey, iv, ciphertext, tag] = compact!.bytes as Uint8Array<ArrayBuffer>[]
-  if (encryptedKey!.length !== 0 || iv!.length !== IV_BYTES || tag!.length !== TAG_BYTES) {
-    throw new DecodeError('malformed')
-  }
-  const sealed = new Uint8Array(ciphertext!.length + TAG_BYTES)
-  sealed.set(ciphertext!)
-  sealed.set(tag!, ciphertext!.length)
-  const aad = utf8(compact!.segments[0]!)
-  for (const [key, candidate] of all.entries()) {
-    // A kid picks one key: one AES-GCM call. Tokens from other encoders may omit it.
-    if (header.kid !== undefined && candidate.kid !== header.kid) continue
-    let plaintext: ArrayBuffer
-    try {
-      plaintext = await crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: iv!, additionalData: aad, tagLength: 128 },
-        candidate.key,
-        sealed,
-      )
-    } catch {
-      // Wrong key or tampered token: AES-GCM says no more than that.
-      continue
-    }
-    return { payload: payloadText(new Uint8Array(plaintext)), key }
-  }
-  throw new DecodeError('signature')
-}
-
-function isStrictHeader(header: Record<string, unknown>): header is { kid?: string } {
-  for (const name in header) if (!HEADER_MEMBERS.has(name)) return false
-  return (
-    header.alg === 'dir' &&
-    header.enc === 'A256GCM' &&
-    (header.kid === undefined || typeof header.kid === 'string')
   )
 }
 

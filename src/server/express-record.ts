@@ -6,7 +6,7 @@ import { decodeBase64, encodeBase64 } from '../lib/base64url.ts'
 import type { HmacKeys } from '../lib/hmac.ts'
 import { MAX_TOKEN_LENGTH } from '../lib/limits.ts'
 import { isPlainObject } from '../lib/options.ts'
-import type { ExpressSessionCodecOptions } from './express.ts'
+import type { ExpressSessionCodecOptions } from './express-options.ts'
 import { DEADLINE } from './redis-commands.ts'
 
 /** express-session's ids: uid-safe's base64url, within reason. */

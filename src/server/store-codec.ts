@@ -39,6 +39,7 @@ const OWNER = 'storeCodec'
 export function storeCodec(options: StoreCodecOptions): StoreCodec {
   const checked = checkOptions(OWNER, options ?? null, STORE_CODEC_OPTIONS)
   const { store, index, secrets, encrypt, snapshot } = checked
+  const { maxAge, idleTimeout, clockTolerance, now } = checked
   const keys = secrets === undefined ? undefined : hmacKeys(secrets, 'SHA-256', checked.webCrypto)
   const cipher = encrypt === undefined ? undefined : storeCipher(encrypt)
   const life = lifetime(checked)
@@ -133,13 +134,7 @@ export function storeCodec(options: StoreCodecOptions): StoreCodec {
       },
       destroy: async (_token, opened, context) => opened && destroyed(opened.payload.id, context),
     },
-    {
-      maxAge: checked.maxAge,
-      idleTimeout: checked.idleTimeout,
-      clockTolerance: checked.clockTolerance,
-      now: checked.now,
-      cache: keys || snapshot ? checked.cache : false,
-    },
+    { maxAge, idleTimeout, clockTolerance, now, cache: keys || snapshot ? checked.cache : false },
   )
   return {
     ...codec,
