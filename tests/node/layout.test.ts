@@ -12,7 +12,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 /** Every file under `dir` (relative to the repository), depth first. */
 function filesUnder(dir: string): string[] {
   return readdirSync(`${root}${dir}`, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
+    .filter((entry) => entry.isFile() && !/(?:^|\/)node_modules(?:\/|$)/.test(entry.parentPath))
     .map((entry) => `${entry.parentPath.slice(root.length)}/${entry.name}`)
     .sort()
 }

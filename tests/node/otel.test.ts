@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { bin } from '../fixtures/frameworks.ts'
 import { skipUnless } from '../fixtures/requirements.ts'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
-const bin = (name: string) => `${root}node_modules/.bin/${name}`
 const PROGRAM = 'tests/fixtures/otel-program.ts'
 
 interface Exported {
@@ -29,7 +29,7 @@ const value = (exported: Exported, metric: string, key: string, label: unknown) 
   exported.metrics[metric]?.find((point) => point.attributes[key] === label)?.value
 
 for (const runtime of runtimes) {
-  const skip = skipUnless(existsSync(runtime.command), runtime.name, 'npm install')
+  const skip = skipUnless(existsSync(runtime.command), runtime.name, 'npm run install:tests')
   test(`otelEvents on ${runtime.name}: a span per store call, latency, invalid tokens, 503s and cache hits`, {
     skip,
   }, () => {
