@@ -5,7 +5,7 @@
 import { DecodeError } from '../errors.ts'
 import { encodeBase64url, utf8 } from '../lib/base64url.ts'
 import { payloadText } from '../lib/json.ts'
-import { aesGcmKey, cached } from '../lib/keys.ts'
+import { aesGcmKey, cached, hkdfKey } from '../lib/keys.ts'
 import { compactSegments, parseJsonObject } from './compact.ts'
 import type { OpenedToken } from './define-codec.ts'
 
@@ -29,15 +29,7 @@ export function deriveKey(secret: string): Promise<DerivedKey> {
 }
 
 async function derive(secret: string): Promise<DerivedKey> {
-  const ikm = await crypto.subtle.importKey('raw', utf8(secret), 'HKDF', false, ['deriveBits'])
-  const bytes = new Uint8Array(
-    await crypto.subtle.deriveBits(
-      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(INFO) },
-      ikm,
-      256,
-    ),
-  )
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+  const { bytes, digest } = await hkdfKey(secret, INFO)
   const kid = encodeBase64url(digest.subarray(0, 8))
   const header = encodeBase64url(utf8(JSON.stringify({ alg: 'dir', enc: 'A256GCM', kid })))
   return { kid, key: await aesGcmKey(bytes), header, aad: utf8(header) }

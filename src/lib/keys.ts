@@ -74,6 +74,26 @@ export function aesGcmKey(secret: Uint8Array<ArrayBuffer>): Promise<WebCryptoKey
   )
 }
 
+/**
+ * 32 bytes of key from a secret by HKDF-SHA256 (empty salt), and the SHA-256 of them, from which
+ * a key id is cut: the derivation encryptedCodec and storeCodec's encryption at rest share, each
+ * with its own `info`, so one secret never gives both the same key.
+ */
+export async function hkdfKey(
+  secret: string,
+  info: string,
+): Promise<{ bytes: Uint8Array<ArrayBuffer>; digest: Uint8Array<ArrayBuffer> }> {
+  const ikm = await crypto.subtle.importKey('raw', utf8(secret), 'HKDF', false, ['deriveBits'])
+  const bytes = new Uint8Array(
+    await crypto.subtle.deriveBits(
+      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(info) },
+      ikm,
+      256,
+    ),
+  )
+  return { bytes, digest: new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)) }
+}
+
 function hex(bytes: Uint8Array): string {
   let out = ''
   for (const byte of bytes) out += byte.toString(16).padStart(2, '0')

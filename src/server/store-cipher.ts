@@ -4,7 +4,7 @@
  */
 import { DecodeError } from '../errors.ts'
 import { decodeBase64url, encodeBase64url, fromUtf8, utf8 } from '../lib/base64url.ts'
-import { aesGcmKey, cached } from '../lib/keys.ts'
+import { aesGcmKey, cached, hkdfKey } from '../lib/keys.ts'
 
 /** HKDF `info`: binds each derived key to this one use of the secret. */
 const INFO = 'fetch-session storeCodec encrypt A256GCM'
@@ -85,14 +85,6 @@ export function storeCipher(secrets: readonly string[]): StoreCipher {
 }
 
 async function derive(secret: string): Promise<Key> {
-  const ikm = await crypto.subtle.importKey('raw', utf8(secret), 'HKDF', false, ['deriveBits'])
-  const bytes = new Uint8Array(
-    await crypto.subtle.deriveBits(
-      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: utf8(INFO) },
-      ikm,
-      256,
-    ),
-  )
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+  const { bytes, digest } = await hkdfKey(secret, INFO)
   return { kid: encodeBase64url(digest.subarray(0, 6)), key: await aesGcmKey(bytes) }
 }

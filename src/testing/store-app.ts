@@ -99,7 +99,7 @@ export function idOf(cookieHeader: string): string {
 }
 
 /** The cookie pairs a response sets, as the next request's Cookie header (cleared ones dropped). */
-function nextCookie(response: Response, previous: string): string {
+export function nextCookie(response: Response, previous = ''): string {
   const jar = new Map(
     previous
       .split('; ')
