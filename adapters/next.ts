@@ -1,5 +1,6 @@
 /** Next.js route handlers, proxy, Server Components and Actions. @module fetch-session/next */
 import { cookies, headers } from 'next/headers.js'
+// @ts-types="./next-after.d.ts"
 import { after } from 'next/server.js'
 import { cache } from 'react'
 import {

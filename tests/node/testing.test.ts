@@ -114,8 +114,9 @@ test('storeConformance on node:test: a store that loses concurrent writes fails 
 test('the Map store in docs/stores.md is examples/testing/map-store.ts, as users import it', () => {
   const doc = readFileSync(`${root}docs/stores.md`, 'utf8')
   const file = readFileSync(`${root}examples/testing/map-store.ts`, 'utf8')
-  const start = doc.indexOf('```ts\n// map-store.ts')
-  assert.ok(start >= 0, 'docs/stores.md shows map-store.ts in a ts block')
-  const block = doc.slice(start + '```ts\n'.length, doc.indexOf('```\n', start + 6))
+  const opening = /```ts[^\n]*\n(?=\/\/ map-store\.ts)/.exec(doc)
+  assert.ok(opening !== null, 'docs/stores.md shows map-store.ts in a ts block')
+  const start = opening.index + opening[0].length
+  const block = doc.slice(start, doc.indexOf('```\n', start))
   assert.equal(block, file.replaceAll("'../../src/store.ts'", "'fetch-session/store'"))
 })
