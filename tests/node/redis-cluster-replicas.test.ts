@@ -166,10 +166,15 @@ async function failover(cluster: RedisCluster, queue: string, defaults: Defaults
   }
   const owners = await Promise.all(jars.map(masterPortOf))
   const victim = cluster.nodes.find((node) => node.port === owners[0])!
-  const victimId = (await redisCli(['-p', String(victim.port), 'cluster', 'myid'])).trim()
-  const nodesText = await redisCli(['-p', String(victim.port), 'cluster', 'nodes'])
-  const replicaLine = nodesText.split('\n').find((line) => line.includes(` slave ${victimId}`))!
-  const replicaPort = Number(/:(\d+)@/.exec(replicaLine)![1])
+  // The master's own view of its replica: CLUSTER NODES may still show a replica in handshake,
+  // without its address, for a moment after the cluster formed.
+  let replicaPort = 0
+  for (let tries = 0; replicaPort === 0 && tries < 100; tries++) {
+    const info = await redisCli(['-p', String(victim.port), 'info', 'replication'])
+    replicaPort = Number(/slave0:ip=[^,]*,port=(\d+),state=online/.exec(info)?.[1] ?? 0)
+    if (replicaPort === 0) await wait(50)
+  }
+  assert.ok(replicaPort > 0, 'the master has an online replica')
   const shard = jars.flatMap((_, i) => (owners[i] === victim.port ? [i] : []))
   // Every session is on the replica before the kill.
   await redisCli(['-p', String(victim.port), 'wait', '1', '2000'])
