@@ -24,6 +24,9 @@ const RECOMMENDED: Defaults = {
   socket: { connectTimeout: 1000, reconnectStrategy: (n) => Math.min(n * 100, 1000) },
 }
 
+/** Every client a case opens, closed after the file whatever a case threw: none keeps it alive. */
+const opened: { destroy(): void }[] = []
+
 interface Answer {
   at: number
   status: number
@@ -33,6 +36,7 @@ interface Answer {
 /** A cluster client, an app over it and USERS logged-in users. */
 async function usersOn(cluster: RedisCluster, defaults: Defaults, timeout = 0.5) {
   const client = createCluster({ rootNodes: [{ url: cluster.nodes[0]!.url }], defaults })
+  opened.push(client)
   client.on('error', () => {})
   await client.connect()
   const errors: string[] = []
@@ -71,6 +75,12 @@ function writers(app: ReturnType<typeof storeApp>, jars: string[]) {
       await wait(PAUSE)
     }
   })
+  // A case that throws before stop() still ends the loops when the file's clients close.
+  opened.unshift({
+    destroy: () => {
+      running = false
+    },
+  })
   return {
     answers,
     async stop() {
@@ -84,6 +94,13 @@ function writers(app: ReturnType<typeof storeApp>, jars: string[]) {
 describe('redisStore on Redis Cluster with replicas', { skip: redisServerMissing() }, () => {
   const clusters: RedisCluster[] = []
   after(async () => {
+    for (const client of opened) {
+      try {
+        client.destroy()
+      } catch {
+        // Already closed by its case.
+      }
+    }
     for (const cluster of clusters) await cluster.stop()
   })
 
@@ -182,6 +199,7 @@ async function failover(cluster: RedisCluster, queue: string, defaults: Defaults
   const traffic = writers(app, jars)
   await wait(500)
   const replica = createClient({ url: `redis://127.0.0.1:${replicaPort}` })
+  opened.push(replica)
   replica.on('error', () => {})
   await replica.connect()
   const killed = Date.now()
